@@ -1,0 +1,147 @@
+/**
+ * The model: plain readonly data describing the objects of ONE scope (the shared schema or
+ * the tenant schema). Both the YAML loader and the live inspector produce it; `diff`
+ * compares two of them. Names are unqualified; a reference into the shared scope from a
+ * tenant table is written `shared.<table>` (see {@link SHARED_PREFIX}).
+ *
+ * SQL fragments (defaults, checks, predicates, expressions) are kept as text. They are
+ * compared only after Postgres has canonicalised them (design: "Postgres canonicalises,
+ * not us"), so two models from the same source compare equal by construction.
+ */
+
+export type Scope = 'shared' | 'tenant';
+
+/** Prefix of a table name that lives in the shared scope, as seen from a tenant model. */
+export const SHARED_PREFIX = 'shared.';
+
+export interface Model {
+  readonly extensions: readonly Extension[];
+  readonly enums: readonly Enum[];
+  readonly sequences: readonly Sequence[];
+  readonly tables: readonly Table[];
+}
+
+export interface Extension {
+  readonly kind: 'extension';
+  readonly name: string;
+}
+
+export interface Enum {
+  readonly kind: 'enum';
+  readonly name: string;
+  readonly values: readonly string[];
+  readonly comment: string | null;
+}
+
+/** A standalone sequence. Sequences owned by a serial column are part of that column. */
+export interface Sequence {
+  readonly kind: 'sequence';
+  readonly name: string;
+  readonly type: string;
+  readonly start: string;
+  readonly increment: string;
+  readonly min: string;
+  readonly max: string;
+  readonly cache: string;
+  readonly cycle: boolean;
+  readonly comment: string | null;
+}
+
+export type Identity = 'always' | 'by default';
+
+export interface Column {
+  readonly name: string;
+  /** The type as Postgres prints it (`format_type`), e.g. `character varying(100)`, or `serial`/`bigserial`/`smallserial` for a column that owns its sequence. */
+  readonly type: string;
+  readonly nullable: boolean;
+  /** An SQL expression, or null. */
+  readonly default: string | null;
+  readonly identity: Identity | null;
+  /** The expression of a stored generated column, or null. */
+  readonly generated: string | null;
+  readonly collation: string | null;
+  readonly comment: string | null;
+  /** Hints that only the desired model carries; they never come back from inspection. */
+  readonly hints?: ColumnHints;
+}
+
+export interface ColumnHints {
+  readonly renamedFrom?: string;
+  /** USING expression for a type change. */
+  readonly using?: string;
+  /** Expression that fills existing NULLs before NOT NULL is set. */
+  readonly backfill?: string;
+}
+
+export interface PrimaryKey {
+  readonly name: string | null;
+  readonly columns: readonly string[];
+}
+
+export interface UniqueConstraint {
+  readonly kind: 'unique';
+  readonly name: string | null;
+  readonly columns: readonly string[];
+  readonly deferrable: Deferrable;
+}
+
+export interface CheckConstraint {
+  readonly kind: 'check';
+  readonly name: string | null;
+  /** The boolean expression, without the `CHECK` keyword. */
+  readonly expression: string;
+}
+
+export type FkAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
+export type Deferrable = 'not deferrable' | 'deferrable initially immediate' | 'deferrable initially deferred';
+
+export interface ForeignKey {
+  readonly kind: 'foreignKey';
+  readonly name: string | null;
+  readonly columns: readonly string[];
+  /** Target table: a name of this scope, or `shared.<name>` from a tenant model. */
+  readonly refTable: string;
+  readonly refColumns: readonly string[];
+  readonly onDelete: FkAction;
+  readonly onUpdate: FkAction;
+  readonly deferrable: Deferrable;
+}
+
+export interface IndexElement {
+  /** A column name, or null when `expression` is set. */
+  readonly column: string | null;
+  readonly expression: string | null;
+  readonly order: 'asc' | 'desc';
+  readonly nulls: 'first' | 'last';
+  /** A non-default operator class, or null. */
+  readonly opclass: string | null;
+  readonly collation: string | null;
+}
+
+export interface Index {
+  readonly kind: 'index';
+  readonly name: string | null;
+  readonly unique: boolean;
+  readonly method: string;
+  readonly elements: readonly IndexElement[];
+  readonly include: readonly string[];
+  readonly where: string | null;
+  /** Build with CREATE INDEX CONCURRENTLY, in its own non-transactional step. A hint: never inspected. */
+  readonly concurrently?: boolean;
+}
+
+export interface Table {
+  readonly kind: 'table';
+  readonly name: string;
+  readonly columns: readonly Column[];
+  readonly primaryKey: PrimaryKey | null;
+  readonly uniques: readonly UniqueConstraint[];
+  readonly checks: readonly CheckConstraint[];
+  readonly foreignKeys: readonly ForeignKey[];
+  readonly indexes: readonly Index[];
+  readonly comment: string | null;
+  readonly hints?: { readonly renamedFrom?: string };
+}
+
+/** A constraint that lives on a table, under a name unique in the schema. */
+export type TableConstraint = UniqueConstraint | CheckConstraint | ForeignKey;
