@@ -1,0 +1,111 @@
+import type { Change } from '../model/changes.js';
+import { stableKey } from '../model/compare.js';
+import type { Column, Index, Table, TableConstraint } from '../model/types.js';
+import { matchByName, pairRenamed } from './match.js';
+
+const named = <T extends { name: string | null }>(items: readonly T[]) => items as readonly (T & { name: string })[];
+
+/** A column's definition as stored, without hints. */
+const columnDefinition = ({ hints: _h, name: _n, ...rest }: Column) => rest;
+const constraintDefinition = ({ name: _n, ...rest }: TableConstraint) => rest;
+const indexDefinition = ({ name: _n, concurrently: _c, ...rest }: Index) => rest;
+
+/** Rewrite column names in a from-side table so constraints compare after a column rename. */
+function renameColumns(table: Table, renames: ReadonlyMap<string, string>): Table {
+  if (renames.size === 0) return table;
+  const r = (c: string) => renames.get(c) ?? c;
+  return {
+    ...table,
+    columns: table.columns.map((c) => ({ ...c, name: r(c.name) })),
+    primaryKey: table.primaryKey && { ...table.primaryKey, columns: table.primaryKey.columns.map(r) },
+    uniques: table.uniques.map((u) => ({ ...u, columns: u.columns.map(r) })),
+    foreignKeys: table.foreignKeys.map((f) => ({ ...f, columns: f.columns.map(r) })),
+    indexes: table.indexes.map((i) => ({
+      ...i,
+      elements: i.elements.map((e) => ({ ...e, column: e.column === null ? null : r(e.column) })),
+      include: i.include.map(r),
+    })),
+  };
+}
+
+function diffColumns(from: Table, to: Table): { changes: Change[]; renames: Map<string, string> } {
+  const changes: Change[] = [];
+  const m = matchByName(from.columns, to.columns, (c) => c.hints?.renamedFrom);
+  const renames = new Map<string, string>();
+  for (const [old, now] of m.renames) {
+    changes.push({ kind: 'rename_column', table: to.name, from: old.name, to: now.name });
+    renames.set(old.name, now.name);
+  }
+  for (const [old, now] of [...m.pairs, ...m.renames]) {
+    const before = { ...old, name: now.name };
+    if (stableKey(columnDefinition(before)) === stableKey(columnDefinition(now))) continue;
+    // A stored generated column cannot be made from a plain one in place.
+    if (before.generated === null && now.generated !== null) {
+      changes.push({ kind: 'drop_column', table: to.name, column: before });
+      changes.push({ kind: 'add_column', table: to.name, column: now });
+    } else {
+      changes.push({ kind: 'alter_column', table: to.name, from: before, to: now });
+    }
+  }
+  for (const c of m.added) changes.push({ kind: 'add_column', table: to.name, column: c });
+  for (const c of m.removed) changes.push({ kind: 'drop_column', table: to.name, column: c });
+  return { changes, renames };
+}
+
+function diffNamed<T extends { name: string | null }>(
+  from: readonly T[],
+  to: readonly T[],
+  definition: (item: T) => unknown,
+  make: {
+    add: (item: T) => Change;
+    drop: (item: T) => Change;
+    rename: (from: string, to: string) => Change;
+  },
+): Change[] {
+  const m = matchByName(named(from), named(to));
+  const changed = m.pairs.filter(([a, b]) => stableKey(definition(a)) !== stableKey(definition(b)));
+  const p = pairRenamed(m.removed, m.added, definition);
+  return [
+    ...p.renamed.map(([a, b]) => make.rename(a.name, b.name)),
+    ...[...p.removed, ...changed.map(([a]) => a)].map(make.drop),
+    ...[...p.added, ...changed.map(([, b]) => b)].map(make.add),
+  ];
+}
+
+/** Changes that turn table `from` into table `to` (same table, possibly renamed already). */
+export function diffTable(fromTable: Table, to: Table): Change[] {
+  const { changes, renames } = diffColumns(fromTable, to);
+  const from = renameColumns(fromTable, renames);
+  const t = to.name;
+
+  const fromPk = from.primaryKey;
+  const toPk = to.primaryKey;
+  if (fromPk && toPk && stableKey(fromPk.columns) === stableKey(toPk.columns)) {
+    if (fromPk.name !== toPk.name && fromPk.name && toPk.name) {
+      changes.push({ kind: 'rename_constraint', table: t, from: fromPk.name, to: toPk.name });
+    }
+  } else {
+    if (fromPk) changes.push({ kind: 'drop_primary_key', table: t, primaryKey: fromPk });
+    if (toPk) changes.push({ kind: 'add_primary_key', table: t, primaryKey: toPk });
+  }
+
+  const constraint = {
+    add: (c: TableConstraint): Change => ({ kind: 'add_constraint', table: t, constraint: c }),
+    drop: (c: TableConstraint): Change => ({ kind: 'drop_constraint', table: t, constraint: c }),
+    rename: (a: string, b: string): Change => ({ kind: 'rename_constraint', table: t, from: a, to: b }),
+  };
+  changes.push(...diffNamed(from.uniques, to.uniques, constraintDefinition, constraint));
+  changes.push(...diffNamed(from.checks, to.checks, constraintDefinition, constraint));
+  changes.push(...diffNamed(from.foreignKeys, to.foreignKeys, constraintDefinition, constraint));
+  changes.push(
+    ...diffNamed(from.indexes, to.indexes, indexDefinition, {
+      add: (i) => ({ kind: 'create_index', table: t, index: i }),
+      drop: (i) => ({ kind: 'drop_index', table: t, index: i }),
+      rename: (a, b) => ({ kind: 'rename_index', table: t, from: a, to: b }),
+    }),
+  );
+  if (from.comment !== to.comment) {
+    changes.push({ kind: 'set_table_comment', table: t, from: from.comment, to: to.comment });
+  }
+  return changes;
+}

@@ -1,0 +1,2 @@
+export { diff } from './diff.js';
+export { enumUsages } from './diff-enums.js';

@@ -1,0 +1,121 @@
+import type {
+  Column,
+  Enum,
+  Extension,
+  ForeignKey,
+  Index,
+  PrimaryKey,
+  Sequence,
+  Table,
+  TableConstraint,
+} from './types.js';
+
+/**
+ * A column whose type is an enum, found when the enum must be recreated.
+ * `array` means the column's type is `<enum>[]`.
+ */
+export interface EnumUsage {
+  readonly table: string;
+  readonly column: string;
+  readonly array: boolean;
+  readonly default: string | null;
+}
+
+/**
+ * The sealed set of changes `diff` produces and `plan` renders. Each has an inverse
+ * (`invert`), which is how a plan builds its down section.
+ */
+export type Change =
+  | { readonly kind: 'create_extension'; readonly extension: Extension }
+  | { readonly kind: 'drop_extension'; readonly extension: Extension }
+  | { readonly kind: 'create_enum'; readonly enum: Enum }
+  | { readonly kind: 'drop_enum'; readonly enum: Enum }
+  /** Values only added: `ALTER TYPE ... ADD VALUE` in place. */
+  | { readonly kind: 'add_enum_values'; readonly from: Enum; readonly to: Enum; readonly usages: readonly EnumUsage[] }
+  /** Values removed or reordered: the type is rebuilt and its columns cast over. */
+  | { readonly kind: 'recreate_enum'; readonly from: Enum; readonly to: Enum; readonly usages: readonly EnumUsage[] }
+  | { readonly kind: 'set_enum_comment'; readonly name: string; readonly from: string | null; readonly to: string | null }
+  | { readonly kind: 'create_sequence'; readonly sequence: Sequence }
+  | { readonly kind: 'drop_sequence'; readonly sequence: Sequence }
+  | { readonly kind: 'alter_sequence'; readonly from: Sequence; readonly to: Sequence }
+  /** A table with its columns, primary key, unique and check constraints; indexes and FKs are separate changes. */
+  | { readonly kind: 'create_table'; readonly table: Table }
+  | { readonly kind: 'drop_table'; readonly table: Table }
+  | { readonly kind: 'rename_table'; readonly from: string; readonly to: string }
+  | { readonly kind: 'set_table_comment'; readonly table: string; readonly from: string | null; readonly to: string | null }
+  | { readonly kind: 'add_column'; readonly table: string; readonly column: Column }
+  | { readonly kind: 'drop_column'; readonly table: string; readonly column: Column }
+  | { readonly kind: 'rename_column'; readonly table: string; readonly from: string; readonly to: string }
+  | { readonly kind: 'alter_column'; readonly table: string; readonly from: Column; readonly to: Column }
+  | { readonly kind: 'add_primary_key'; readonly table: string; readonly primaryKey: PrimaryKey }
+  | { readonly kind: 'drop_primary_key'; readonly table: string; readonly primaryKey: PrimaryKey }
+  | { readonly kind: 'add_constraint'; readonly table: string; readonly constraint: TableConstraint }
+  | { readonly kind: 'drop_constraint'; readonly table: string; readonly constraint: TableConstraint }
+  | { readonly kind: 'rename_constraint'; readonly table: string; readonly from: string; readonly to: string }
+  | { readonly kind: 'create_index'; readonly table: string; readonly index: Index }
+  | { readonly kind: 'drop_index'; readonly table: string; readonly index: Index }
+  | { readonly kind: 'rename_index'; readonly table: string; readonly from: string; readonly to: string };
+
+export type ChangeKind = Change['kind'];
+
+export const isForeignKey = (c: TableConstraint): c is ForeignKey => c.kind === 'foreignKey';
+
+/** The change that undoes `change`. */
+export function invert(change: Change): Change {
+  switch (change.kind) {
+    case 'create_extension':
+      return { kind: 'drop_extension', extension: change.extension };
+    case 'drop_extension':
+      return { kind: 'create_extension', extension: change.extension };
+    case 'create_enum':
+      return { kind: 'drop_enum', enum: change.enum };
+    case 'drop_enum':
+      return { kind: 'create_enum', enum: change.enum };
+    case 'add_enum_values':
+      // Postgres cannot remove an enum value in place: undoing an addition rebuilds the type.
+      return { kind: 'recreate_enum', from: change.to, to: change.from, usages: change.usages };
+    case 'recreate_enum':
+      return { kind: 'recreate_enum', from: change.to, to: change.from, usages: change.usages };
+    case 'set_enum_comment':
+    case 'set_table_comment':
+      return { ...change, from: change.to, to: change.from };
+    case 'create_sequence':
+      return { kind: 'drop_sequence', sequence: change.sequence };
+    case 'drop_sequence':
+      return { kind: 'create_sequence', sequence: change.sequence };
+    case 'alter_sequence':
+    case 'alter_column':
+      return { ...change, from: change.to, to: change.from } as Change;
+    case 'create_table':
+      return { kind: 'drop_table', table: change.table };
+    case 'drop_table':
+      return { kind: 'create_table', table: change.table };
+    case 'rename_table':
+    case 'rename_column':
+    case 'rename_constraint':
+    case 'rename_index':
+      return { ...change, from: change.to, to: change.from };
+    case 'add_column':
+      return { kind: 'drop_column', table: change.table, column: change.column };
+    case 'drop_column':
+      return { kind: 'add_column', table: change.table, column: change.column };
+    case 'add_primary_key':
+      return { kind: 'drop_primary_key', table: change.table, primaryKey: change.primaryKey };
+    case 'drop_primary_key':
+      return { kind: 'add_primary_key', table: change.table, primaryKey: change.primaryKey };
+    case 'add_constraint':
+      return { kind: 'drop_constraint', table: change.table, constraint: change.constraint };
+    case 'drop_constraint':
+      return { kind: 'add_constraint', table: change.table, constraint: change.constraint };
+    case 'create_index':
+      return { kind: 'drop_index', table: change.table, index: change.index };
+    case 'drop_index':
+      return { kind: 'create_index', table: change.table, index: change.index };
+    default:
+      return unreachable(change);
+  }
+}
+
+export function unreachable(value: never): never {
+  throw new Error(`unsupported change kind: ${(value as { kind?: string }).kind ?? String(value)}`);
+}

@@ -1,0 +1,74 @@
+import type { Change, ChangeKind } from '../model/changes.js';
+
+/**
+ * The dependency order of a migration, as phases. Renames come first so every later
+ * statement uses the new names; dependents are dropped before what they depend on and
+ * created after it (extensions and enums before columns, tables before the FKs and
+ * indexes on them); columns are dropped before the enums they used are rebuilt.
+ * The down section runs the reverses in exactly the opposite order, which is valid by
+ * the same argument.
+ */
+const PHASE: Record<ChangeKind, number> = {
+  rename_table: 0,
+  rename_column: 1,
+  rename_constraint: 2,
+  rename_index: 2,
+  drop_constraint: 3, // foreign keys are moved to 3 and others to 4 below
+  drop_index: 5,
+  drop_primary_key: 5,
+  create_extension: 6,
+  create_enum: 7,
+  add_enum_values: 8,
+  create_sequence: 9,
+  alter_sequence: 9,
+  create_table: 10,
+  add_column: 11,
+  alter_column: 12,
+  drop_column: 13,
+  drop_table: 14,
+  recreate_enum: 15,
+  drop_sequence: 16,
+  drop_enum: 17,
+  drop_extension: 18,
+  add_primary_key: 19,
+  add_constraint: 20, // foreign keys are moved to 22 below
+  create_index: 21,
+  set_table_comment: 23,
+  set_enum_comment: 23,
+};
+
+function phase(c: Change): number {
+  if (c.kind === 'drop_constraint') return c.constraint.kind === 'foreignKey' ? 3 : 4;
+  if (c.kind === 'add_constraint') return c.constraint.kind === 'foreignKey' ? 22 : 20;
+  return PHASE[c.kind];
+}
+
+function subject(c: Change): string {
+  if ('table' in c) return typeof c.table === 'string' ? c.table : c.table.name;
+  switch (c.kind) {
+    case 'create_extension':
+    case 'drop_extension':
+      return c.extension.name;
+    case 'create_enum':
+    case 'drop_enum':
+      return c.enum.name;
+    case 'create_sequence':
+    case 'drop_sequence':
+      return c.sequence.name;
+    case 'set_enum_comment':
+      return c.name;
+    default:
+      return 'to' in c && typeof c.to === 'object' && c.to !== null && 'name' in c.to ? String(c.to.name) : '';
+  }
+}
+
+/**
+ * Changes sorted by phase, then by the object they concern; changes to one table keep the
+ * order the diff gave them (columns in model order). Deterministic for equal input.
+ */
+export function orderChanges(changes: readonly Change[]): Change[] {
+  return changes
+    .map((change, i) => ({ change, i, phase: phase(change), subject: subject(change) }))
+    .sort((a, b) => a.phase - b.phase || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) || a.i - b.i)
+    .map((x) => x.change);
+}

@@ -1,0 +1,44 @@
+import { type Change, invert } from '../model/changes.js';
+import { orderChanges } from './order.js';
+import { render } from './render/index.js';
+import type { Plan, PlannedChange, PlanOptions } from './types.js';
+
+/** Why a change's reverse cannot give back exactly what was there, or null. */
+function downCaveat(change: Change): string | null {
+  switch (change.kind) {
+    case 'drop_table':
+      return `recreates table ${change.table.name} empty: its rows are not restored`;
+    case 'drop_column':
+      return `re-adds column ${change.table}.${change.column.name} without its data`;
+    case 'drop_sequence':
+      return `recreates sequence ${change.sequence.name} at its start value`;
+    case 'alter_column':
+      if (change.to.hints?.backfill !== undefined && change.from.nullable && !change.to.nullable) {
+        return `keeps the values backfilled into ${change.table}.${change.to.name}`;
+      }
+      return null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Order `changes` and render each with its reverse.
+ *
+ * @example
+ * const p = plan(diff(live, desired), { scope: 'tenant', sharedSchema: 'public' });
+ * for (const s of p.up) console.log(`${s.sql};`);
+ */
+export function plan(changes: readonly Change[], options: PlanOptions): Plan {
+  const planned: PlannedChange[] = orderChanges(changes).map((change) => {
+    const up = render(change, options);
+    const down = render(invert(change), options);
+    return { change, up: up.statements, down: down.statements, downCaveat: downCaveat(change), hazards: up.hazards };
+  });
+  return {
+    changes: planned,
+    up: planned.flatMap((p) => p.up),
+    down: [...planned].reverse().flatMap((p) => p.down),
+    hazards: planned.flatMap((p) => p.hazards),
+  };
+}

@@ -1,0 +1,78 @@
+import { type Change, unreachable } from '../../model/changes.js';
+import type { PlanOptions } from '../types.js';
+import { addColumn, alterColumn, dropColumn, renameColumn } from './columns.js';
+import { addConstraint, addPrimaryKey, dropConstraint, dropPrimaryKey, renameConstraint } from './constraints.js';
+import { addEnumValues, createEnum, dropEnum, recreateEnum, setEnumComment } from './enums.js';
+import { createExtension, dropExtension } from './extensions.js';
+import { createIndex, dropIndex, renameIndex } from './indexes.js';
+import type { Rendered } from './rendered.js';
+import { alterSequence, createSequence, dropSequence } from './sequences.js';
+import { createTable, dropTable, renameTable, setTableComment } from './tables.js';
+
+const SERIAL = /^(small|big)?serial$/;
+
+/** The SQL of one change. Every kind renders or throws; none renders as nothing. */
+export function render(change: Change, options: PlanOptions): Rendered {
+  switch (change.kind) {
+    case 'create_extension':
+      return createExtension(change.extension, options.sharedSchema);
+    case 'drop_extension':
+      return dropExtension(change.extension);
+    case 'create_enum':
+      return createEnum(change.enum);
+    case 'drop_enum':
+      return dropEnum(change.enum);
+    case 'add_enum_values':
+      return addEnumValues(change.from, change.to);
+    case 'recreate_enum':
+      return recreateEnum(change.from, change.to, change.usages);
+    case 'set_enum_comment':
+      return setEnumComment(change.name, change.to);
+    case 'create_sequence':
+      return createSequence(change.sequence);
+    case 'drop_sequence':
+      return dropSequence(change.sequence);
+    case 'alter_sequence':
+      return alterSequence(change.from, change.to);
+    case 'create_table':
+      return createTable(change.table);
+    case 'drop_table':
+      return dropTable(change.table);
+    case 'rename_table':
+      return renameTable(change.from, change.to);
+    case 'set_table_comment':
+      return setTableComment(change.table, change.to);
+    case 'add_column':
+      return addColumn(change.table, change.column);
+    case 'drop_column':
+      return dropColumn(change.table, change.column);
+    case 'rename_column':
+      return renameColumn(change.table, change.from, change.to);
+    case 'alter_column':
+      if (change.from.type !== change.to.type && (SERIAL.test(change.from.type) || SERIAL.test(change.to.type))) {
+        throw new Error(
+          `changing ${change.table}.${change.to.name} between ${change.from.type} and ${change.to.type} is not supported yet: ` +
+            'write it by hand with `pgfleet new`',
+        );
+      }
+      return alterColumn(change.table, change.from, change.to);
+    case 'add_primary_key':
+      return addPrimaryKey(change.table, change.primaryKey);
+    case 'drop_primary_key':
+      return dropPrimaryKey(change.table, change.primaryKey);
+    case 'add_constraint':
+      return addConstraint(change.table, change.constraint, options);
+    case 'drop_constraint':
+      return dropConstraint(change.table, change.constraint);
+    case 'rename_constraint':
+      return renameConstraint(change.table, change.from, change.to);
+    case 'create_index':
+      return createIndex(change.table, change.index);
+    case 'drop_index':
+      return dropIndex(change.index);
+    case 'rename_index':
+      return renameIndex(change.from, change.to);
+    default:
+      return unreachable(change);
+  }
+}

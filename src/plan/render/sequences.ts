@@ -1,0 +1,30 @@
+import { stableKey } from '../../model/compare.js';
+import type { Sequence } from '../../model/types.js';
+import { ident } from '../quote.js';
+import { commentOnSequence } from './comments.js';
+import { hazard, type Rendered, rendered, sql } from './rendered.js';
+
+const options = (s: Sequence) =>
+  `AS ${s.type} INCREMENT BY ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} START WITH ${s.start} CACHE ${s.cache} ${s.cycle ? 'CYCLE' : 'NO CYCLE'}`;
+
+export function createSequence(s: Sequence): Rendered {
+  const statements = [sql(`CREATE SEQUENCE ${ident(s.name)} ${options(s)}`)];
+  if (s.comment !== null) statements.push(commentOnSequence(s.name, s.comment));
+  return rendered(statements);
+}
+
+export const dropSequence = (s: Sequence): Rendered =>
+  rendered(
+    [sql(`DROP SEQUENCE ${ident(s.name)}`)],
+    [hazard('deletes_data', s.name, `drops sequence ${s.name} and its current value`)],
+  );
+
+export function alterSequence(from: Sequence, to: Sequence): Rendered {
+  const { comment: _a, ...a } = from;
+  const { comment: _b, ...b } = to;
+  const statements = [];
+  if (stableKey(a) !== stableKey(b)) statements.push(sql(`ALTER SEQUENCE ${ident(to.name)} ${options(to)}`));
+  if (from.comment !== to.comment) statements.push(commentOnSequence(to.name, to.comment));
+  return rendered(statements);
+}
+

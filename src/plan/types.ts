@@ -1,0 +1,45 @@
+import type { Change } from '../model/changes.js';
+import type { Scope } from '../model/types.js';
+
+/**
+ * What a statement risks, as data (not log lines), so `generate` and `migrate` can refuse
+ * what was not allowed.
+ */
+export type HazardKind = 'deletes_data' | 'rewrites_table' | 'blocks_writes' | 'index_build' | 'irreversible';
+
+export interface Hazard {
+  readonly kind: HazardKind;
+  /** The object concerned, e.g. `services_service.legacy_code`. */
+  readonly object: string;
+  readonly message: string;
+}
+
+export interface Statement {
+  readonly sql: string;
+  /** False for statements Postgres refuses inside a transaction (CREATE INDEX CONCURRENTLY). */
+  readonly transactional: boolean;
+}
+
+/** One change rendered: its up statements, the statements that undo them, and what it risks. */
+export interface PlannedChange {
+  readonly change: Change;
+  readonly up: readonly Statement[];
+  readonly down: readonly Statement[];
+  /** Null when `down` restores the previous state exactly; otherwise why it cannot. */
+  readonly downCaveat: string | null;
+  readonly hazards: readonly Hazard[];
+}
+
+export interface Plan {
+  readonly changes: readonly PlannedChange[];
+  readonly up: readonly Statement[];
+  /** The reverses of `changes`, last change first. */
+  readonly down: readonly Statement[];
+  readonly hazards: readonly Hazard[];
+}
+
+export interface PlanOptions {
+  readonly scope: Scope;
+  /** Where `shared.<table>` references point, e.g. `public`. */
+  readonly sharedSchema: string;
+}

@@ -1,0 +1,127 @@
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { expect } from 'vitest';
+import { applyStatements } from '../../src/devdb/apply.js';
+import type { DevDatabase } from '../../src/devdb/dev-database.js';
+import { diff } from '../../src/diff/diff.js';
+import { canonicalise, type ScopedModels } from '../../src/inspect/canonicalise.js';
+import { inspectSchema } from '../../src/inspect/index.js';
+import type { Config } from '../../src/load/config.js';
+import { loadModel } from '../../src/load/index.js';
+import { emptyModel } from '../../src/model/build.js';
+import { stored } from '../../src/model/compare.js';
+import type { Model } from '../../src/model/types.js';
+import { plan } from '../../src/plan/plan.js';
+import type { Plan } from '../../src/plan/types.js';
+
+/** A model written as one YAML document (scope by `scope:`, tenant by default). */
+export async function modelsFromYaml(yamlText: string, extraShared = ''): Promise<ScopedModels> {
+  const root = await mkdtemp(join(tmpdir(), 'pgfleet-case-'));
+  try {
+    await mkdir(join(root, 'schema', 'tenant'), { recursive: true });
+    await mkdir(join(root, 'schema', 'shared'), { recursive: true });
+    await writeFile(join(root, 'schema', 'tenant', 'case.yaml'), yamlText);
+    if (extraShared) await writeFile(join(root, 'schema', 'shared', 'shared.yaml'), extraShared);
+    const config: Config = {
+      root,
+      database: null,
+      devDatabase: 'embedded',
+      model: join(root, 'schema'),
+      migrations: join(root, 'generated'),
+      shared: { schema: 'public' },
+      tenants: { query: null, match: null, list: null, register: null, template: null },
+      concurrency: 4,
+    };
+    const { shared, tenant } = await loadModel(config);
+    return { shared, tenant };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+export interface Fleetlet {
+  readonly shared: string;
+  readonly tenant: string;
+}
+
+async function inspectBoth(client: pg.ClientBase, where: Fleetlet): Promise<ScopedModels> {
+  const options = { sharedSchema: where.shared };
+  return { shared: await inspectSchema(client, where.shared, options), tenant: await inspectSchema(client, where.tenant, options) };
+}
+
+const plans = (from: ScopedModels, to: ScopedModels, where: Fleetlet) => ({
+  shared: plan(diff(from.shared, to.shared), { scope: 'shared', sharedSchema: where.shared }),
+  tenant: plan(diff(from.tenant, to.tenant), { scope: 'tenant', sharedSchema: where.shared }),
+});
+
+async function applyUp(client: pg.ClientBase, p: { shared: Plan; tenant: Plan }, where: Fleetlet) {
+  await applyStatements(client, p.shared.up, [where.shared]);
+  await applyStatements(client, p.tenant.up, [where.tenant, where.shared]);
+}
+
+async function applyDown(client: pg.ClientBase, p: { shared: Plan; tenant: Plan }, where: Fleetlet) {
+  await applyStatements(client, p.tenant.down, [where.tenant, where.shared]);
+  await applyStatements(client, p.shared.down, [where.shared]);
+}
+
+export const expectSame = (actual: Model, expected: Model, what: string) =>
+  expect(stored(actual), what).toEqual(stored(expected));
+
+export interface ConvergenceResult {
+  readonly from: ScopedModels;
+  readonly to: ScopedModels;
+  readonly plans: { shared: Plan; tenant: Plan };
+}
+
+let counter = 0;
+
+/**
+ * The convergence check of the design: apply `from`; plan from → to; apply up → the live
+ * schemas equal `to`; re-plan → nothing; apply down → they equal `from` again; up again.
+ * Runs in fresh schemas of `client`'s database.
+ */
+export async function converge(
+  client: pg.ClientBase,
+  dev: DevDatabase,
+  rawFrom: ScopedModels,
+  rawTo: ScopedModels,
+  label = `c${counter}`,
+): Promise<ConvergenceResult> {
+  const n = counter++;
+  const where = { shared: `s${n}_${label}`.slice(0, 60), tenant: `t${n}_${label}`.slice(0, 60) };
+  await client.query(`CREATE SCHEMA "${where.shared}"`);
+  await client.query(`CREATE SCHEMA "${where.tenant}"`);
+  const from = await canonicalise(rawFrom, dev, { sharedSchema: where.shared });
+  const to = await canonicalise(rawTo, dev, { sharedSchema: where.shared });
+
+  await applyUp(client, plans(emptyModel2(), from, where), where);
+  const built = await inspectBoth(client, where);
+  expectSame(built.shared, from.shared, 'from (shared) builds as canonicalised');
+  expectSame(built.tenant, from.tenant, 'from (tenant) builds as canonicalised');
+
+  const p = plans(from, to, where);
+  await applyUp(client, p, where);
+  const up = await inspectBoth(client, where);
+  expectSame(up.shared, to.shared, 'after up (shared)');
+  expectSame(up.tenant, to.tenant, 'after up (tenant)');
+  const again = plans(up, to, where);
+  expect(again.shared.up.map((s) => s.sql), 're-plan (shared) is empty').toEqual([]);
+  expect(again.tenant.up.map((s) => s.sql), 're-plan (tenant) is empty').toEqual([]);
+
+  await applyDown(client, p, where);
+  const down = await inspectBoth(client, where);
+  expectSame(down.shared, from.shared, 'after down (shared)');
+  expectSame(down.tenant, from.tenant, 'after down (tenant)');
+
+  await applyUp(client, p, where);
+  const upAgain = await inspectBoth(client, where);
+  expectSame(upAgain.tenant, to.tenant, 'after up again (tenant)');
+
+  await client.query(`DROP SCHEMA "${where.tenant}" CASCADE`);
+  await client.query(`DROP SCHEMA "${where.shared}" CASCADE`);
+  return { from, to, plans: p };
+}
+
+const emptyModel2 = (): ScopedModels => ({ shared: emptyModel(), tenant: emptyModel() });
