@@ -1,0 +1,1 @@
+export { type InspectOptions, inspectSchema, inspectSchemas } from './inspect-schemas.js';

@@ -1,0 +1,164 @@
+import pg from 'pg';
+import { type ErrorCode, PgfleetError } from '../errors.js';
+import type { Column, Model, Table } from '../model/types.js';
+import { groupBy, sortedByName, tableKey } from './group.js';
+import { readColumns } from './read-columns.js';
+import { type InspectedConstraint, readConstraints } from './read-constraints.js';
+import { readEnums } from './read-enums.js';
+import { readExtensions } from './read-extensions.js';
+import { readIndexes } from './read-indexes.js';
+import { readSequences } from './read-sequences.js';
+import { readTables } from './read-tables.js';
+import { type CatalogScope, scopeOf } from './scope.js';
+
+export interface InspectOptions {
+  /** The shared schema: printed unqualified after the inspected schema, and `shared.<table>` in FK targets. */
+  readonly sharedSchema: string;
+}
+
+/**
+ * Read the live schemas into one {@link Model} each, keyed by schema name, in a fixed
+ * number of queries (one per object kind) whatever the number of schemas. SQL text
+ * (types, defaults, checks, index expressions and predicates) is printed by Postgres as it
+ * would be in DDL run with `search_path` = the schema, then `options.sharedSchema`.
+ *
+ * A schema that does not exist gives an empty model; the caller decides what that means.
+ * The queries run in their own read-only REPEATABLE READ transaction, for one consistent
+ * snapshot, so `client` must not be inside a transaction. All rows are held in memory at
+ * once: a caller with thousands of schemas passes them in batches.
+ *
+ * @example
+ * const models = await inspectSchemas(client, ['tenant_a', 'tenant_b'], { sharedSchema: 'shared' });
+ * models.get('tenant_a')?.tables.map((t) => t.name); // ['invoices', 'users']
+ */
+export async function inspectSchemas(
+  client: pg.ClientBase,
+  schemas: readonly string[],
+  options: InspectOptions,
+): Promise<Map<string, Model>> {
+  const scope = scopeOf(schemas, options.sharedSchema);
+  if (scope.schemas.length === 0) return new Map();
+  try {
+    // The SET LOCAL makes the first query parse under a known search_path (see scopeOf);
+    // one simple-protocol round trip carries both statements.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog');
+    try {
+      const models = await readModels(client, scope);
+      await client.query('COMMIT');
+      return models;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  } catch (cause) {
+    const which = scope.schemas.length === 1 ? `schema "${scope.schemas[0]}"` : `${scope.schemas.length} schemas`;
+    throw new PgfleetError(errorCode(cause), `inspecting ${which}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** An error Postgres raised (other than a lost connection) is ours to fix; anything else is the connection. */
+function errorCode(cause: unknown): ErrorCode {
+  if (!(cause instanceof pg.DatabaseError)) return 'connection';
+  if (cause.code?.startsWith('08')) return 'connection';
+  return 'internal';
+}
+
+/**
+ * Read one live schema into a {@link Model}; see {@link inspectSchemas}.
+ *
+ * @example
+ * const model = await inspectSchema(client, 'tenant_a', { sharedSchema: 'shared' });
+ */
+export async function inspectSchema(client: pg.ClientBase, schema: string, options: InspectOptions): Promise<Model> {
+  const models = await inspectSchemas(client, [schema], options);
+  return models.get(schema)!;
+}
+
+async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<Map<string, Model>> {
+  // One after another: a client runs one query at a time anyway.
+  const tables = await readTables(client, scope);
+  const columns = await readColumns(client, scope);
+  const constraints = await readConstraints(client, scope);
+  const indexes = await readIndexes(client, scope);
+  const sequences = await readSequences(client, scope);
+  const enums = await readEnums(client, scope);
+  const extensions = await readExtensions(client, scope);
+
+  const columnsOf = groupBy(columns, (c) => tableKey(c.schema, c.table));
+  const constraintsOf = groupBy(constraints, (c) => tableKey(c.schema, c.table));
+  const indexesOf = groupBy(indexes, (i) => tableKey(i.schema, i.table));
+  const tablesOf = groupBy(tables, (t) => t.schema);
+  const sequencesOf = groupBy(sequences, (s) => s.schema);
+  const enumsOf = groupBy(enums, (e) => e.schema);
+  const extensionsOf = groupBy(extensions, (e) => e.schema);
+  const serialSequences = new Set(
+    columns.flatMap((c) => (c.serialSequence === null ? [] : [tableKey(c.schema, c.serialSequence)])),
+  );
+
+  const models = new Map<string, Model>();
+  for (const schema of scope.schemas) {
+    const schemaTables = (tablesOf.get(schema) ?? []).map((t): Table => {
+      const key = tableKey(schema, t.name);
+      return assembleTable(
+        t.name,
+        t.comment,
+        (columnsOf.get(key) ?? []).map((c) => c.column),
+        constraintsOf.get(key) ?? [],
+        (indexesOf.get(key) ?? []).map((i) => i.index),
+      );
+    });
+    models.set(schema, {
+      extensions: sortedByName((extensionsOf.get(schema) ?? []).map((e) => e.extension)),
+      enums: sortedByName((enumsOf.get(schema) ?? []).map((e) => e.enum)),
+      sequences: sortedByName(
+        (sequencesOf.get(schema) ?? [])
+          .filter((s) => !serialSequences.has(tableKey(schema, s.sequence.name)))
+          .map((s) => s.sequence),
+      ),
+      tables: sortedByName(schemaTables),
+    });
+  }
+  return models;
+}
+
+function assembleTable(
+  name: string,
+  comment: string | null,
+  columns: readonly Column[],
+  constraints: readonly InspectedConstraint[],
+  indexes: Table['indexes'],
+): Table {
+  let primaryKey: Table['primaryKey'] = null;
+  const uniques: Table['uniques'][number][] = [];
+  const checks: Table['checks'][number][] = [];
+  const foreignKeys: Table['foreignKeys'][number][] = [];
+  for (const c of constraints) {
+    switch (c.kind) {
+      case 'primaryKey':
+        primaryKey = c.constraint;
+        break;
+      case 'unique':
+        uniques.push(c.constraint);
+        break;
+      case 'check':
+        checks.push(c.constraint);
+        break;
+      case 'foreignKey':
+        foreignKeys.push(c.constraint);
+        break;
+      default:
+        throw new Error(`unhandled constraint kind ${(c satisfies never as InspectedConstraint).kind}`);
+    }
+  }
+  return {
+    kind: 'table',
+    name,
+    columns,
+    primaryKey,
+    uniques: sortedByName(uniques),
+    checks: sortedByName(checks),
+    foreignKeys: sortedByName(foreignKeys),
+    indexes: sortedByName(indexes),
+    comment,
+  };
+}

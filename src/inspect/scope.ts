@@ -1,0 +1,58 @@
+import { ident, literal } from '../plan/quote.js';
+
+/**
+ * The schemas of one inspection, each with the search_path its SQL text is printed under:
+ * the schema itself, then the shared schema, so that their types and sequences print
+ * unqualified exactly as in DDL run with that search_path.
+ *
+ * pg_catalog is listed first explicitly. That is where Postgres searches it anyway when a
+ * search_path does not list it, so printing is unchanged; but queries after the first are
+ * parsed under the search_path the previous one left behind, and a tenant's function or
+ * operator must never be picked for one of ours.
+ */
+export interface CatalogScope {
+  readonly schemas: readonly string[];
+  readonly searchPaths: readonly string[];
+  readonly sharedSchema: string;
+}
+
+export function scopeOf(schemas: readonly string[], sharedSchema: string): CatalogScope {
+  const unique = [...new Set(schemas)];
+  return {
+    schemas: unique,
+    searchPaths: unique.map((s) =>
+      s === sharedSchema ? `pg_catalog, ${ident(s)}` : `pg_catalog, ${ident(s)}, ${ident(sharedSchema)}`,
+    ),
+    sharedSchema,
+  };
+}
+
+/** The parameters every catalog query takes: `$1` schema names, `$2` their search paths. */
+export const scopeParams = (scope: CatalogScope): unknown[] => [scope.schemas, scope.searchPaths];
+
+/**
+ * FROM items: one row `s(nspname, search_path)` per inspected schema, and `n` its
+ * pg_namespace row. A schema that does not exist simply has no rows.
+ *
+ * Catalog names in the queries are unqualified: the inspection runs with a search_path
+ * that starts with pg_catalog (see `inspectSchemas` and `scopeOf`).
+ */
+export const SCHEMAS = `unnest($1::text[], $2::text[]) AS s(nspname, search_path)
+  JOIN pg_namespace n ON n.nspname = s.nspname`;
+
+/**
+ * SQL condition: the pg_class/pg_type row `oid` (of catalog `catalog`) belongs to an
+ * extension. Such objects come and go with `CREATE EXTENSION`, so they are not part of
+ * the model.
+ */
+export const extensionMember = (catalog: 'pg_class' | 'pg_type', oid: string): string =>
+  `EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = ${literal(catalog)}::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
+
+/**
+ * FROM items: `c`, the tables of the model in the inspected schemas. Ordinary ('r') and
+ * partitioned ('p') tables; partitions (relispartition, PG 10+) are skipped for now, as the
+ * model cannot describe them.
+ */
+export const TABLES = `${SCHEMAS}
+  JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+    AND NOT ${extensionMember('pg_class', 'c.oid')}`;
