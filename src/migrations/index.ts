@@ -1,0 +1,13 @@
+export { checksum } from './checksum.js';
+export { compareVersions, migrationId, migrationPath } from './migration-id.js';
+export { MAX_NAME_LENGTH, migrationName } from './migration-name.js';
+export { nextVersion } from './next-version.js';
+export { parseMigration } from './parse-migration.js';
+export { type ReadMigrationsOptions, readMigrations } from './read-migrations.js';
+export { renderMigration } from './render-migration.js';
+export { renderStatements } from './render-statements.js';
+export { renumber } from './renumber.js';
+export { splitStatements } from './split-statements.js';
+export { computeSum, SUM_FILE, verifySum, writeSum } from './sum.js';
+export type { Migration, MigrationDraft, MigrationSet } from './types.js';
+export { type WriteMigrationOptions, writeMigration } from './write-migration.js';

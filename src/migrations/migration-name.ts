@@ -1,0 +1,104 @@
+import type { Change } from '../model/changes.js';
+import { unreachable } from '../model/changes.js';
+import type { TableConstraint } from '../model/types.js';
+
+/** Longest name `migrationName` returns, so file names stay readable in a listing. */
+export const MAX_NAME_LENGTH = 50;
+
+const MORE = '_and_more';
+
+/**
+ * A readable snake_case name for a migration made of `changes`, from the first change:
+ * `add_services_service_capacity` for one added column, `create_bookings_booking` for a
+ * new table, `<first>_and_more` for several. At most {@link MAX_NAME_LENGTH} characters of
+ * `[a-z0-9_]`. Whether a first migration is called `initial` is the caller's call.
+ *
+ * @example
+ * migrationName([{ kind: 'add_column', table: 'services_service', column }]); // 'add_services_service_capacity'
+ */
+export function migrationName(changes: readonly Change[]): string {
+  if (changes.length === 0) return 'empty';
+  const suffix = changes.length > 1 ? MORE : '';
+  const base = snake(describe(changes[0])) || 'migration';
+  return `${shorten(base, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
+}
+
+function describe(change: Change): string {
+  switch (change.kind) {
+    case 'create_extension':
+      return `create_extension_${change.extension.name}`;
+    case 'drop_extension':
+      return `drop_extension_${change.extension.name}`;
+    case 'create_enum':
+      return `create_enum_${change.enum.name}`;
+    case 'drop_enum':
+      return `drop_enum_${change.enum.name}`;
+    case 'add_enum_values':
+      return `add_${change.to.name}_values`;
+    case 'recreate_enum':
+      return `alter_enum_${change.to.name}`;
+    case 'set_enum_comment':
+      return `comment_enum_${change.name}`;
+    case 'create_sequence':
+      return `create_sequence_${change.sequence.name}`;
+    case 'drop_sequence':
+      return `drop_sequence_${change.sequence.name}`;
+    case 'alter_sequence':
+      return `alter_sequence_${change.to.name}`;
+    case 'create_table':
+      return `create_${change.table.name}`;
+    case 'drop_table':
+      return `drop_${change.table.name}`;
+    case 'rename_table':
+      return `rename_${change.from}_to_${change.to}`;
+    case 'set_table_comment':
+      return `comment_${change.table}`;
+    case 'add_column':
+      return `add_${change.table}_${change.column.name}`;
+    case 'drop_column':
+      return `drop_${change.table}_${change.column.name}`;
+    case 'rename_column':
+      return `rename_${change.table}_${change.from}_to_${change.to}`;
+    case 'alter_column':
+      return `alter_${change.table}_${change.to.name}`;
+    case 'add_primary_key':
+      return `add_${change.table}_pkey`;
+    case 'drop_primary_key':
+      return `drop_${change.table}_pkey`;
+    case 'add_constraint':
+      return `add_${constraintName(change.table, change.constraint)}`;
+    case 'drop_constraint':
+      return `drop_${constraintName(change.table, change.constraint)}`;
+    case 'rename_constraint':
+    case 'rename_index':
+      return `rename_${change.from}_to_${change.to}`;
+    case 'create_index':
+      return `add_${change.index.name ?? `${change.table}_index`}`;
+    case 'drop_index':
+      return `drop_${change.index.name ?? `${change.table}_index`}`;
+    default:
+      return unreachable(change);
+  }
+}
+
+const SUFFIX: Record<TableConstraint['kind'], string> = { unique: 'key', check: 'check', foreignKey: 'fkey' };
+
+/** A constraint's own name usually starts with its table (`bookings_customer_id_fkey`); an unnamed one gets one like it. */
+const constraintName = (table: string, c: TableConstraint): string =>
+  c.name ?? (c.kind === 'check' ? `${table}_check` : `${table}_${c.columns.join('_')}_${SUFFIX[c.kind]}`);
+
+/** Lower case, every other character as `_`, no doubled or edge `_`. */
+const snake = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+
+/** Cut at a word boundary when one is near, so a name does not end mid-word. */
+function shorten(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const cut = name.slice(0, max);
+  if (name[max] === '_') return cut.replace(/_+$/, '');
+  const boundary = cut.lastIndexOf('_');
+  return (boundary >= max / 2 ? cut.slice(0, boundary) : cut).replace(/_+$/, '');
+}
