@@ -1,0 +1,59 @@
+import { connect, safeUrl } from '../devdb/dev-database.js';
+import { diff } from '../diff/diff.js';
+import { PgfleetError } from '../errors.js';
+import { inspectSchema } from '../inspect/index.js';
+import { schemaNameProblem } from '../model/names.js';
+import type { Scope } from '../model/types.js';
+import { plan } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import type { Project } from './project.js';
+import { canonicalModel, withDevDatabase } from './validate.js';
+
+export interface SchemaDiff {
+  readonly schema: string;
+  readonly scope: Scope;
+  readonly exists: boolean;
+  readonly plan: Plan;
+}
+
+export function databaseUrlOf(project: Project): string {
+  const url = project.config.database;
+  if (!url) {
+    throw new PgfleetError('input', 'no database to connect to', {
+      hint: 'pass --database-url, set DATABASE_URL, or set `database:` in pgfleet.yaml',
+    });
+  }
+  return url;
+}
+
+/** The scope a live schema is compared with: the configured shared schema is shared, any other a tenant. */
+export const scopeOf = (project: Project, schema: string): Scope =>
+  schema === project.config.shared.schema ? 'shared' : 'tenant';
+
+/**
+ * What SQL takes live schema `schema` to the model of its scope. Reads the database only.
+ *
+ * @example
+ * const { plan } = await diffSchema(await loadProject(), 'tenant_acme');
+ */
+export async function diffSchema(project: Project, schema: string): Promise<SchemaDiff> {
+  const problem = schemaNameProblem(schema);
+  if (problem) throw new PgfleetError('input', `invalid schema name ${JSON.stringify(schema)}: ${problem}`);
+  const url = databaseUrlOf(project);
+  const scope = scopeOf(project, schema);
+  // Connect first: a dead database should fail in milliseconds, before the dev database starts.
+  const client = await connect(url);
+  try {
+    const desired = await withDevDatabase(project, (dev) => canonicalModel(project, dev));
+    const exists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
+    const sharedSchema = project.config.shared.schema;
+    const live = await inspectSchema(client, schema, { sharedSchema });
+    const changes = diff(live, desired[scope]);
+    return { schema, scope, exists, plan: plan(changes, { scope, sharedSchema }) };
+  } catch (cause) {
+    if (cause instanceof PgfleetError) throw cause;
+    throw new PgfleetError('connection', `reading schema "${schema}" at ${safeUrl(url)}: ${(cause as Error).message}`, { cause });
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,56 @@
+import { Command, Flags, Interfaces } from '@oclif/core';
+import { exitCodeFor, formatDiagnostic, PgfleetError } from '../errors.js';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+/**
+ * Flags every command takes, and the one place where errors become exit codes and text:
+ * the library never prints or exits. `--json` prints the command's return value (or
+ * `{ error }`) and nothing else on stdout.
+ */
+export abstract class BaseCommand extends Command {
+  static enableJsonFlag = true;
+
+  static baseFlags = {
+    config: Flags.string({ description: 'path of pgfleet.yaml', default: 'pgfleet.yaml', helpGroup: 'GLOBAL' }),
+    'database-url': Flags.string({
+      description: 'database to work on (overrides pgfleet.yaml and DATABASE_URL)',
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  /** Human output goes to stdout only when --json is off. */
+  protected say(text: string): void {
+    if (!this.jsonEnabled()) this.log(text);
+  }
+
+  protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
+    // oclif's own flag and argument errors are bad input.
+    const code = err instanceof PgfleetError ? exitCodeFor(err) : err.oclif?.exit !== undefined ? 2 : 2;
+    process.exitCode = code;
+    if (this.jsonEnabled()) {
+      const e = err instanceof PgfleetError ? err : undefined;
+      this.logJson({
+        error: {
+          code: e?.code ?? 'input',
+          exitCode: code,
+          message: err.message,
+          hint: e?.hint,
+          diagnostics: e?.diagnostics ?? [],
+        },
+      });
+      return;
+    }
+    const lines = [`error: ${err.message}`];
+    if (err instanceof PgfleetError) {
+      for (const d of err.diagnostics) lines.push(formatDiagnostic(d));
+      if (err.hint) lines.push(`hint: ${err.hint}`);
+    } else if (err.oclif === undefined) {
+      lines.push('this is a bug in pgfleet: please report it (set PGFLEET_DEBUG=1 for the stack trace)');
+      if (process.env.PGFLEET_DEBUG) lines.push(String(err.stack));
+    } else {
+      lines.push(`hint: see \`pgfleet ${this.id ?? ''} --help\``);
+    }
+    process.stderr.write(`${lines.join('\n')}\n`);
+  }
+}

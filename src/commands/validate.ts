@@ -1,0 +1,20 @@
+import { loadProject } from '../api/project.js';
+import { type ValidateResult, validate } from '../api/validate.js';
+import { BaseCommand } from './base.js';
+
+export default class Validate extends BaseCommand {
+  static summary = 'Check the model and pgfleet.yaml: JSON Schema, names, references, and types known to Postgres.';
+  static description =
+    'Loads pgfleet.yaml and every YAML file of the model, reports all problems at once with file:line:col, then creates the model in a scratch database of the dev Postgres to be sure Postgres accepts it. Exit 0 when valid, 2 on any problem.';
+  static examples = ['<%= config.bin %> validate', '<%= config.bin %> validate --config other/pgfleet.yaml --json'];
+
+  async run(): Promise<ValidateResult> {
+    const { flags } = await this.parse(Validate);
+    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    const result = await validate(project);
+    this.say(
+      `model is valid: ${result.shared.tables} shared tables (schema ${result.shared.schema}), ${result.tenant.tables} tenant tables`,
+    );
+    return result;
+  }
+}

@@ -1,0 +1,141 @@
+import { applyStatements } from '../devdb/apply.js';
+import type { DevDatabase } from '../devdb/dev-database.js';
+import { diff } from '../diff/diff.js';
+import type { Diagnostic } from '../errors.js';
+import { PgfleetError } from '../errors.js';
+import { emptyModel } from '../model/build.js';
+import type { Change } from '../model/changes.js';
+import type { Model, Scope, Table } from '../model/types.js';
+import { orderChanges } from '../plan/order.js';
+import { render } from '../plan/render/index.js';
+import { ident } from '../plan/quote.js';
+import { inspectSchema } from './index.js';
+
+export interface ScopedModels {
+  readonly shared: Model;
+  readonly tenant: Model;
+}
+
+/** Where a model object came from, for errors (the loader's SourceIndex fits). */
+export interface SourceLookup {
+  find(scope: Scope, path: readonly string[]): { file: string; line: number; col: number } | undefined;
+}
+
+/** The scratch schema that stands for "a tenant" while canonicalising. */
+export const SCRATCH_TENANT = 'pgfleet_tenant';
+
+/**
+ * The models as Postgres stores them: each scope's DDL is run in a scratch database
+ * (shared objects in a schema named like the real shared schema, tenant objects in a
+ * tenant schema searched before it) and read back with the same inspector that reads live
+ * schemas. Type aliases, default constraint names and expression spellings then compare
+ * equal by construction. Hints (`renamedFrom`, `using`, `backfill`, `concurrently`) are
+ * carried over from the input.
+ */
+export async function canonicalise(
+  models: ScopedModels,
+  dev: DevDatabase,
+  options: { sharedSchema: string; sources?: SourceLookup },
+): Promise<ScopedModels> {
+  const scratch = await dev.scratch();
+  try {
+    const { client } = scratch;
+    const shared = options.sharedSchema;
+    const tenant = shared === SCRATCH_TENANT ? `${SCRATCH_TENANT}_t` : SCRATCH_TENANT;
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(shared)}`);
+    await client.query(`CREATE SCHEMA ${ident(tenant)}`);
+    await create(client, models.shared, 'shared', [shared], options);
+    await create(client, models.tenant, 'tenant', [tenant, shared], options);
+    const inspectOptions = { sharedSchema: shared };
+    return {
+      shared: withHints(await inspectSchema(client, shared, inspectOptions), models.shared),
+      tenant: withHints(await inspectSchema(client, tenant, inspectOptions), models.tenant),
+    };
+  } finally {
+    await scratch.drop();
+  }
+}
+
+async function create(
+  client: Parameters<typeof applyStatements>[0],
+  model: Model,
+  scope: Scope,
+  schemas: string[],
+  options: { sharedSchema: string; sources?: SourceLookup },
+) {
+  // Only the up direction is needed, and unnamed constraints (Postgres names them here) have no reverse yet.
+  // The scratch copy needs no concurrent builds, which cannot run in a transaction.
+  const plain = {
+    ...model,
+    tables: model.tables.map((t) => ({ ...t, indexes: t.indexes.map((i) => ({ ...i, concurrently: false })) })),
+  };
+  for (const change of orderChanges(diff(emptyModel(), plain))) {
+    const { statements } = render(change, { scope, sharedSchema: options.sharedSchema });
+    try {
+      await applyStatements(client, statements, schemas);
+    } catch (error) {
+      throw rejected(error, change, scope, options.sources);
+    }
+  }
+}
+
+function changePath(change: Change): string[] {
+  if ('table' in change) {
+    const table = typeof change.table === 'string' ? change.table : change.table.name;
+    if (
+      change.kind === 'add_constraint' &&
+      change.constraint.kind === 'foreignKey' &&
+      change.constraint.columns.length === 1
+    ) {
+      return ['tables', table, 'columns', change.constraint.columns[0]];
+    }
+    if (change.kind === 'create_index' && change.index.name) return ['tables', table, 'indexes', change.index.name];
+    return ['tables', table];
+  }
+  if (change.kind === 'create_enum') return ['enums', change.enum.name];
+  if (change.kind === 'create_sequence') return ['sequences', change.sequence.name];
+  if (change.kind === 'create_extension') return ['extensions'];
+  return [];
+}
+
+function rejected(error: unknown, change: Change, scope: Scope, sources?: SourceLookup): PgfleetError {
+  const e = error as Error & { statement?: string; hint?: string };
+  const path = changePath(change);
+  const at = sources?.find(scope, path) ?? sources?.find(scope, path.slice(0, 2));
+  const diagnostic: Diagnostic = {
+    file: at?.file ?? `<${scope} model>`,
+    line: at?.line ?? 0,
+    col: at?.col ?? 0,
+    pointer: `/${path.join('/')}`,
+    message: `Postgres rejected this ${scope} object: ${e.message}`,
+    hint: e.hint ?? (e.statement ? `the statement was: ${e.statement.split('\n')[0]}` : undefined),
+  };
+  return new PgfleetError('input', `Postgres rejected the ${scope} model: ${e.message}`, {
+    diagnostics: [diagnostic],
+    hint: 'fix the model at the place shown; `pgfleet validate` checks the whole model',
+    cause: error,
+  });
+}
+
+/** Put the desired model's hints back on its canonical twin (Postgres does not store them). */
+export function withHints(canonical: Model, desired: Model): Model {
+  const tables = new Map(desired.tables.map((t) => [t.name, t]));
+  return {
+    ...canonical,
+    tables: canonical.tables.map((t): Table => {
+      const source = tables.get(t.name);
+      if (!source) return t;
+      const columns = new Map(source.columns.map((c) => [c.name, c]));
+      const indexes = new Map(source.indexes.map((i) => [i.name, i]));
+      return {
+        ...t,
+        ...(source.hints ? { hints: source.hints } : {}),
+        columns: t.columns.map((c) => {
+          const hints = columns.get(c.name)?.hints;
+          return hints ? { ...c, hints } : c;
+        }),
+        indexes: t.indexes.map((i) => (indexes.get(i.name)?.concurrently ? { ...i, concurrently: true } : i)),
+      };
+    }),
+  };
+}

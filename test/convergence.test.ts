@@ -1,0 +1,55 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevDatabase, openDevDatabase } from '../src/devdb/dev-database.js';
+import { converge, modelsFromYaml } from './support/convergence.js';
+import { serverUrl, testDatabase, type TestDatabase } from './support/db.js';
+
+/**
+ * The golden convergence suite: each folder test/cases/<kind>/<case>/ holds `from.yaml` and
+ * `to.yaml` (model documents, tenant scope unless they say `scope:`), an optional
+ * `shared.yaml` present in both states, and an optional `expect.yaml` with the exact `up`
+ * and `down` SQL of the tenant plan and its hazard kinds. Every case runs both ways.
+ */
+const root = join(import.meta.dirname, 'cases');
+const cases = readdirSync(root).flatMap((kind) =>
+  readdirSync(join(root, kind)).map((name) => ({ kind, name, dir: join(root, kind, name) })),
+);
+
+interface Expectations {
+  up?: string[];
+  down?: string[];
+  sharedUp?: string[];
+  hazards?: string[];
+}
+
+const read = (dir: string, file: string) => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '');
+
+let db: TestDatabase;
+let dev: DevDatabase;
+beforeAll(async () => {
+  db = await testDatabase();
+  dev = await openDevDatabase(serverUrl());
+});
+afterAll(async () => dev.close());
+
+describe.each([...new Set(cases.map((c) => c.kind))])('%s', (kind) => {
+  it.each(cases.filter((c) => c.kind === kind).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const shared = read(c.dir, 'shared.yaml');
+    const from = await modelsFromYaml(read(c.dir, 'from.yaml'), shared);
+    const to = await modelsFromYaml(read(c.dir, 'to.yaml'), shared);
+    const result = await converge(db.client, dev, from, to, c.name.replace(/[^a-z0-9_]/g, '_').slice(0, 20));
+    const expected: Expectations = parse(read(c.dir, 'expect.yaml') || '{}') ?? {};
+    const tenant = result.plans.tenant;
+    if (expected.up) expect(tenant.up.map((s) => s.sql)).toEqual(expected.up);
+    if (expected.down) expect(tenant.down.map((s) => s.sql)).toEqual(expected.down);
+    if (expected.sharedUp) expect(result.plans.shared.up.map((s) => s.sql)).toEqual(expected.sharedUp);
+    if (expected.hazards) {
+      const kinds = [...new Set([...result.plans.shared.hazards, ...tenant.hazards].map((h) => h.kind))].sort();
+      expect(kinds).toEqual([...expected.hazards].sort());
+    }
+    const statements = result.plans.shared.up.length + tenant.up.length;
+    expect(statements, 'a case must change something').toBeGreaterThan(0);
+  });
+});
