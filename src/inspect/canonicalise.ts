@@ -44,8 +44,8 @@ export async function canonicalise(
     const tenant = shared === SCRATCH_TENANT ? `${SCRATCH_TENANT}_t` : SCRATCH_TENANT;
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(shared)}`);
     await client.query(`CREATE SCHEMA ${ident(tenant)}`);
-    await create(client, models.shared, 'shared', [shared], options);
-    await create(client, models.tenant, 'tenant', [tenant, shared], options);
+    await createFromModel(client, models.shared, 'shared', [shared], options);
+    await createFromModel(client, models.tenant, 'tenant', [tenant, shared], options);
     const inspectOptions = { sharedSchema: shared };
     return {
       shared: withHints(await inspectSchema(client, shared, inspectOptions), models.shared),
@@ -56,19 +56,23 @@ export async function canonicalise(
   }
 }
 
-async function create(
+/**
+ * Create `model` in `schemas[0]` from nothing, change by change, so that a failure can be
+ * traced to the model object that caused it.
+ */
+export async function createFromModel(
   client: Parameters<typeof applyStatements>[0],
   model: Model,
   scope: Scope,
-  schemas: string[],
+  schemas: readonly string[],
   options: { sharedSchema: string; sources?: SourceLookup },
-) {
-  // Only the up direction is needed, and unnamed constraints (Postgres names them here) have no reverse yet.
+): Promise<void> {
   // The scratch copy needs no concurrent builds, which cannot run in a transaction.
   const plain = {
     ...model,
     tables: model.tables.map((t) => ({ ...t, indexes: t.indexes.map((i) => ({ ...i, concurrently: false })) })),
   };
+  // Only the up direction is needed, and unnamed constraints (Postgres names them here) have no reverse yet.
   for (const change of orderChanges(diff(emptyModel(), plain))) {
     const { statements } = render(change, { scope, sharedSchema: options.sharedSchema });
     try {

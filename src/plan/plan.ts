@@ -30,10 +30,14 @@ function downCaveat(change: Change): string | null {
  * for (const s of p.up) console.log(`${s.sql};`);
  */
 export function plan(changes: readonly Change[], options: PlanOptions): Plan {
+  // Indexes and constraints on a table created in the same plan lock and scan nothing.
+  const created = new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [c.table.name] : [])));
+  const onNewTable = (c: Change) => 'table' in c && typeof c.table === 'string' && created.has(c.table);
   const planned: PlannedChange[] = orderChanges(changes).map((change) => {
     const up = render(change, options);
     const down = render(invert(change), options);
-    return { change, up: up.statements, down: down.statements, downCaveat: downCaveat(change), hazards: up.hazards };
+    const hazards = onNewTable(change) ? [] : up.hazards;
+    return { change, up: up.statements, down: down.statements, downCaveat: downCaveat(change), hazards };
   });
   return {
     changes: planned,

@@ -64,7 +64,18 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
   const typeChanged = from.type !== to.type || from.collation !== to.collation;
   const defaultChanged = typeChanged || from.default !== to.default;
 
-  if (from.default !== null && defaultChanged) out.push(alter('DROP DEFAULT'));
+  // Postgres cannot turn a plain column into a generated one in place (SET EXPRESSION
+  // only changes the expression of a column that is already generated). The diff drops
+  // and re-adds such a column; this case is the reverse of DROP EXPRESSION, where the
+  // values are derived anyway and re-adding the column recomputes them.
+  if (from.generated === null && to.generated !== null) {
+    const readd = addColumn(table, to);
+    return rendered([...dropColumn(table, from).statements, ...readd.statements], readd.hazards);
+  }
+
+  // SET DEFAULT replaces a default; the old one is dropped first only when the type
+  // changes (it might not cast to the new type) or when there is no new one.
+  if (from.default !== null && defaultChanged && (typeChanged || to.default === null)) out.push(alter('DROP DEFAULT'));
   if (from.identity !== null && to.identity === null) out.push(alter('DROP IDENTITY'));
   if (from.generated !== null && to.generated === null) out.push(alter('DROP EXPRESSION'));
   if (typeChanged) {

@@ -1,0 +1,131 @@
+import { diff } from '../diff/diff.js';
+import { PgfleetError } from '../errors.js';
+import {
+  type Migration,
+  type MigrationDraft,
+  parseMigration,
+  readMigrations,
+  renderMigration,
+  splitStatements,
+  writeMigration,
+  writeSum,
+} from '../migrations/index.js';
+import type { Scope } from '../model/types.js';
+import { plan } from '../plan/plan.js';
+import type { Hazard } from '../plan/types.js';
+import { cleanName, draftsFor } from './drafts.js';
+import type { Project } from './project.js';
+import { replayedState } from './replay.js';
+import { canonicalModel, withDevDatabase } from './validate.js';
+import { verifyMigrations } from './verify.js';
+
+export interface GenerateOptions {
+  /** Name of the new migration(s); derived from the changes when absent. */
+  readonly name?: string;
+  /** Only this scope. */
+  readonly scope?: Scope;
+  /** Write nothing; report what is missing. */
+  readonly check?: boolean;
+  /** Allow changes that delete data (dropped tables and columns, narrowed types, removed enum values). */
+  readonly allowDestructive?: boolean;
+}
+
+export interface GeneratedMigration {
+  readonly scope: Scope;
+  readonly id: string;
+  readonly path: string;
+  readonly transactional: boolean;
+  readonly hazards: readonly string[];
+  readonly statements: number;
+  /** What the migration does, one line per change. */
+  readonly summary: readonly string[];
+}
+
+export interface GenerateResult {
+  /** True when the directory already produces the model. */
+  readonly upToDate: boolean;
+  /** The migrations written, or (with `check`) the ones that are missing. */
+  readonly migrations: readonly GeneratedMigration[];
+  readonly written: boolean;
+}
+
+const SCOPES: readonly Scope[] = ['shared', 'tenant'];
+
+function refuseDestructive(hazards: readonly { scope: Scope; hazard: Hazard }[]) {
+  const destructive = hazards.filter((h) => h.hazard.kind === 'deletes_data');
+  if (destructive.length === 0) return;
+  throw new PgfleetError('input', `refusing to generate ${destructive.length} change(s) that delete data`, {
+    diagnostics: destructive.map(({ scope, hazard }) => ({
+      file: `<${scope} model>`,
+      line: 0,
+      col: 0,
+      pointer: '',
+      message: hazard.message,
+    })),
+    hint: 'if the data may go, rerun with --allow-destructive (the file header will list each hazard); to keep it, use renamedFrom or a hand-written migration (`pgfleet new`)',
+  });
+}
+
+/**
+ * `pgfleet generate`: diff the state the migration directory produces with the model and
+ * write the next migration of each scope that changed, after proving it on the dev
+ * database (up gives the model, down gives the previous state, up again).
+ *
+ * @example
+ * const result = await generate(await loadProject(), { name: 'add capacity' });
+ */
+export async function generate(project: Project, options: GenerateOptions = {}): Promise<GenerateResult> {
+  const dir = project.config.migrations;
+  const sharedSchema = project.config.shared.schema;
+  const set = await readMigrations(dir);
+  return withDevDatabase(project, async (dev) => {
+    const desired = await canonicalModel(project, dev);
+    const current = await replayedState(dev, set, sharedSchema);
+    const scopes = SCOPES.filter((s) => options.scope === undefined || options.scope === s);
+    const plans = scopes
+      .map((scope) => ({ scope, plan: plan(diff(current[scope], desired[scope]), { scope, sharedSchema }) }))
+      .filter((p) => p.plan.changes.length > 0);
+    if (plans.length === 0) return { upToDate: true, migrations: [], written: false };
+
+    if (!options.allowDestructive && !options.check) {
+      refuseDestructive(plans.flatMap((p) => p.plan.hazards.map((hazard) => ({ scope: p.scope, hazard }))));
+    }
+    const drafts: { draft: MigrationDraft; summary: string[] }[] = [];
+    let sharedRequire: MigrationDraft['requires'] = null;
+    for (const { scope, plan: p } of plans) {
+      const made = draftsFor(scope, p, set[scope], {
+        name: options.name,
+        requires: scope === 'tenant' ? sharedRequire : null,
+      });
+      if (scope === 'shared' && made.length > 0) sharedRequire = { scope: 'shared', version: made[made.length - 1].draft.version };
+      drafts.push(...made);
+    }
+    const rendered = drafts.map(({ draft }) => {
+      const path = `${draft.scope}/${draft.version}_${draft.name}.sql`;
+      return parseMigration(renderMigration(draft), path);
+    });
+    const result = (written: boolean): GenerateResult => ({
+      upToDate: false,
+      written,
+      migrations: rendered.map((m: Migration, i) => ({
+        scope: m.scope,
+        id: m.id,
+        path: m.path,
+        transactional: m.transactional,
+        hazards: m.hazards,
+        statements: splitStatements(m.up).length,
+        summary: drafts[i].summary,
+      })),
+    });
+    if (options.check) return result(false);
+
+    // Only scopes that changed take part, but verification needs both scopes' states.
+    const target = { shared: scopes.includes('shared') ? desired.shared : current.shared, tenant: scopes.includes('tenant') ? desired.tenant : current.tenant };
+    await verifyMigrations(dev, sharedSchema, current, target, rendered);
+    for (const { draft } of drafts) await writeMigration(dir, draft);
+    await writeSum(dir);
+    return result(true);
+  });
+}
+
+export { cleanName };

@@ -1,0 +1,51 @@
+import { PgfleetError } from '../errors.js';
+import { type Migration, nextVersion, readMigrations, writeMigration, writeSum } from '../migrations/index.js';
+import type { Scope } from '../model/types.js';
+import { cleanName } from './drafts.js';
+import type { Project } from './project.js';
+
+/**
+ * `pgfleet new`: an empty migration for hand-written SQL (data changes, backfills). It is
+ * replayed like any other, and generate never rewrites it.
+ */
+export async function newMigration(project: Project, scope: Scope, name: string): Promise<{ id: string; path: string }> {
+  const dir = project.config.migrations;
+  const set = await readMigrations(dir);
+  const version = nextVersion(set[scope]);
+  const clean = cleanName(name);
+  const path = await writeMigration(dir, {
+    scope,
+    version,
+    name: clean,
+    manual: true,
+    up: '-- Write the forward SQL here, e.g. UPDATE ... SET ...;',
+    down: '-- Write the SQL that undoes it here.',
+  });
+  await writeSum(dir);
+  return { id: `${version}_${clean}`, path };
+}
+
+/** `pgfleet hash`: accept the directory as it is now, after a human reviewed the change. */
+export async function rehash(project: Project): Promise<{ path: string; files: number }> {
+  const dir = project.config.migrations;
+  const set = await readMigrations(dir, { verifySum: false });
+  return { path: await writeSum(dir), files: set.shared.length + set.tenant.length };
+}
+
+/** Find a migration by version (`0002`) or id (`0002_add_x`), in `scope` or in whichever scope has it. */
+export async function findMigration(project: Project, ref: string, scope?: Scope): Promise<Migration> {
+  const set = await readMigrations(project.config.migrations);
+  const scopes: Scope[] = scope ? [scope] : ['shared', 'tenant'];
+  const found = scopes.flatMap((s) => set[s].filter((m) => m.id === ref || m.version === ref || Number(m.version) === Number(ref)));
+  if (found.length === 0) {
+    throw new PgfleetError('input', `no migration ${ref}${scope ? ` in scope ${scope}` : ''}`, {
+      hint: `the migrations are under ${project.config.migrations}; \`pgfleet status\` lists them`,
+    });
+  }
+  if (found.length > 1) {
+    throw new PgfleetError('input', `${ref} names a migration in both scopes: ${found.map((m) => m.path).join(', ')}`, {
+      hint: 'add --scope shared or --scope tenant',
+    });
+  }
+  return found[0];
+}

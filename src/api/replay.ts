@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { applyStatements, type Runnable } from '../devdb/apply.js';
+import type { DevDatabase } from '../devdb/dev-database.js';
+import { cacheDir } from '../devdb/embedded.js';
+import { PgfleetError } from '../errors.js';
+import { SCRATCH_TENANT, type ScopedModels } from '../inspect/canonicalise.js';
+import { inspectSchema } from '../inspect/index.js';
+import { type Migration, type MigrationSet, splitStatements } from '../migrations/index.js';
+import { ident } from '../plan/quote.js';
+
+/** The schemas of a scratch database that stand for the shared schema and "a tenant". */
+export interface ScratchLayout {
+  readonly shared: string;
+  readonly tenant: string;
+}
+
+export const scratchLayout = (sharedSchema: string): ScratchLayout => ({
+  shared: sharedSchema,
+  tenant: sharedSchema === SCRATCH_TENANT ? `${SCRATCH_TENANT}_t` : SCRATCH_TENANT,
+});
+
+export async function createLayout(client: pg.ClientBase, layout: ScratchLayout): Promise<void> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(layout.shared)}`);
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(layout.tenant)}`);
+}
+
+/** The statements of one section of a migration file, as they must be run. */
+export const sectionStatements = (m: Migration, section: 'up' | 'down'): Runnable[] =>
+  splitStatements(m[section]).map((sql) => ({ sql, transactional: m.transactional }));
+
+export const pathFor = (layout: ScratchLayout, m: { scope: 'shared' | 'tenant' }): string[] =>
+  m.scope === 'shared' ? [layout.shared] : [layout.tenant, layout.shared];
+
+/** Run one section of a migration in the scratch layout; a failure names the migration. */
+export async function runSection(client: pg.ClientBase, layout: ScratchLayout, m: Migration, section: 'up' | 'down') {
+  try {
+    await applyStatements(client, sectionStatements(m, section), pathFor(layout, m));
+  } catch (cause) {
+    const e = cause as Error & { statement?: string };
+    throw new PgfleetError('input', `replaying ${m.path} (${section}) failed: ${e.message}`, {
+      hint: e.statement ? `the failing statement: ${e.statement.split('\n')[0]}` : 'fix the migration file',
+      cause,
+    });
+  }
+}
+
+/** Every migration up, shared first, as `migrate` applies them to a new database. */
+export async function replayAll(client: pg.ClientBase, layout: ScratchLayout, set: MigrationSet): Promise<void> {
+  for (const m of set.shared) await runSection(client, layout, m, 'up');
+  for (const m of set.tenant) await runSection(client, layout, m, 'up');
+}
+
+export async function inspectLayout(client: pg.ClientBase, layout: ScratchLayout): Promise<ScopedModels> {
+  const options = { sharedSchema: layout.shared };
+  return { shared: await inspectSchema(client, layout.shared, options), tenant: await inspectSchema(client, layout.tenant, options) };
+}
+
+// Bump when the cached model's shape or the inspector's output changes.
+const CACHE_FORMAT = 1;
+
+function cacheKey(set: MigrationSet, sharedSchema: string): string {
+  const h = createHash('sha256').update(`pgfleet-replay-${CACHE_FORMAT}\0${sharedSchema}\0`);
+  for (const m of [...set.shared, ...set.tenant]) h.update(`${m.path}\0${m.checksum}\0`);
+  return h.digest('hex');
+}
+
+/**
+ * The state the migration directory produces: every migration replayed on a scratch
+ * database and inspected. Cached by the directory's checksums, so a long history is
+ * replayed once, not at every `generate`.
+ */
+export async function replayedState(dev: DevDatabase, set: MigrationSet, sharedSchema: string): Promise<ScopedModels> {
+  const file = join(cacheDir(), 'replay', `${cacheKey(set, sharedSchema)}.json`);
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as ScopedModels;
+  } catch {
+    // Not cached yet (or unreadable): replay.
+  }
+  const scratch = await dev.scratch();
+  let state: ScopedModels;
+  try {
+    const layout = scratchLayout(sharedSchema);
+    await createLayout(scratch.client, layout);
+    await replayAll(scratch.client, layout, set);
+    state = await inspectLayout(scratch.client, layout);
+  } finally {
+    await scratch.drop();
+  }
+  await mkdir(join(cacheDir(), 'replay'), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(state));
+  await rename(tmp, file);
+  return state;
+}

@@ -1,0 +1,60 @@
+import { createTwoFilesPatch } from 'diff';
+import type pg from 'pg';
+import { stringify } from 'yaml';
+import type { DevDatabase } from '../devdb/dev-database.js';
+import { PgfleetError } from '../errors.js';
+import { createFromModel, type ScopedModels } from '../inspect/canonicalise.js';
+import type { Migration } from '../migrations/index.js';
+import { sameSchema, stored } from '../model/compare.js';
+import type { Model, Scope } from '../model/types.js';
+import { createLayout, inspectLayout, pathFor, runSection, type ScratchLayout, scratchLayout } from './replay.js';
+
+/** A unified diff of two models as YAML, for a human to read. */
+export function modelPatch(label: string, expected: Model, actual: Model): string {
+  return createTwoFilesPatch(`${label} (expected)`, `${label} (actual)`, stringify(stored(expected)), stringify(stored(actual)), '', '', {
+    context: 3,
+  });
+}
+
+async function expectState(client: pg.ClientBase, layout: ScratchLayout, expected: ScopedModels, moment: string) {
+  const actual = await inspectLayout(client, layout);
+  for (const scope of ['shared', 'tenant'] as Scope[]) {
+    if (!sameSchema(actual[scope], expected[scope])) {
+      throw new PgfleetError('finding', `the new migration did not verify: after ${moment}, the ${scope} schema differs`, {
+        hint: `${modelPatch(scope, expected[scope], actual[scope])}\nNothing was written. This is a bug in pgfleet's planner unless a hand-written migration interferes; please report it with the model change.`,
+      });
+    }
+  }
+}
+
+/**
+ * Prove new migrations on a scratch database before they are written: from the state the
+ * directory produces (`current`), up gives `desired`, down gives `current` back, and up
+ * again gives `desired` again.
+ */
+export async function verifyMigrations(
+  dev: DevDatabase,
+  sharedSchema: string,
+  current: ScopedModels,
+  desired: ScopedModels,
+  migrations: readonly Migration[],
+): Promise<void> {
+  const scratch = await dev.scratch();
+  try {
+    const { client } = scratch;
+    const layout = scratchLayout(sharedSchema);
+    await createLayout(client, layout);
+    // The state the directory produces, built from its (cached) model rather than replayed.
+    await createFromModel(client, current.shared, 'shared', [layout.shared], { sharedSchema });
+    await createFromModel(client, current.tenant, 'tenant', pathFor(layout, { scope: 'tenant' }), { sharedSchema });
+    const ordered = [...migrations].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'shared' ? -1 : 1));
+    for (const m of ordered) await runSection(client, layout, m, 'up');
+    await expectState(client, layout, desired, 'up');
+    for (const m of [...ordered].reverse()) await runSection(client, layout, m, 'down');
+    await expectState(client, layout, current, 'down');
+    for (const m of ordered) await runSection(client, layout, m, 'up');
+    await expectState(client, layout, desired, 'up again');
+  } finally {
+    await scratch.drop();
+  }
+}
