@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { type Diagnostic, PgfleetError } from '../errors.js';
+import { schemaNameProblem } from '../model/names.js';
+import { interpolate } from './interpolate.js';
+import { configValidator } from './json-schemas.js';
+import { schemaDiagnostics } from './schema-diagnostics.js';
+import { YamlSource } from './yaml-source.js';
+
+/** The project config (pgfleet.yaml) with every default filled in and every path absolute. */
+export interface Config {
+  /** The folder of pgfleet.yaml (the working directory when there is none). */
+  readonly root: string;
+  /** The fleet's database: --database-url, else `database`, else DATABASE_URL, else null. */
+  readonly database: string | null;
+  /** `embedded` or the URL of a scratch server. */
+  readonly devDatabase: string;
+  /** Absolute path of the model folder (default `<root>/schema`). */
+  readonly model: string;
+  /** Absolute path of the generated migrations (default `<root>/generated`). */
+  readonly migrations: string;
+  readonly shared: { readonly schema: string };
+  readonly tenants: {
+    readonly query: string | null;
+    readonly match: string | null;
+    readonly list: readonly string[] | null;
+    readonly register: string | null;
+    readonly template: string | null;
+  };
+  readonly concurrency: number;
+}
+
+export interface LoadConfigOptions {
+  /**
+   * The config file, relative to `cwd`; default `pgfleet.yaml`. When that default file does
+   * not exist every default applies; any other path must exist (a typo in --config must
+   * not silently mean "no config").
+   */
+  configPath?: string;
+  cwd?: string;
+  /** Environment for `${VAR}` and DATABASE_URL; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The --database-url flag: wins over the config and DATABASE_URL. */
+  databaseUrl?: string;
+}
+
+interface RawConfig {
+  database?: string | null;
+  devDatabase?: string;
+  model?: string;
+  migrations?: string;
+  shared?: { schema?: string };
+  tenants?: {
+    query?: string | null;
+    match?: string | null;
+    list?: string[] | null;
+    register?: string | null;
+    template?: string | null;
+  };
+  concurrency?: number;
+}
+
+/**
+ * Read pgfleet.yaml: interpolate `${VAR}`, validate it against pgfleet-config.schema.json
+ * and fill in the defaults. Every problem is reported at once, as one
+ * `PgfleetError('input')` whose diagnostics point at `file:line:col`.
+ *
+ * @example
+ * const config = await loadConfig({ databaseUrl: flags['database-url'] });
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? process.env;
+  const path = resolve(cwd, options.configPath ?? 'pgfleet.yaml');
+  const text = await readConfigText(path, path !== resolve(cwd, 'pgfleet.yaml'));
+  const root = dirname(path);
+  const raw = text === null ? {} : await parseConfig(displayName(path, cwd), text, env, options);
+
+  const tenants = raw.tenants ?? {};
+  return {
+    root,
+    database: options.databaseUrl || raw.database || env.DATABASE_URL || null,
+    devDatabase: raw.devDatabase ?? 'embedded',
+    model: resolve(root, raw.model ?? 'schema'),
+    migrations: resolve(root, raw.migrations ?? 'generated'),
+    shared: { schema: raw.shared?.schema ?? 'public' },
+    tenants: {
+      query: tenants.query ?? null,
+      match: tenants.match ?? null,
+      list: tenants.list ? Object.freeze([...tenants.list]) : null,
+      register: tenants.register ?? null,
+      template: tenants.template ?? null,
+    },
+    concurrency: raw.concurrency ?? 4,
+  };
+}
+
+async function readConfigText(path: string, explicit: boolean): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !explicit) return null;
+    throw new PgfleetError(
+      'input',
+      code === 'ENOENT' ? `config file not found: ${path}` : `cannot read ${path}: ${(cause as Error).message}`,
+      { hint: 'pass --config with the path of pgfleet.yaml, or run pgfleet in the folder that holds it', cause },
+    );
+  }
+}
+
+async function parseConfig(
+  file: string,
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions,
+): Promise<RawConfig> {
+  const source = YamlSource.parse(file, text);
+  const diagnostics: Diagnostic[] = source.syntaxDiagnostics();
+  if (diagnostics.length === 0) {
+    source.mapStrings((value, path) => {
+      const result = interpolate(value, env);
+      // The flag replaces `database`, so its variables need not be set (CI passes the flag).
+      const overridden = options.databaseUrl !== undefined && path[0] === 'database';
+      if (overridden && result.missing.length > 0) return value;
+      if (!overridden) {
+        for (const name of result.missing) {
+          diagnostics.push(
+            source.diagnostic(
+              path,
+              `environment variable ${name} is not set`,
+              `set ${name}, or write \${${name}:-fallback} to give a default`,
+              'value',
+            ),
+          );
+        }
+      }
+      if (result.malformed) {
+        diagnostics.push(
+          source.diagnostic(
+            path,
+            `malformed \${...}: write \${NAME} or \${NAME:-fallback}`,
+            'write $${ for a literal ${',
+            'value',
+          ),
+        );
+      }
+      return result.value;
+    });
+  }
+  let raw: RawConfig = {};
+  if (diagnostics.length === 0) {
+    const parsed = source.value();
+    if (!parsed.ok) diagnostics.push(parsed.diagnostic);
+    else {
+      const value = parsed.value ?? {};
+      const validate = await configValidator();
+      if (!validate(value)) diagnostics.push(...schemaDiagnostics(validate.errors ?? [], source, describeConfigPath));
+      else {
+        raw = value as RawConfig;
+        diagnostics.push(...semanticProblems(raw, source));
+      }
+    }
+  }
+  if (diagnostics.length > 0) {
+    diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
+    const n = diagnostics.length;
+    throw new PgfleetError('input', `${n} ${n === 1 ? 'problem' : 'problems'} in ${file}`, {
+      diagnostics,
+      hint: 'fix pgfleet.yaml; its JSON Schema is pgfleet-config.schema.json',
+    });
+  }
+  return raw;
+}
+
+const describeConfigPath = (path: readonly (string | number)[]): string =>
+  path.length === 0 ? '' : `\`${path.join('.')}\``;
+
+function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const tenants = raw.tenants ?? {};
+  const given = (['query', 'match', 'list'] as const).filter((k) => tenants[k] !== undefined && tenants[k] !== null);
+  if (given.length > 1) {
+    problems.push(
+      source.diagnostic(
+        ['tenants', given[1]],
+        `tenants: use one of query, match and list, not ${given.join(' and ')}`,
+        'query runs SQL that returns the schema names, match is a LIKE pattern, list names them',
+      ),
+    );
+  }
+  const schemaName = (path: (string | number)[], name: string, what: string) => {
+    const problem = schemaNameProblem(name);
+    if (problem)
+      problems.push(source.diagnostic(path, `${what} ${JSON.stringify(name)} ${problem}`, undefined, 'value'));
+  };
+  if (raw.shared?.schema !== undefined) schemaName(['shared', 'schema'], raw.shared.schema, 'the shared schema');
+  tenants.list?.forEach((name, i) => {
+    schemaName(['tenants', 'list', i], name, 'tenant schema');
+    if (name === (raw.shared?.schema ?? 'public')) {
+      problems.push(
+        source.diagnostic(
+          ['tenants', 'list', i],
+          `tenant schema ${JSON.stringify(name)} is the shared schema`,
+          undefined,
+          'value',
+        ),
+      );
+    }
+  });
+  if (tenants.template) schemaName(['tenants', 'template'], tenants.template, 'the template schema');
+  return problems;
+}
+
+/** A path as the user would click it: relative to the working directory when inside it. */
+export function displayName(path: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

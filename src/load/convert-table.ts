@@ -1,0 +1,236 @@
+import { identifierProblem } from '../model/names.js';
+import type {
+  CheckConstraint,
+  Column,
+  Index,
+  IndexElement,
+  PrimaryKey,
+  Table,
+  UniqueConstraint,
+} from '../model/types.js';
+import { closest } from './closest.js';
+import { convertColumn } from './convert-column.js';
+import { byName, deferrable, fkAction } from './convert-values.js';
+import type { ConvertContext, ForeignKeyDraft, NamedThing, TableDraft } from './drafts.js';
+import type { RawIndex, RawIndexElement, RawTable } from './raw-model.js';
+import { referencedTable } from './referenced-table.js';
+import type { Path } from './yaml-source.js';
+
+/**
+ * One table of a file: its columns in file order, its constraints and indexes sorted by
+ * name, and every check that needs only this table (columns named by keys and indexes
+ * exist, names are valid identifiers, renames do not collide).
+ */
+export function convertTable(name: string, raw: RawTable, ctx: ConvertContext): TableDraft {
+  const path: Path = ['tables', name];
+  const report = (at: Path, message: string, hint?: string, where: 'key' | 'value' = 'key') =>
+    ctx.report(ctx.source.diagnostic(at, message, hint, where));
+  const nameProblem = identifierProblem(name);
+  if (nameProblem) report(path, `table name ${JSON.stringify(name)} ${nameProblem}`);
+  if (raw.renamedFrom === name) report([...path, 'renamedFrom'], `table ${name} is renamed from itself`);
+
+  const columns: Column[] = [];
+  const uniques: UniqueConstraint[] = [];
+  const checks: CheckConstraint[] = [];
+  const foreignKeys: ForeignKeyDraft[] = [];
+  const names: NamedThing[] = [];
+  for (const [columnName, rawColumn] of Object.entries(raw.columns)) {
+    const converted = convertColumn(name, columnName, rawColumn, ctx);
+    columns.push(converted.column);
+    uniques.push(...converted.uniques);
+    checks.push(...converted.checks);
+    if (converted.foreignKey) foreignKeys.push(converted.foreignKey);
+    names.push(...converted.names);
+  }
+  const columnNames = new Set(columns.map((c) => c.name));
+  checkRenamedColumns(name, raw, columnNames, ctx);
+
+  /** Report a column that the table does not have, at the place that names it. */
+  const requireColumn = (column: string, at: Path, what: string) => {
+    if (columnNames.has(column)) return;
+    const near = closest(column, columnNames);
+    report(
+      at,
+      `${what} names column ${column}, which table ${name} does not have`,
+      near ? `did you mean ${near}?` : `its columns: ${[...columnNames].join(', ')}`,
+      'value',
+    );
+  };
+  const requireColumns = (listed: readonly string[], at: Path, what: string) => {
+    for (const [i, column] of listed.entries()) requireColumn(column, [...at, i], what);
+  };
+  const named = (thing: Omit<NamedThing, 'source'>) => {
+    const problem = identifierProblem(thing.name);
+    if (problem) report(thing.path, `${thing.kind} name ${JSON.stringify(thing.name)} ${problem}`);
+    names.push({ ...thing, source: ctx.source });
+  };
+
+  let primaryKey: PrimaryKey | null = null;
+  if (raw.primaryKey !== undefined) {
+    const pk = Array.isArray(raw.primaryKey) ? { columns: raw.primaryKey } : raw.primaryKey;
+    const pkPath: Path = Array.isArray(raw.primaryKey) ? [...path, 'primaryKey'] : [...path, 'primaryKey', 'columns'];
+    requireColumns(pk.columns, pkPath, 'the primary key');
+    pk.columns.forEach((column, i) => {
+      if (columns.find((c) => c.name === column)?.nullable) {
+        report(
+          [...pkPath, i],
+          `primary key column ${name}.${column} cannot be nullable`,
+          'Postgres makes primary key columns NOT NULL; remove `nullable: true`',
+        );
+      }
+    });
+    if (pk.name !== undefined) named({ path: [...path, 'primaryKey', 'name'], name: pk.name, kind: 'primary key' });
+    primaryKey = { name: pk.name ?? null, columns: pk.columns };
+  }
+
+  for (const [uniqueName, rawUnique] of Object.entries(raw.unique ?? {})) {
+    const u = Array.isArray(rawUnique) ? { columns: rawUnique, deferrable: undefined } : rawUnique;
+    const at: Path = [...path, 'unique', uniqueName];
+    requireColumns(u.columns, Array.isArray(rawUnique) ? at : [...at, 'columns'], `unique constraint ${uniqueName}`);
+    named({ path: at, name: uniqueName, kind: 'unique constraint' });
+    uniques.push({ kind: 'unique', name: uniqueName, columns: u.columns, deferrable: deferrable(u.deferrable) });
+  }
+
+  for (const [checkName, expression] of Object.entries(raw.checks ?? {})) {
+    named({ path: [...path, 'checks', checkName], name: checkName, kind: 'check constraint' });
+    checks.push({ kind: 'check', name: checkName, expression });
+  }
+
+  for (const [fkName, rawFk] of Object.entries(raw.foreignKeys ?? {})) {
+    const at: Path = [...path, 'foreignKeys', fkName];
+    requireColumns(rawFk.columns, [...at, 'columns'], `foreign key ${fkName}`);
+    named({ path: at, name: fkName, kind: 'foreign key' });
+    const given = rawFk.references.columns !== undefined;
+    foreignKeys.push({
+      source: ctx.source,
+      path: at,
+      fk: {
+        kind: 'foreignKey',
+        name: fkName,
+        columns: rawFk.columns,
+        refTable: referencedTable(rawFk.references.table, ctx.scope),
+        refColumns: rawFk.references.columns ?? [],
+        onDelete: fkAction(rawFk.onDelete),
+        onUpdate: fkAction(rawFk.onUpdate),
+        deferrable: deferrable(rawFk.deferrable),
+      },
+      refColumnsGiven: given,
+      writtenTable: rawFk.references.table,
+      tablePath: [...at, 'references', 'table'],
+      columnsPath: [...at, 'references', given ? 'columns' : 'table'],
+    });
+  }
+
+  const indexes: Index[] = [];
+  for (const [indexName, rawIndex] of Object.entries(raw.indexes ?? {})) {
+    const at: Path = [...path, 'indexes', indexName];
+    named({ path: at, name: indexName, kind: 'index' });
+    indexes.push(convertIndex(indexName, rawIndex, at, ctx, requireColumn));
+  }
+
+  const table: Table = {
+    kind: 'table',
+    name,
+    columns,
+    primaryKey,
+    uniques: byName(uniques),
+    checks: byName(checks),
+    foreignKeys: [],
+    indexes: byName(indexes),
+    comment: raw.comment ?? null,
+    ...(raw.renamedFrom !== undefined && raw.renamedFrom !== name ? { hints: { renamedFrom: raw.renamedFrom } } : {}),
+  };
+  return { source: ctx.source, path, table, foreignKeys, names };
+}
+
+function convertIndex(
+  name: string,
+  raw: RawIndex,
+  path: Path,
+  ctx: ConvertContext,
+  requireColumn: (column: string, at: Path, what: string) => void,
+): Index {
+  const elements = raw.columns.map((element, i) => indexElement(element, [...path, 'columns', i], ctx));
+  raw.columns.forEach((element, i) => {
+    if (typeof element === 'string') requireColumn(element, [...path, 'columns', i], `index ${name}`);
+    else if (element.column !== undefined)
+      requireColumn(element.column, [...path, 'columns', i, 'column'], `index ${name}`);
+  });
+  for (const [i, column] of (raw.include ?? []).entries()) {
+    requireColumn(column, [...path, 'include', i], `the INCLUDE list of index ${name}`);
+  }
+  return {
+    kind: 'index',
+    name,
+    unique: raw.unique ?? false,
+    method: (raw.method ?? 'btree').toLowerCase(),
+    elements,
+    include: raw.include ?? [],
+    where: raw.where ?? null,
+    ...(raw.concurrently ? { concurrently: true } : {}),
+  };
+}
+
+function indexElement(raw: RawIndexElement, path: Path, ctx: ConvertContext): IndexElement {
+  if (typeof raw === 'string') {
+    return { column: raw, expression: null, order: 'asc', nulls: 'last', opclass: null, collation: null };
+  }
+  if ((raw.column === undefined) === (raw.expression === undefined)) {
+    ctx.report(
+      ctx.source.diagnostic(
+        path,
+        raw.column === undefined
+          ? 'an index entry needs `column` or `expression`'
+          : 'an index entry has either `column` or `expression`, not both',
+        'write a column name, { column: NAME, order: desc } or { expression: lower(email) }',
+        'value',
+      ),
+    );
+  }
+  const order = raw.order ?? 'asc';
+  return {
+    column: raw.column ?? null,
+    expression: raw.expression ?? null,
+    order,
+    // Postgres' default: NULLS LAST for ASC, NULLS FIRST for DESC.
+    nulls: raw.nulls ?? (order === 'desc' ? 'first' : 'last'),
+    opclass: raw.opclass ?? null,
+    collation: raw.collation ?? null,
+  };
+}
+
+function checkRenamedColumns(
+  table: string,
+  raw: RawTable,
+  columnNames: ReadonlySet<string>,
+  ctx: ConvertContext,
+): void {
+  const from = new Map<string, string>();
+  for (const [column, rawColumn] of Object.entries(raw.columns)) {
+    const old = rawColumn.renamedFrom;
+    if (old === undefined || old === column) continue;
+    const at: Path = ['tables', table, 'columns', column, 'renamedFrom'];
+    if (columnNames.has(old)) {
+      ctx.report(
+        ctx.source.diagnostic(
+          at,
+          `column ${table}.${column} is renamed from ${old}, but table ${table} still has a column ${old}`,
+          'a rename needs the old name to be gone; drop `renamedFrom` or rename the other column',
+          'value',
+        ),
+      );
+    }
+    const other = from.get(old);
+    if (other !== undefined) {
+      ctx.report(
+        ctx.source.diagnostic(
+          at,
+          `columns ${other} and ${column} of table ${table} are both renamed from ${old}`,
+          undefined,
+          'value',
+        ),
+      );
+    }
+    from.set(old, column);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The shape of a model file once it has passed pgfleet.schema.json: what the user wrote,
+ * before defaults and conversion to `Model`. Kept in step with the JSON Schema.
+ */
+
+export type RawScalar = string | number | boolean | null;
+export type RawLiteralOrSql = RawScalar | { sql: string };
+export type RawDeferrable = boolean | 'initially immediate' | 'initially deferred';
+
+export interface RawFile {
+  scope?: 'shared' | 'tenant' | 'both';
+  extensions?: string[];
+  enums?: Record<string, string[] | { values: string[]; comment?: string }>;
+  sequences?: Record<string, RawSequence>;
+  tables?: Record<string, RawTable>;
+}
+
+export type RawInteger = number | string;
+
+export interface RawSequence {
+  type?: 'smallint' | 'integer' | 'bigint' | 'int2' | 'int4' | 'int8' | 'int';
+  start?: RawInteger;
+  increment?: RawInteger;
+  min?: RawInteger;
+  max?: RawInteger;
+  cache?: RawInteger;
+  cycle?: boolean;
+  comment?: string;
+}
+
+export interface RawReference {
+  table: string;
+  column?: string;
+  onDelete?: string;
+  onUpdate?: string;
+  deferrable?: RawDeferrable;
+  name?: string;
+}
+
+export interface RawColumn {
+  type: string;
+  nullable?: boolean;
+  default?: RawLiteralOrSql;
+  identity?: 'always' | 'by default';
+  generated?: { sql: string };
+  collation?: string;
+  comment?: string;
+  references?: RawReference;
+  unique?: boolean;
+  check?: string;
+  renamedFrom?: string;
+  using?: string;
+  backfill?: RawLiteralOrSql;
+}
+
+export type RawIndexElement =
+  | string
+  | {
+      column?: string;
+      expression?: string;
+      order?: 'asc' | 'desc';
+      nulls?: 'first' | 'last';
+      opclass?: string;
+      collation?: string;
+    };
+
+export interface RawIndex {
+  columns: RawIndexElement[];
+  unique?: boolean;
+  method?: string;
+  where?: string;
+  include?: string[];
+  concurrently?: boolean;
+}
+
+export interface RawForeignKey {
+  columns: string[];
+  references: { table: string; columns?: string[] };
+  onDelete?: string;
+  onUpdate?: string;
+  deferrable?: RawDeferrable;
+}
+
+export interface RawTable {
+  comment?: string;
+  renamedFrom?: string;
+  columns: Record<string, RawColumn>;
+  primaryKey?: string[] | { name?: string; columns: string[] };
+  unique?: Record<string, string[] | { columns: string[]; deferrable?: RawDeferrable }>;
+  checks?: Record<string, string>;
+  foreignKeys?: Record<string, RawForeignKey>;
+  indexes?: Record<string, RawIndex>;
+}

@@ -1,0 +1,152 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are pgfleet.yaml text, where ${VAR} is literal.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/load/index.js';
+import { at, brief, inputProblems, project } from './project.js';
+
+const problemsOf = (text: string, env: Record<string, string> = {}) =>
+  project({ 'pgfleet.yaml': text }).then((root) => inputProblems(loadConfig({ cwd: root, env })));
+
+describe('loadConfig', () => {
+  it('without pgfleet.yaml every default applies, and DATABASE_URL is the database', async () => {
+    const root = await project({});
+    const config = await loadConfig({ cwd: root, env: { DATABASE_URL: 'postgres://db/app' } });
+    expect(config).toEqual({
+      root,
+      database: 'postgres://db/app',
+      devDatabase: 'embedded',
+      model: join(root, 'schema'),
+      migrations: join(root, 'generated'),
+      shared: { schema: 'public' },
+      tenants: { query: null, match: null, list: null, register: null, template: null },
+      concurrency: 4,
+    });
+    expect((await loadConfig({ cwd: root, env: {} })).database).toBeNull();
+  });
+
+  it('reads every key, resolving folders against the file', async () => {
+    const root = await project({
+      'conf/pgfleet.yaml': `database: postgres://db/fleet
+devDatabase: postgres://scratch/postgres
+model: ../model
+migrations: out
+shared: { schema: common }
+tenants:
+  list: [tenant_a, tenant_b]
+  register: INSERT INTO tenants (name) VALUES ($1)
+  template: tenant_template
+concurrency: 16
+`,
+    });
+    const config = await loadConfig({
+      cwd: root,
+      configPath: 'conf/pgfleet.yaml',
+      env: { DATABASE_URL: 'postgres://ignored' },
+    });
+    expect(config).toEqual({
+      root: join(root, 'conf'),
+      database: 'postgres://db/fleet',
+      devDatabase: 'postgres://scratch/postgres',
+      model: join(root, 'model'),
+      migrations: join(root, 'conf', 'out'),
+      shared: { schema: 'common' },
+      tenants: {
+        query: null,
+        match: null,
+        list: ['tenant_a', 'tenant_b'],
+        register: 'INSERT INTO tenants (name) VALUES ($1)',
+        template: 'tenant_template',
+      },
+      concurrency: 16,
+    });
+  });
+
+  it('--database-url wins over the config and DATABASE_URL, and needs no variable of `database`', async () => {
+    const root = await project({ 'pgfleet.yaml': 'database: ${FLEET_URL}\n' });
+    const config = await loadConfig({
+      cwd: root,
+      env: { DATABASE_URL: 'postgres://env' },
+      databaseUrl: 'postgres://flag',
+    });
+    expect(config.database).toBe('postgres://flag');
+  });
+
+  it('interpolates ${VAR}, ${VAR:-fallback} and $${ in any string value', async () => {
+    const root = await project({
+      'pgfleet.yaml': `database: postgres://\${DB_USER}@\${DB_HOST:-localhost}/app
+tenants:
+  match: \${PREFIX}_%
+  register: SELECT '$\${literal}', $1
+`,
+    });
+    const config = await loadConfig({ cwd: root, env: { DB_USER: 'me', PREFIX: 'tenant' } });
+    expect(config.database).toBe('postgres://me@localhost/app');
+    expect(config.tenants.match).toBe('tenant_%');
+    expect(config.tenants.register).toBe("SELECT '${literal}', $1");
+  });
+
+  it('a missing environment variable names the variable and its place', async () => {
+    const text = 'devDatabase: embedded\ndatabase: ${DATABASE_URL}\ntenants:\n  query: SELECT ${COLUMN} FROM t\n';
+    const problems = await problemsOf(text);
+    expect(brief(problems).map((s) => s.replace(/^.*pgfleet\.yaml/, 'pgfleet.yaml'))).toEqual([
+      `pgfleet.yaml:${at(text, '${DATABASE_URL}')} environment variable DATABASE_URL is not set`,
+      `pgfleet.yaml:${at(text, 'SELECT')} environment variable COLUMN is not set`,
+    ]);
+    expect(problems[0].hint).toMatch(/DATABASE_URL:-/);
+  });
+
+  it('at most one of tenants.query, match and list', async () => {
+    const text = 'tenants:\n  query: SELECT 1\n  list: [a]\n';
+    const problems = await problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(`${problems[0].line}:${problems[0].col}`).toBe(at(text, 'list'));
+    expect(problems[0].message).toBe('tenants: use one of query, match and list, not query and list');
+  });
+
+  it('unknown keys get a "did you mean" hint, wrong types say what was expected', async () => {
+    const text =
+      'concurency: 4\ntenants:\n  querry: SELECT 1\nshared: public\nconcurrency: 0\ndevDatabase: mysql://x\n';
+    const problems = await problemsOf(text);
+    const messages = problems.map((d) => [`${d.line}:${d.col}`, d.message, d.hint]);
+    expect(messages).toEqual([
+      [at(text, 'concurency'), 'unknown key `concurency`', 'did you mean `concurrency`?'],
+      [at(text, 'querry'), 'unknown key `querry` in `tenants`', 'did you mean `query`?'],
+      [at(text, 'public'), '`shared` must be a map, not the string "public"', 'The shared scope.'],
+      [at(text, '0'), '`concurrency` must be at least 1, not the number 0', undefined],
+      [at(text, 'mysql'), '`devDatabase` must be embedded or a postgres:// URL, not the string "mysql://x"', undefined],
+    ]);
+  });
+
+  it('tenant schema names are checked', async () => {
+    const text = 'tenants:\n  list: [ok, pg_bad, public]\n';
+    const problems = await problemsOf(text);
+    expect(problems.map((d) => d.message)).toEqual([
+      'tenant schema "pg_bad" starts with pg_, which Postgres reserves for system schemas',
+      'tenant schema "public" is the shared schema',
+    ]);
+  });
+
+  it('a config path that was asked for must exist', async () => {
+    const root = await project({});
+    const problems = loadConfig({ cwd: root, configPath: 'elsewhere.yaml', env: {} });
+    await expect(problems).rejects.toMatchObject({
+      code: 'input',
+      message: expect.stringMatching(/config file not found/),
+    });
+  });
+
+  it('malformed YAML in pgfleet.yaml is an input error at its place', async () => {
+    const problems = await problemsOf('tenants: [\n');
+    expect(problems).toHaveLength(1);
+    expect(problems[0].message).toMatch(/^invalid YAML/);
+  });
+
+  it('the example pgfleet.yaml at the repository root loads', async () => {
+    const config = await loadConfig({ cwd: process.cwd(), env: {} });
+    expect(config.devDatabase).toBe('embedded');
+    expect(config.shared.schema).toBe('public');
+    expect(config.tenants.query).toBe("SELECT schema_name FROM public.tenants_client WHERE schema_name <> 'public'");
+    expect(config.tenants.register).toMatch(/^INSERT INTO public\.tenants_client/);
+    expect(config.concurrency).toBe(4);
+  });
+});
