@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { type GenerateResult, generate } from '../api/generate.js';
 import { loadProject } from '../api/project.js';
+import { resolveConflicts } from '../api/resolve-conflicts.js';
 import { BaseCommand } from './base.js';
 
 export default class Generate extends BaseCommand {
@@ -19,11 +20,17 @@ With --check nothing is written: exit 0 when the directory already produces the 
     scope: Flags.string({ description: 'only this scope', options: ['shared', 'tenant'] }),
     check: Flags.boolean({ description: 'write nothing; exit 1 when a migration is missing' }),
     'allow-destructive': Flags.boolean({ description: 'allow changes that delete data; the header lists them' }),
+    renumber: Flags.boolean({
+      description: 'first resolve migrations that share a number (two merged branches): renumber the newer, verified',
+    }),
   };
 
   async run(): Promise<GenerateResult> {
     const { flags } = await this.parse(Generate);
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    if (flags.renumber) {
+      for (const move of await resolveConflicts(project)) this.say(`renumbered ${move.scope}/${move.from} → ${move.to}`);
+    }
     const result = await generate(project, {
       name: flags.name,
       scope: flags.scope as 'shared' | 'tenant' | undefined,
