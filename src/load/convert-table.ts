@@ -34,13 +34,14 @@ export function convertTable(name: string, raw: RawTable, ctx: ConvertContext): 
   const checks: CheckConstraint[] = [];
   const foreignKeys: ForeignKeyDraft[] = [];
   const names: NamedThing[] = [];
+  const columnNamed: NamedThing[] = [];
   for (const [columnName, rawColumn] of Object.entries(raw.columns)) {
     const converted = convertColumn(name, columnName, rawColumn, ctx);
     columns.push(converted.column);
     uniques.push(...converted.uniques);
     checks.push(...converted.checks);
     if (converted.foreignKey) foreignKeys.push(converted.foreignKey);
-    names.push(...converted.names);
+    columnNamed.push(...converted.names);
   }
   const columnNames = new Set(columns.map((c) => c.name));
   checkRenamedColumns(name, raw, columnNames, ctx);
@@ -64,6 +65,7 @@ export function convertTable(name: string, raw: RawTable, ctx: ConvertContext): 
     if (problem) report(thing.path, `${thing.kind} name ${JSON.stringify(thing.name)} ${problem}`);
     names.push({ ...thing, source: ctx.source });
   };
+  for (const thing of columnNamed) named(thing);
 
   let primaryKey: PrimaryKey | null = null;
   if (raw.primaryKey !== undefined) {

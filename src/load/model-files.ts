@@ -43,7 +43,16 @@ export async function loadModel(config: Config): Promise<LoadedModel> {
   let allReadable = true;
 
   for (const { path, folderScope } of paths) {
-    const source = YamlSource.parse(displayName(path), await readFile(path, 'utf8'));
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (cause) {
+      const message = `cannot read this file: ${(cause as Error).message}`;
+      diagnostics.push({ file: displayName(path), line: 1, col: 1, pointer: '', message });
+      allReadable = false;
+      continue;
+    }
+    const source = YamlSource.parse(displayName(path), text);
     const syntax = source.syntaxDiagnostics();
     if (syntax.length > 0) {
       diagnostics.push(...syntax);

@@ -37,9 +37,11 @@ export class YamlSource {
   readonly file: string;
   readonly #doc: Document.Parsed;
   readonly #lines = new LineCounter();
+  readonly #text: string;
 
   private constructor(file: string, text: string) {
     this.file = file;
+    this.#text = text;
     // prettyErrors off: positions come from the LineCounter, messages stay one line.
     this.#doc = parseDocument(text, { lineCounter: this.#lines, prettyErrors: false, uniqueKeys: true });
     if (this.#doc.errors.length === 0) rejoinFlowSql(this.#doc, text);
@@ -54,7 +56,19 @@ export class YamlSource {
   syntaxDiagnostics(): Diagnostic[] {
     return [...this.#doc.errors, ...this.#doc.warnings].map((e) => {
       const { line, col } = this.#lines.linePos(e.pos[0]);
-      return { file: this.file, line, col, pointer: '', message: yamlMessage(e.code, e.message) };
+      const lineText = this.#text.slice(this.#lines.lineStarts[line - 1] ?? 0).split('\n', 1)[0];
+      // The usual way to get here: SQL with quotes or commas inside a `{ }` map.
+      const hint = /[{[]/.test(lineText)
+        ? 'inside { } and [ ], a comma or quote ends a plain value: quote the whole SQL ("...") or use block style'
+        : undefined;
+      return {
+        file: this.file,
+        line,
+        col,
+        pointer: '',
+        message: yamlMessage(e.code, e.message),
+        ...(hint ? { hint } : {}),
+      };
     });
   }
 

@@ -22,6 +22,14 @@ describe('loadModel reports bad input at file:line:col', () => {
     expect(problems[0].message).toMatch(/^invalid YAML: /);
   });
 
+  it('quotes inside a { } map: the hint says to quote the SQL', async () => {
+    const a = "tables:\n  t:\n    columns: { id: { type: int } }\n    checks: { c: id IN ('a', 'b') }\n";
+    const problems = await modelProblems({ 'schema/tenant/a.yaml': a });
+    expect(problems).toHaveLength(1);
+    expect(problems[0].line).toBe(4);
+    expect(problems[0].hint).toMatch(/quote the whole SQL/);
+  });
+
   it('a key written twice in one map', async () => {
     const a = `${SERVICES}  services_service:\n    columns: {}\n`;
     const problems = await modelProblems({ 'schema/tenant/a.yaml': a });
