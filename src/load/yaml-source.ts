@@ -43,9 +43,14 @@ export class YamlSource {
     this.file = file;
     this.#text = text;
     // prettyErrors off: positions come from the LineCounter, messages stay one line.
-    this.#doc = parseDocument(text, { lineCounter: this.#lines, prettyErrors: false, uniqueKeys: true });
+    // Keys are checked for duplicates after the flow SQL is joined again: `{ a: numeric(10,2), b: numeric(10,2) }`
+    // reads as two keys `2)` until then.
+    this.#doc = parseDocument(text, { lineCounter: this.#lines, prettyErrors: false, uniqueKeys: false });
     if (this.#doc.errors.length === 0) rejoinFlowSql(this.#doc, text);
+    this.#duplicates = duplicateKeys(this.#doc);
   }
+
+  readonly #duplicates: readonly number[];
 
   /** Parse `text`; `file` is the name used in diagnostics. Never throws. */
   static parse(file: string, text: string): YamlSource {
@@ -54,7 +59,8 @@ export class YamlSource {
 
   /** Syntax errors and warnings (duplicate keys, unknown tags, several documents, ...). */
   syntaxDiagnostics(): Diagnostic[] {
-    return [...this.#doc.errors, ...this.#doc.warnings].map((e) => {
+    const duplicates = this.#duplicates.map((pos) => ({ code: 'DUPLICATE_KEY', message: '', pos: [pos] }));
+    return [...this.#doc.errors, ...duplicates, ...this.#doc.warnings].map((e) => {
       const { line, col } = this.#lines.linePos(e.pos[0]);
       const lineText = this.#text.slice(this.#lines.lineStarts[line - 1] ?? 0).split('\n', 1)[0];
       // The usual way to get here: SQL with quotes or commas inside a `{ }` map.
@@ -222,6 +228,22 @@ function rejoinFlowSql(doc: Document.Parsed, text: string): void {
       }
     },
   });
+}
+
+/** Source offsets of keys written twice in one map. */
+function duplicateKeys(doc: Document.Parsed): number[] {
+  const found: number[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const item of map.items) {
+        const key = isScalar(item.key) ? item.key.value : item.key;
+        if (seen.has(key) && isScalar(item.key) && item.key.range) found.push(item.key.range[0]);
+        seen.add(key);
+      }
+    },
+  });
+  return found;
 }
 
 const openParens = (s: string): number => (s.match(/\(/g)?.length ?? 0) - (s.match(/\)/g)?.length ?? 0);
