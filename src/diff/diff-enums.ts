@@ -22,15 +22,20 @@ function onlyAdds(from: readonly string[], to: readonly string[]): boolean {
   return i === from.length;
 }
 
-export function diffEnum(from: Enum, to: Enum, toModel: Model): Change[] {
+/**
+ * `usages` lists the columns as they are when the change (or its reverse) runs: a rebuild
+ * runs after columns are added, altered and dropped (`toModel`); adding values runs before
+ * them, so its reverse, a rebuild in the down section, meets the columns and defaults of
+ * `fromModel` (named as after the renames, which run first).
+ */
+export function diffEnum(from: Enum, to: Enum, toModel: Model, fromModel: Model): Change[] {
   const changes: Change[] = [];
   const same = from.values.length === to.values.length && from.values.every((v, i) => v === to.values[i]);
   if (!same) {
-    const usages = enumUsages(toModel, to.name);
     changes.push(
       onlyAdds(from.values, to.values)
-        ? { kind: 'add_enum_values', from, to, usages }
-        : { kind: 'recreate_enum', from, to, usages },
+        ? { kind: 'add_enum_values', from, to, usages: enumUsages(fromModel, to.name) }
+        : { kind: 'recreate_enum', from, to, usages: enumUsages(toModel, to.name) },
     );
   }
   if (from.comment !== to.comment) {

@@ -28,10 +28,14 @@ function renameColumns(table: Table, renames: ReadonlyMap<string, string>): Tabl
   };
 }
 
-function diffColumns(from: Table, to: Table): { changes: Change[]; renames: Map<string, string> } {
+function diffColumns(
+  from: Table,
+  to: Table,
+): { changes: Change[]; renames: Map<string, string>; rebuilt: Set<string> } {
   const changes: Change[] = [];
   const m = matchByName(from.columns, to.columns, (c) => c.hints?.renamedFrom);
   const renames = new Map<string, string>();
+  const rebuilt = new Set<string>();
   for (const [old, now] of m.renames) {
     changes.push({ kind: 'rename_column', table: to.name, from: old.name, to: now.name });
     renames.set(old.name, now.name);
@@ -39,17 +43,43 @@ function diffColumns(from: Table, to: Table): { changes: Change[]; renames: Map<
   for (const [old, now] of [...m.pairs, ...m.renames]) {
     const before = { ...old, name: now.name };
     if (stableKey(columnDefinition(before)) === stableKey(columnDefinition(now))) continue;
-    // A stored generated column cannot be made from a plain one in place.
-    if (before.generated === null && now.generated !== null) {
-      changes.push({ kind: 'drop_column', table: to.name, column: before });
-      changes.push({ kind: 'add_column', table: to.name, column: now });
-    } else {
-      changes.push({ kind: 'alter_column', table: to.name, from: before, to: now });
-    }
+    // Postgres cannot make a plain column generated in place: the planner drops and re-adds
+    // it, one way or the other (the reverse of DROP EXPRESSION), taking its indexes and
+    // constraints with it; they are rebuilt around the change.
+    if ((before.generated === null) !== (now.generated === null)) rebuilt.add(now.name);
+    changes.push({ kind: 'alter_column', table: to.name, from: before, to: now });
   }
   for (const c of m.added) changes.push({ kind: 'add_column', table: to.name, column: c });
   for (const c of m.removed) changes.push({ kind: 'drop_column', table: to.name, column: c });
-  return { changes, renames };
+  return { changes, renames, rebuilt };
+}
+
+/** True when an SQL text may name `column` (bare or quoted); a false positive only rebuilds more. */
+function mentions(text: string | null, column: string): boolean {
+  if (text === null) return false;
+  if (text.includes(`"${column.replaceAll('"', '""')}"`)) return true;
+  return new RegExp(`(^|[^\\w$."])${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w$"])`).test(text);
+}
+
+/** True when a constraint or index depends on one of `columns`. */
+function dependsOn(item: TableConstraint | Index, columns: ReadonlySet<string>): boolean {
+  if (columns.size === 0) return false;
+  const any = (names: readonly (string | null)[]) => names.some((n) => n !== null && columns.has(n));
+  const text = (t: string | null) => [...columns].some((c) => mentions(t, c));
+  switch (item.kind) {
+    case 'unique':
+    case 'foreignKey':
+      return any(item.columns);
+    case 'check':
+      return text(item.expression);
+    case 'index':
+      return (
+        any(item.elements.map((e) => e.column)) ||
+        any(item.include) ||
+        item.elements.some((e) => text(e.expression)) ||
+        text(item.where)
+      );
+  }
 }
 
 function diffNamed<T extends { name: string | null }>(
@@ -61,9 +91,10 @@ function diffNamed<T extends { name: string | null }>(
     drop: (item: T) => Change;
     rename: (from: string, to: string) => Change;
   },
+  rebuild: (item: T) => boolean,
 ): Change[] {
   const m = matchByName(named(from), named(to));
-  const changed = m.pairs.filter(([a, b]) => stableKey(definition(a)) !== stableKey(definition(b)));
+  const changed = m.pairs.filter(([a, b]) => rebuild(b) || stableKey(definition(a)) !== stableKey(definition(b)));
   const p = pairRenamed(m.removed, m.added, definition);
   return [
     ...p.renamed.map(([a, b]) => make.rename(a.name, b.name)),
@@ -74,7 +105,8 @@ function diffNamed<T extends { name: string | null }>(
 
 /** Changes that turn table `from` into table `to` (same table, possibly renamed already). */
 export function diffTable(fromTable: Table, to: Table): Change[] {
-  const { changes, renames } = diffColumns(fromTable, to);
+  const { changes, renames, rebuilt } = diffColumns(fromTable, to);
+  const rebuild = (item: TableConstraint | Index) => dependsOn(item, rebuilt);
   const from = renameColumns(fromTable, renames);
   const t = to.name;
 
@@ -94,15 +126,21 @@ export function diffTable(fromTable: Table, to: Table): Change[] {
     drop: (c: TableConstraint): Change => ({ kind: 'drop_constraint', table: t, constraint: c }),
     rename: (a: string, b: string): Change => ({ kind: 'rename_constraint', table: t, from: a, to: b }),
   };
-  changes.push(...diffNamed(from.uniques, to.uniques, constraintDefinition, constraint));
-  changes.push(...diffNamed(from.checks, to.checks, constraintDefinition, constraint));
-  changes.push(...diffNamed(from.foreignKeys, to.foreignKeys, constraintDefinition, constraint));
+  changes.push(...diffNamed(from.uniques, to.uniques, constraintDefinition, constraint, rebuild));
+  changes.push(...diffNamed(from.checks, to.checks, constraintDefinition, constraint, rebuild));
+  changes.push(...diffNamed(from.foreignKeys, to.foreignKeys, constraintDefinition, constraint, rebuild));
   changes.push(
-    ...diffNamed(from.indexes, to.indexes, indexDefinition, {
-      add: (i) => ({ kind: 'create_index', table: t, index: i }),
-      drop: (i) => ({ kind: 'drop_index', table: t, index: i }),
-      rename: (a, b) => ({ kind: 'rename_index', table: t, from: a, to: b }),
-    }),
+    ...diffNamed(
+      from.indexes,
+      to.indexes,
+      indexDefinition,
+      {
+        add: (i) => ({ kind: 'create_index', table: t, index: i }),
+        drop: (i) => ({ kind: 'drop_index', table: t, index: i }),
+        rename: (a, b) => ({ kind: 'rename_index', table: t, from: a, to: b }),
+      },
+      rebuild,
+    ),
   );
   if (from.comment !== to.comment) {
     changes.push({ kind: 'set_table_comment', table: t, from: from.comment, to: to.comment });

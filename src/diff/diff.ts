@@ -4,6 +4,7 @@ import type { Model, Table } from '../model/types.js';
 import { diffEnum } from './diff-enums.js';
 import { diffTable } from './diff-table.js';
 import { matchByName } from './match.js';
+import { applyRenames, followTarget, renamesOf } from './renames.js';
 
 /**
  * What turns the schema `from` into the schema `to`, as a list of changes in no particular
@@ -15,6 +16,7 @@ import { matchByName } from './match.js';
  */
 export function diff(from: Model, to: Model): Change[] {
   const changes: Change[] = [];
+  const renames = renamesOf(from, to);
 
   const ext = matchByName(from.extensions, to.extensions);
   for (const e of ext.added) changes.push({ kind: 'create_extension', extension: e });
@@ -23,7 +25,8 @@ export function diff(from: Model, to: Model): Change[] {
   const enums = matchByName(from.enums, to.enums);
   for (const e of enums.added) changes.push({ kind: 'create_enum', enum: e });
   for (const e of enums.removed) changes.push({ kind: 'drop_enum', enum: e });
-  for (const [a, b] of enums.pairs) changes.push(...diffEnum(a, b, to));
+  const renamed = applyRenames(from, renames);
+  for (const [a, b] of enums.pairs) changes.push(...diffEnum(a, b, to, renamed));
 
   const seqs = matchByName(from.sequences, to.sequences);
   for (const s of seqs.added) changes.push({ kind: 'create_sequence', sequence: s });
@@ -33,14 +36,58 @@ export function diff(from: Model, to: Model): Change[] {
   }
 
   const tables = matchByName(from.tables, to.tables, (t) => t.hints?.renamedFrom);
+  const targets = (t: Table): Table => ({ ...t, foreignKeys: t.foreignKeys.map((fk) => followTarget(fk, renames)) });
   for (const t of tables.added) changes.push(...createTable(t));
   for (const t of tables.removed) changes.push(...dropTable(t));
   for (const [a, b] of tables.renames) {
     changes.push({ kind: 'rename_table', from: a.name, to: b.name });
-    changes.push(...diffTable({ ...a, name: b.name }, b));
+    changes.push(...diffTable(targets({ ...a, name: b.name }), b));
   }
-  for (const [a, b] of tables.pairs) changes.push(...diffTable(a, b));
+  for (const [a, b] of tables.pairs) changes.push(...diffTable(targets(a), b));
+  changes.push(...releaseForeignKeys(changes, to));
   return changes;
+}
+
+/** A key (primary key, unique constraint or plain unique index) that `change` drops, or null. */
+function droppedKey(change: Change): { table: string; columns: readonly string[] } | null {
+  if (change.kind === 'drop_primary_key') return { table: change.table, columns: change.primaryKey.columns };
+  if (change.kind === 'drop_constraint' && change.constraint.kind === 'unique') {
+    return { table: change.table, columns: change.constraint.columns };
+  }
+  if (change.kind === 'drop_index' && change.index.unique && change.index.where === null) {
+    const columns = change.index.elements.map((e) => e.column);
+    if (columns.every((c) => c !== null)) return { table: change.table, columns: columns as string[] };
+  }
+  return null;
+}
+
+/**
+ * Postgres ties a foreign key to the unique index of the key it references, and refuses to
+ * drop that key while the foreign key exists ("other objects depend on it"). A foreign key
+ * that stays while a key on its target columns is dropped or rebuilt is dropped before and
+ * added back after (the planner's phases put FK drops first and FK adds last).
+ */
+function releaseForeignKeys(changes: readonly Change[], to: Model): Change[] {
+  const dropped = changes.flatMap((c) => droppedKey(c) ?? []);
+  if (dropped.length === 0) return [];
+  const key = (table: string, name: string | null) => `${table}\u0000${name}`;
+  const touched = new Set(
+    changes.flatMap((c) =>
+      c.kind === 'add_constraint' || c.kind === 'drop_constraint' ? [key(c.table, c.constraint.name)] : [],
+    ),
+  );
+  const sameSet = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && a.every((c) => b.includes(c));
+  const released: Change[] = [];
+  for (const t of to.tables) {
+    for (const fk of t.foreignKeys) {
+      if (touched.has(key(t.name, fk.name))) continue;
+      if (!dropped.some((k) => k.table === fk.refTable && sameSet(k.columns, fk.refColumns))) continue;
+      released.push({ kind: 'drop_constraint', table: t.name, constraint: fk });
+      released.push({ kind: 'add_constraint', table: t.name, constraint: fk });
+    }
+  }
+  return released;
 }
 
 /** A new table, then its indexes and foreign keys as their own changes (FKs need their targets first). */

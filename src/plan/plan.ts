@@ -1,5 +1,6 @@
 import { type Change, invert } from '../model/changes.js';
 import { orderChanges } from './order.js';
+import { ident } from './quote.js';
 import { render } from './render/index.js';
 import type { Plan, PlannedChange, PlanOptions } from './types.js';
 
@@ -23,6 +24,24 @@ function downCaveat(change: Change): string | null {
 }
 
 /**
+ * Postgres accepts ALTER TYPE ... ADD VALUE in a transaction, but refuses to use the new
+ * value before that transaction commits ("unsafe use of new value"). When a later
+ * statement of the plan may use an added value (a default, check or predicate naming it),
+ * the additions run on their own, outside the migration's transaction.
+ */
+function commitNewEnumValues(planned: PlannedChange[]): void {
+  planned.forEach((p, i) => {
+    const c = p.change;
+    if (c.kind !== 'add_enum_values') return;
+    const added = c.to.values.filter((v) => !c.from.values.includes(v));
+    const later = planned.slice(i + 1).flatMap((q) => q.up.map((s) => s.sql));
+    const uses = (v: string) => later.some((s) => s.includes(ident(c.to.name)) && s.includes(v));
+    if (!added.some(uses)) return;
+    planned[i] = { ...p, up: p.up.map((s) => ({ ...s, transactional: false })) };
+  });
+}
+
+/**
  * Order `changes` and render each with its reverse.
  *
  * @example
@@ -39,6 +58,7 @@ export function plan(changes: readonly Change[], options: PlanOptions): Plan {
     const hazards = onNewTable(change) ? [] : up.hazards;
     return { change, up: up.statements, down: down.statements, downCaveat: downCaveat(change), hazards };
   });
+  commitNewEnumValues(planned);
   return {
     changes: planned,
     up: planned.flatMap((p) => p.up),

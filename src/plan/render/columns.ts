@@ -35,7 +35,8 @@ export function narrows(from: string, to: string): boolean {
   if (a && b && a[1] === b[1]) {
     return Number(b[2]) < Number(a[2]) || Number(b[3] ?? 0) < Number(a[3] ?? 0);
   }
-  if ((from === 'text' || from.startsWith('character varying')) && b) return true;
+  // Unbounded text into a bounded string type; text into numeric is a cast that fails or succeeds, not a narrowing.
+  if ((from === 'text' || from === 'character varying') && b && b[1] !== 'numeric') return true;
   return false;
 }
 
@@ -64,13 +65,14 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
   const typeChanged = from.type !== to.type || from.collation !== to.collation;
   const defaultChanged = typeChanged || from.default !== to.default;
 
-  // Postgres cannot turn a plain column into a generated one in place (SET EXPRESSION
-  // only changes the expression of a column that is already generated). The diff drops
-  // and re-adds such a column; this case is the reverse of DROP EXPRESSION, where the
-  // values are derived anyway and re-adding the column recomputes them.
+  // Postgres cannot turn a plain column into a generated one in place (SET EXPRESSION only
+  // changes the expression of a column that is already generated): the column is dropped
+  // and added back, its values computed anew. (The diff rebuilds its indexes and constraints
+  // around this change.) This is also the reverse of DROP EXPRESSION.
   if (from.generated === null && to.generated !== null) {
-    const readd = addColumn(table, to);
-    return rendered([...dropColumn(table, from).statements, ...readd.statements], readd.hazards);
+    const drop = dropColumn(table, from);
+    const add = addColumn(table, to);
+    return rendered([...drop.statements, ...add.statements], [...drop.hazards, ...add.hazards]);
   }
 
   // SET DEFAULT replaces a default; the old one is dropped first only when the type
@@ -84,10 +86,18 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
     const collate = to.collation !== null ? ` COLLATE ${ident(to.collation)}` : '';
     out.push(alter(`TYPE ${to.type}${collate}${using !== undefined ? ` USING ${using}` : ''}`));
     if (from.type !== to.type && rewrites(from.type, to.type)) {
-      hazards.push(hazard('rewrites_table', object, `changing ${object} from ${from.type} to ${to.type} rewrites ${table}`));
+      hazards.push(
+        hazard('rewrites_table', object, `changing ${object} from ${from.type} to ${to.type} rewrites ${table}`),
+      );
     }
     if (narrows(from.type, to.type)) {
-      hazards.push(hazard('deletes_data', object, `narrowing ${object} from ${from.type} to ${to.type} may fail or lose precision`));
+      hazards.push(
+        hazard(
+          'deletes_data',
+          object,
+          `narrowing ${object} from ${from.type} to ${to.type} may fail or lose precision`,
+        ),
+      );
     }
   }
   if (from.generated !== null && to.generated !== null && from.generated !== to.generated) {
@@ -95,7 +105,9 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
     hazards.push(hazard('rewrites_table', object, `recomputing ${object} rewrites ${table}`));
   }
   if (to.default !== null && defaultChanged) out.push(alter(`SET DEFAULT ${to.default}`));
-  if (from.identity === null && to.identity !== null) out.push(alter(`ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY`));
+  if (from.identity === null && to.identity !== null) {
+    out.push(alter(`ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY`));
+  }
   if (from.identity !== null && to.identity !== null && from.identity !== to.identity) {
     out.push(alter(`SET GENERATED ${to.identity.toUpperCase()}`));
   }

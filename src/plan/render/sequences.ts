@@ -23,8 +23,20 @@ export function alterSequence(from: Sequence, to: Sequence): Rendered {
   const { comment: _a, ...a } = from;
   const { comment: _b, ...b } = to;
   const statements = [];
-  if (stableKey(a) !== stableKey(b)) statements.push(sql(`ALTER SEQUENCE ${ident(to.name)} ${options(to)}`));
+  const hazards = [];
+  if (stableKey(a) !== stableKey(b)) {
+    // Postgres refuses new bounds that exclude the sequence's current value ("RESTART value
+    // cannot be greater than MAXVALUE"). When they exclude where it started (a direction
+    // change, a range moved away), it is restarted at the new start.
+    const start = BigInt(from.start);
+    const restart = start < BigInt(to.min) || start > BigInt(to.max);
+    statements.push(sql(`ALTER SEQUENCE ${ident(to.name)} ${options(to)}${restart ? ' RESTART' : ''}`));
+    if (restart) {
+      hazards.push(
+        hazard('deletes_data', to.name, `restarts sequence ${to.name} at ${to.start}: its current value is lost`),
+      );
+    }
+  }
   if (from.comment !== to.comment) statements.push(commentOnSequence(to.name, to.comment));
-  return rendered(statements);
+  return rendered(statements, hazards);
 }
-
