@@ -81,22 +81,23 @@ export function draftsFor(
   existing: readonly Migration[],
   options: { name?: string; requires: MigrationDraft['requires'] },
 ): Array<{ draft: MigrationDraft; summary: string[] }> {
-  const changes = plan.changes.map((c) => c.change);
-  const name = options.name ? cleanName(options.name) : isInitial(existing, changes) ? 'initial' : migrationName(changes);
   const inTransaction = plan.changes.filter((c) => c.up.every((s) => s.transactional));
   const outside = plan.changes.filter((c) => !c.up.every((s) => s.transactional));
+  const nameOf = (steps: readonly PlannedChange[]) => {
+    const changes = steps.map((c) => c.change);
+    return isInitial(existing, changes) ? 'initial' : migrationName(changes);
+  };
   const drafts: Array<{ draft: MigrationDraft; summary: string[] }> = [];
-  const summary = (steps: readonly PlannedChange[]) => steps.map((s) => describeChange(s.change));
-  let version = nextVersion(existing);
-  if (inTransaction.length > 0) {
-    const draft = { scope, version, name, requires: options.requires, transactional: true, ...sections(inTransaction) };
-    drafts.push({ draft, summary: summary(inTransaction) });
-    version = nextVersion([{ version }]);
-  }
+  const add = (steps: readonly PlannedChange[], name: string, transactional: boolean) => {
+    const version = nextVersion([...existing, ...drafts.map((d) => d.draft)]);
+    const draft = { scope, version, name, requires: options.requires, transactional, ...sections(steps) };
+    drafts.push({ draft, summary: steps.map((s) => describeChange(s.change)) });
+  };
+  const given = options.name ? cleanName(options.name) : null;
+  if (inTransaction.length > 0) add(inTransaction, given ?? nameOf(inTransaction), true);
   if (outside.length > 0) {
-    const suffix = inTransaction.length > 0 ? `${name.slice(0, 38)}_concurrently` : name;
-    const draft = { scope, version, name: suffix, requires: options.requires, transactional: false, ...sections(outside) };
-    drafts.push({ draft, summary: summary(outside) });
+    const name = given ? `${given.slice(0, 36).replace(/_+$/, '')}_concurrently` : nameOf(outside);
+    add(outside, name, false);
   }
   return drafts;
 }
