@@ -1,16 +1,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DevDatabase, openDevDatabase } from '../src/devdb/dev-database.js';
+import { parse } from 'yaml';
+import type { DevDatabase } from '../src/devdb/dev-database.js';
 import { converge, modelsFromYaml } from './support/convergence.js';
-import { serverUrl, testDatabase, type TestDatabase } from './support/db.js';
+import { serverUrl, type TestDatabase, testDatabase } from './support/db.js';
+import { reusedScratch } from './support/reused-scratch.js';
 
 /**
  * The golden convergence suite: each folder test/cases/<kind>/<case>/ holds `from.yaml` and
  * `to.yaml` (model documents, tenant scope unless they say `scope:`), an optional
  * `shared.yaml` present in both states, and an optional `expect.yaml` with the exact `up`
- * and `down` SQL of the tenant plan and its hazard kinds. Every case runs both ways.
+ * and `down` SQL of the tenant plan, the up statements that run outside a transaction
+ * (`outsideTransaction`, none when absent), `sharedUp` and the hazard kinds. Every case
+ * runs both ways.
  */
 const root = join(import.meta.dirname, 'cases');
 const cases = readdirSync(root).flatMap((kind) =>
@@ -22,6 +25,8 @@ interface Expectations {
   down?: string[];
   sharedUp?: string[];
   hazards?: string[];
+  /** The tenant up statements that run outside a transaction (concurrent index builds, ...). */
+  outsideTransaction?: string[];
 }
 
 const read = (dir: string, file: string) => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '');
@@ -30,7 +35,8 @@ let db: TestDatabase;
 let dev: DevDatabase;
 beforeAll(async () => {
   db = await testDatabase();
-  dev = await openDevDatabase(serverUrl());
+  // A scratch database per canonicalisation costs a CREATE DATABASE; emptied ones are reused.
+  dev = reusedScratch(serverUrl());
 });
 afterAll(async () => dev.close());
 
@@ -45,6 +51,10 @@ describe.each([...new Set(cases.map((c) => c.kind))])('%s', (kind) => {
     if (expected.up) expect(tenant.up.map((s) => s.sql)).toEqual(expected.up);
     if (expected.down) expect(tenant.down.map((s) => s.sql)).toEqual(expected.down);
     if (expected.sharedUp) expect(result.plans.shared.up.map((s) => s.sql)).toEqual(expected.sharedUp);
+    if (expected.up) {
+      const outside = tenant.up.filter((s) => !s.transactional).map((s) => s.sql);
+      expect(outside, 'statements outside a transaction').toEqual(expected.outsideTransaction ?? []);
+    }
     if (expected.hazards) {
       const kinds = [...new Set([...result.plans.shared.hazards, ...tenant.hazards].map((h) => h.kind))].sort();
       expect(kinds).toEqual([...expected.hazards].sort());
