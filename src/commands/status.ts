@@ -1,0 +1,25 @@
+import { Flags } from '@oclif/core';
+import { status } from '../api/fleet.js';
+import { loadProject } from '../api/project.js';
+import type { FleetStatus } from '../fleet/index.js';
+import { fleetStatusText, schemaStatusText } from '../ui/status.js';
+import { BaseCommand } from './base.js';
+
+export default class Status extends BaseCommand {
+  static summary = 'Show which migrations each schema has applied, and a grouped summary of the fleet.';
+  static examples = ['<%= config.bin %> status', '<%= config.bin %> status --schema tenant_acme', '<%= config.bin %> status --json'];
+  static flags = { schema: Flags.string({ description: 'one schema, migration by migration' }) };
+
+  async run(): Promise<FleetStatus> {
+    const { flags } = await this.parse(Status);
+    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    const result = await status(project, flags.schema);
+    if (flags.schema) {
+      const one = result.shared ?? result.tenants[0];
+      if (one) this.say(schemaStatusText(one));
+    } else {
+      this.say(fleetStatusText(result));
+    }
+    return result;
+  }
+}

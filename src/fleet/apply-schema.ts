@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { type Migration, splitStatements } from '../migrations/index.js';
+import type { Scope } from '../model/types.js';
+import { ident, literal } from '../plan/quote.js';
+import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
+
+/** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
+export interface SchemaResult {
+  readonly schema: string;
+  readonly scope: Scope;
+  readonly status: 'applied' | 'up-to-date' | 'failed' | 'locked' | 'skipped';
+  /** Ids of the migrations applied (or rolled back) in this run. */
+  readonly migrations: readonly string[];
+  readonly error?: { readonly migration: string | null; readonly message: string; readonly code?: string };
+  readonly ms: number;
+  readonly attempts: number;
+}
+
+export interface ApplyOptions {
+  readonly direction: 'up' | 'down';
+  /** Record (or forget) history without running SQL. */
+  readonly fake?: boolean;
+  /** `lock_timeout` for each schema's DDL, so live traffic does not queue behind it. */
+  readonly lockTimeoutMs: number;
+  /** How many times a schema whose lock timed out is tried again. */
+  readonly retries: number;
+}
+
+/** Advisory lock namespace of pgfleet ("pgfl"), and a schema's key within it. */
+export const LOCK_NAMESPACE = 0x7067666c;
+export const schemaLockKey = (schema: string): number => createHash('sha256').update(schema).digest().readInt32BE(0);
+
+const LOCKED = 'PGF01';
+const LOCK_NOT_AVAILABLE = '55P03';
+
+const searchPathOf = (schema: string, scope: Scope, shared: string) =>
+  (scope === 'shared' ? [schema] : [schema, shared]).map(ident).join(', ');
+
+/**
+ * One transaction's worth of migrations, sent as one simple-protocol message per migration
+ * (so a failure is traced to its migration) with the history row written in the same
+ * transaction. The advisory lock makes a second run skip this schema instead of racing.
+ */
+function transactionMessages(schema: string, scope: Scope, shared: string, group: readonly Migration[], o: ApplyOptions) {
+  const head = [
+    'BEGIN',
+    `SET LOCAL lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}`,
+    `SET LOCAL search_path = ${searchPathOf(schema, scope, shared)}`,
+    `DO $pgfleet$BEGIN IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(schema)}) THEN ` +
+      `RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = '${LOCKED}'; END IF; END$pgfleet$`,
+  ].join(';\n');
+  return group.map((m, i) => {
+    const body = o.fake ? '' : `${m[o.direction]}\n;`;
+    const record = o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version);
+    return `${i === 0 ? `${head};\n` : ''}${body}\n${record};${i === group.length - 1 ? '\nCOMMIT;' : ''}`;
+  });
+}
+
+/** CREATE INDEX CONCURRENTLY and the like: statement by statement, then the history row. */
+async function runOutsideTransaction(client: pg.ClientBase, schema: string, scope: Scope, shared: string, m: Migration, o: ApplyOptions) {
+  const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_NAMESPACE, schemaLockKey(schema)]);
+  if (!locked.rows[0].ok) throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
+  try {
+    // Session settings: these statements cannot run in a transaction, so SET LOCAL is not available.
+    await client.query(`SET search_path = ${searchPathOf(schema, scope, shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}`);
+    if (!o.fake) for (const statement of splitStatements(m[o.direction])) await client.query(statement);
+    await client.query(o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version));
+  } finally {
+    await client.query('RESET search_path; RESET lock_timeout').catch(() => {});
+    await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, schemaLockKey(schema)]).catch(() => {});
+  }
+}
+
+/** Consecutive transactional migrations share a transaction; each other one stands alone. */
+function groups(migrations: readonly Migration[]): Migration[][] {
+  const out: Migration[][] = [];
+  for (const m of migrations) {
+    const last = out.at(-1);
+    if (m.transactional && last?.[0].transactional) last.push(m);
+    else out.push([m]);
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Apply (or roll back) `migrations` to one schema and return what happened; never throws
+ * for a database error. Each group is retried when a lock could not be had within
+ * `lockTimeoutMs`; a failure rolls the group back and records the attempt.
+ */
+export async function applyToSchema(
+  client: pg.ClientBase,
+  target: { schema: string; scope: Scope; shared: string },
+  migrations: readonly Migration[],
+  o: ApplyOptions,
+): Promise<SchemaResult> {
+  const started = performance.now();
+  const { schema, scope, shared } = target;
+  const done: string[] = [];
+  let attempts = 0;
+  const result = (status: SchemaResult['status'], error?: SchemaResult['error']): SchemaResult => ({
+    schema,
+    scope,
+    status,
+    migrations: done,
+    ...(error ? { error } : {}),
+    ms: Math.round(performance.now() - started),
+    attempts,
+  });
+  if (migrations.length === 0) return result('up-to-date');
+  for (const group of groups(migrations)) {
+    for (let attempt = 0; ; attempt++) {
+      attempts++;
+      let current: Migration | null = group[0];
+      try {
+        if (group[0].transactional) {
+          const messages = transactionMessages(schema, scope, shared, group, o);
+          for (let i = 0; i < messages.length; i++) {
+            current = group[i];
+            await client.query(messages[i]);
+          }
+        } else {
+          await runOutsideTransaction(client, schema, scope, shared, group[0], o);
+        }
+        done.push(...group.map((m) => m.id));
+        break;
+      } catch (cause) {
+        const e = cause as Error & { code?: string };
+        await client.query('ROLLBACK').catch(() => {});
+        if (e.code === LOCKED) return result('locked', { migration: current?.id ?? null, message: e.message, code: e.code });
+        if (e.code === LOCK_NOT_AVAILABLE && attempt < o.retries) {
+          await sleep(100 * 2 ** attempt);
+          continue;
+        }
+        const message = e.code === LOCK_NOT_AVAILABLE ? `${e.message} (gave up after ${attempt + 1} attempts)` : e.message;
+        if (o.direction === 'up' && current) await recordFailure(client, schema, current, message).catch(() => {});
+        return result('failed', { migration: current?.id ?? null, message, code: e.code });
+      }
+    }
+  }
+  return result('applied');
+}

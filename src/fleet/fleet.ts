@@ -1,0 +1,68 @@
+import pg from 'pg';
+import { connect, safeUrl } from '../devdb/dev-database.js';
+import { PgfleetError } from '../errors.js';
+import type { Config } from '../load/config.js';
+import { type MigrationSet } from '../migrations/index.js';
+import { CREATE_HISTORY, type HistoryRow, readHistory } from './history.js';
+import { LOCK_NAMESPACE } from './apply-schema.js';
+import { listTenants, type TenantList } from './targets.js';
+
+/**
+ * A connection to the fleet's database for one run: the coordinator connection (which holds
+ * the run lock and reads history), plus a pool of `concurrency` connections for the work,
+ * so a run never uses more than concurrency + 1.
+ */
+export interface FleetConnection {
+  readonly url: string;
+  readonly coordinator: pg.Client;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export async function openFleet(url: string, concurrency: number): Promise<FleetConnection> {
+  const coordinator = await connect(url);
+  const pool = new pg.Pool({ connectionString: url, max: concurrency, connectionTimeoutMillis: 10_000 });
+  // An idle pooled connection that the server drops must not crash the process.
+  pool.on('error', () => {});
+  return {
+    url,
+    coordinator,
+    pool,
+    async close() {
+      await pool.end().catch(() => {});
+      await coordinator.end().catch(() => {});
+    },
+  };
+}
+
+/** Take the run lock, so two `migrate` (or rollback) runs never work on one database at once. */
+export async function lockRun(fleet: FleetConnection, what: string): Promise<void> {
+  const r = await fleet.coordinator.query('SELECT pg_try_advisory_lock($1, 0) AS ok', [LOCK_NAMESPACE]);
+  if (!r.rows[0].ok) {
+    throw new PgfleetError('lock', `another pgfleet run holds the lock on ${safeUrl(fleet.url)}; not starting ${what}`, {
+      hint: 'wait for the other run to finish (`pgfleet status` shows progress), then run this again',
+    });
+  }
+  // Creating the ledger under the run lock avoids two first runs racing on CREATE TABLE.
+  await fleet.coordinator.query(CREATE_HISTORY);
+}
+
+export interface FleetSnapshot {
+  readonly tenants: TenantList;
+  readonly history: Map<string, HistoryRow[]>;
+  /** Schemas that exist in the database (of the shared schema and the tenants). */
+  readonly existing: ReadonlySet<string>;
+}
+
+/** Targets, history and which schemas exist: three queries, whatever the fleet's size. */
+export async function snapshot(fleet: FleetConnection, config: Config, only?: string): Promise<FleetSnapshot> {
+  const c = fleet.coordinator;
+  const tenants = only !== undefined ? { tenants: only === config.shared.schema ? [] : [only], invalid: [] } : await listTenants(c, config);
+  const history = await readHistory(c);
+  const r = await c.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1)', [
+    [config.shared.schema, ...tenants.tenants],
+  ]);
+  return { tenants, history, existing: new Set(r.rows.map((row) => row.nspname)) };
+}
+
+export const migrationsOf = (set: MigrationSet, scope: 'shared' | 'tenant') => set[scope];

@@ -1,0 +1,102 @@
+import type pg from 'pg';
+import { literal, qualified } from '../plan/quote.js';
+import type { Scope } from '../model/types.js';
+import { LEDGER_SCHEMA } from './targets.js';
+
+/**
+ * The fleet's migration history: one ledger table for every schema, outside the shared
+ * schema so the model never sees it, read for the whole fleet in one query and written in
+ * the same transaction as each schema's DDL.
+ */
+export const HISTORY = qualified(LEDGER_SCHEMA, 'history');
+
+export const CREATE_HISTORY = `CREATE SCHEMA IF NOT EXISTS ${LEDGER_SCHEMA};
+CREATE TABLE IF NOT EXISTS ${HISTORY} (
+  schema_name text NOT NULL,
+  scope text NOT NULL CHECK (scope IN ('shared', 'tenant')),
+  version text NOT NULL,
+  name text NOT NULL,
+  checksum text NOT NULL,
+  status text NOT NULL CHECK (status IN ('applied', 'failed')),
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  duration_ms integer NOT NULL DEFAULT 0,
+  error text,
+  PRIMARY KEY (schema_name, version)
+)`;
+
+export interface HistoryRow {
+  readonly schema: string;
+  readonly scope: Scope;
+  readonly version: string;
+  readonly name: string;
+  readonly checksum: string;
+  readonly status: 'applied' | 'failed';
+  readonly appliedAt: Date;
+  readonly durationMs: number;
+  readonly error: string | null;
+}
+
+export async function historyExists(client: pg.ClientBase): Promise<boolean> {
+  const r = await client.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`${LEDGER_SCHEMA}.history`]);
+  return r.rows[0].ok === true;
+}
+
+/** Every history row of the fleet (or of `schemas`), grouped by schema, in version order. */
+export async function readHistory(client: pg.ClientBase, schemas?: readonly string[]): Promise<Map<string, HistoryRow[]>> {
+  const bySchema = new Map<string, HistoryRow[]>();
+  if (!(await historyExists(client))) return bySchema;
+  const r = await client.query(
+    `SELECT schema_name, scope, version, name, checksum, status, applied_at, duration_ms, error
+       FROM ${HISTORY} ${schemas ? 'WHERE schema_name = ANY($1)' : ''} ORDER BY schema_name, version`,
+    schemas ? [schemas] : [],
+  );
+  for (const row of r.rows) {
+    const list = bySchema.get(row.schema_name) ?? [];
+    list.push({
+      schema: row.schema_name,
+      scope: row.scope,
+      version: row.version,
+      name: row.name,
+      checksum: row.checksum,
+      status: row.status,
+      appliedAt: row.applied_at,
+      durationMs: row.duration_ms,
+      error: row.error,
+    });
+    bySchema.set(row.schema_name, list);
+  }
+  return bySchema;
+}
+
+export interface RecordedMigration {
+  readonly scope: Scope;
+  readonly version: string;
+  readonly name: string;
+  readonly checksum: string;
+}
+
+/**
+ * SQL that records `m` as applied to `schema`, replacing an earlier failed attempt. A row
+ * already marked applied makes it fail (primary key), so a migration is never recorded
+ * twice. The duration is measured from the start of the enclosing statement batch.
+ */
+export function recordAppliedSql(schema: string, m: RecordedMigration): string {
+  return `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(m.version)} AND status = 'failed';
+INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, duration_ms)
+VALUES (${literal(schema)}, ${literal(m.scope)}, ${literal(m.version)}, ${literal(m.name)}, ${literal(m.checksum)}, 'applied', (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer)`;
+}
+
+/** Record a failed attempt (after the schema's transaction rolled back). */
+export async function recordFailure(client: pg.ClientBase, schema: string, m: RecordedMigration, error: string) {
+  await client.query(
+    `INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, error)
+     VALUES ($1, $2, $3, $4, $5, 'failed', $6)
+     ON CONFLICT (schema_name, version) DO UPDATE SET status = 'failed', error = EXCLUDED.error, applied_at = now(),
+       name = EXCLUDED.name, checksum = EXCLUDED.checksum
+     WHERE ${HISTORY}.status = 'failed'`,
+    [schema, m.scope, m.version, m.name, m.checksum, error],
+  );
+}
+
+export const forgetSql = (schema: string, version: string): string =>
+  `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(version)}`;

@@ -1,0 +1,201 @@
+import { PgfleetError } from '../errors.js';
+import type { Config } from '../load/config.js';
+import { compareVersions, type Migration, type MigrationSet } from '../migrations/index.js';
+import type { Scope } from '../model/types.js';
+import { applyToSchema, type SchemaResult } from './apply-schema.js';
+import { type FleetConnection, lockRun, snapshot } from './fleet.js';
+import { readHistory } from './history.js';
+import { schemaState, type SchemaState } from './pending.js';
+import { forEachBounded } from './pool.js';
+
+export interface RunOptions {
+  /** Only the shared schema, only the tenants, or one schema. */
+  readonly only?: { readonly scope: Scope } | { readonly schema: string };
+  /** up: apply migrations up to `to`; down: roll back those after `to` or the last `steps`. */
+  readonly direction: 'up' | 'down';
+  readonly to?: string;
+  readonly steps?: number;
+  readonly fake?: boolean;
+  /** Compute what would run; run nothing. */
+  readonly planOnly?: boolean;
+  readonly concurrency: number;
+  readonly failFast?: boolean;
+  readonly lockTimeoutMs?: number;
+  readonly retries?: number;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly last: SchemaResult;
+}
+
+export interface PlannedSchema {
+  readonly schema: string;
+  readonly scope: Scope;
+  readonly migrations: readonly string[];
+}
+
+export interface RunResult {
+  readonly direction: 'up' | 'down';
+  readonly results: readonly SchemaResult[];
+  /** With planOnly: what each schema would run. */
+  readonly plan: readonly PlannedSchema[];
+  readonly summary: RunSummary;
+}
+
+export interface RunSummary {
+  readonly schemas: number;
+  readonly applied: number;
+  readonly upToDate: number;
+  readonly failed: number;
+  readonly locked: number;
+  readonly skipped: number;
+  readonly invalidNames: ReadonlyArray<{ readonly name: string; readonly problem: string }>;
+}
+
+const failedResult = (schema: string, scope: Scope, message: string, migration: string | null = null): SchemaResult => ({
+  schema,
+  scope,
+  status: 'failed',
+  migrations: [],
+  error: { migration, message },
+  ms: 0,
+  attempts: 0,
+});
+
+const skipped = (schema: string, scope: Scope): SchemaResult => ({ schema, scope, status: 'skipped', migrations: [], ms: 0, attempts: 0 });
+
+/** What `direction` does to a schema in `state`: pending migrations up, or applied ones down in reverse. */
+function work(state: SchemaState, o: RunOptions): Migration[] {
+  if (o.direction === 'up') return [...state.pending];
+  const applied = [...state.applied].reverse();
+  if (o.steps !== undefined) return applied.slice(0, o.steps);
+  return applied.filter((m) => o.to === undefined || compareVersions(m.version, o.to) > 0);
+}
+
+/**
+ * The fleet run behind `migrate` and `rollback`: the shared schema first (a failure there
+ * stops before any tenant), then every tenant `concurrency` at a time, each in its own
+ * transaction with its history. Returns a result per schema; database errors never throw.
+ */
+export async function runFleet(fleet: FleetConnection, config: Config, set: MigrationSet, o: RunOptions): Promise<RunResult> {
+  const shared = config.shared.schema;
+  const one = o.only && 'schema' in o.only ? o.only.schema : undefined;
+  const scopeOnly = o.only && 'scope' in o.only ? o.only.scope : undefined;
+  if (!o.planOnly) await lockRun(fleet, o.direction === 'up' ? 'migrate' : 'rollback');
+  const snap = await snapshot(fleet, config, one);
+  const doShared = scopeOnly !== 'tenant' && (one === undefined || one === shared);
+  const doTenants = scopeOnly !== 'shared' && one !== shared;
+  const tenants = doTenants ? snap.tenants.tenants : [];
+  const to = o.direction === 'up' ? o.to : undefined;
+  const stateOf = (schema: string, scope: Scope) => schemaState(schema, scope, set[scope], snap.history.get(schema) ?? [], to);
+
+  const states = [...(doShared ? [stateOf(shared, 'shared')] : []), ...tenants.map((t) => stateOf(t, 'tenant'))];
+  const edited = states.flatMap((s) => s.edited);
+  if (edited.length > 0) {
+    throw new PgfleetError('input', `${edited.length} applied migration(s) changed since they ran; nothing was run`, {
+      diagnostics: edited.map((message) => ({ file: message.split(' ')[0], line: 1, col: 1, pointer: '', message })),
+      hint: 'restore the files as they were when applied (git log -p generated/); put new changes in a new migration with `pgfleet generate`',
+    });
+  }
+  const plan = states.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o).map((m) => m.id) }));
+  const total = states.length;
+  const results: SchemaResult[] = [];
+  let failures = 0;
+  const report = (r: SchemaResult) => {
+    results.push(r);
+    if (r.status === 'failed' || r.status === 'locked') failures++;
+    o.onProgress?.({ total, done: results.length, failed: failures, last: r });
+    return r;
+  };
+  if (o.planOnly) return finish(o.direction, [], plan, snap.tenants.invalid);
+
+  const lockTimeoutMs = o.lockTimeoutMs ?? 5000;
+  const retries = o.retries ?? 3;
+  const apply = async (state: SchemaState): Promise<SchemaResult> => {
+    if (state.problems.length > 0) return report(failedResult(state.schema, state.scope, state.problems.join('; ')));
+    const todo = work(state, o);
+    if (todo.length > 0 && !snap.existing.has(state.schema)) {
+      return report(failedResult(state.schema, state.scope, `schema "${state.schema}" does not exist (create tenants with \`pgfleet tenant create\`)`));
+    }
+    const client = await fleet.pool.connect();
+    try {
+      return report(
+        await applyToSchema(client, { schema: state.schema, scope: state.scope, shared }, todo, {
+          direction: o.direction,
+          fake: o.fake,
+          lockTimeoutMs,
+          retries,
+        }),
+      );
+    } finally {
+      client.release();
+    }
+  };
+
+  const sharedState = states.find((s) => s.scope === 'shared');
+  const tenantStates = states.filter((s) => s.scope === 'tenant');
+  // Rolling back goes the other way: tenants first, then the shared schema they depend on.
+  if (o.direction === 'down') {
+    await forEachBounded(tenantStates, o.concurrency, apply, (s) => report(skipped(s.schema, s.scope)), () => !!o.failFast && failures > 0);
+    if (sharedState) await (failures > 0 ? report(skipped(sharedState.schema, 'shared')) : apply(sharedState));
+    return finish(o.direction, results, plan, snap.tenants.invalid);
+  }
+  if (sharedState) {
+    const r = await apply(sharedState);
+    if (r.status === 'failed' || r.status === 'locked') {
+      for (const s of tenantStates) report(skipped(s.schema, s.scope));
+      return finish(o.direction, results, plan, snap.tenants.invalid);
+    }
+  }
+  // `requires: shared V` is checked against the shared schema's history as it is now.
+  const sharedApplied = new Set(
+    ((await readHistory(fleet.coordinator, [shared])).get(shared) ?? []).filter((r) => r.status === 'applied').map((r) => r.version),
+  );
+  const sharedHas = (v: string) =>
+    sharedApplied.has(v) || set.shared.some((m) => m.replaces.some((id) => id.startsWith(`${v}_`)) && sharedApplied.has(m.version));
+  await forEachBounded(
+    tenantStates,
+    o.concurrency,
+    async (state) => {
+      const missing = work(state, o).find((m) => m.requires?.scope === 'shared' && !sharedHas(m.requires.version));
+      if (missing?.requires) {
+        return report(
+          failedResult(state.schema, 'tenant', `${missing.id} requires shared ${missing.requires.version}, which the shared schema has not applied; run \`pgfleet migrate --shared\` first`, missing.id),
+        );
+      }
+      return apply(state);
+    },
+    (s) => report(skipped(s.schema, s.scope)),
+    () => !!o.failFast && failures > 0,
+  );
+  return finish(o.direction, results, plan, snap.tenants.invalid);
+}
+
+function finish(
+  direction: 'up' | 'down',
+  results: SchemaResult[],
+  plan: PlannedSchema[],
+  invalidNames: RunSummary['invalidNames'],
+): RunResult {
+  const count = (s: SchemaResult['status']) => results.filter((r) => r.status === s).length;
+  const order = new Map(plan.map((p, i) => [p.schema, i]));
+  const sorted = [...results].sort((a, b) => (order.get(a.schema) ?? 0) - (order.get(b.schema) ?? 0));
+  return {
+    direction,
+    results: sorted,
+    plan,
+    summary: {
+      schemas: plan.length,
+      applied: count('applied'),
+      upToDate: count('up-to-date'),
+      failed: count('failed'),
+      locked: count('locked'),
+      skipped: count('skipped'),
+      invalidNames,
+    },
+  };
+}
