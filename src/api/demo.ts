@@ -1,68 +1,96 @@
-import { applyStatements } from '../devdb/apply.js';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from '../devdb/dev-database.js';
 import { startEmbedded } from '../devdb/embedded.js';
-import { diff } from '../diff/diff.js';
-import { inspectSchema } from '../inspect/index.js';
+import type { FleetStatus, RunResult } from '../fleet/index.js';
 import { ident } from '../plan/quote.js';
-import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
-import type { Project } from './project.js';
-import { canonicalModel, withDevDatabase } from './validate.js';
+import { diffSchema } from './diff-schema.js';
+import { createTenant, migrate, rollback, status } from './fleet.js';
+import { generate } from './generate.js';
+import { loadProject } from './project.js';
 
 export type DemoEvent =
   | { readonly kind: 'step'; readonly text: string }
+  | { readonly kind: 'file'; readonly path: string; readonly text: string }
+  | { readonly kind: 'run'; readonly result: RunResult }
+  | { readonly kind: 'status'; readonly status: FleetStatus }
   | { readonly kind: 'plan'; readonly schema: string; readonly plan: Plan };
 
 export interface DemoResult {
   readonly tenants: readonly string[];
+  readonly generated: readonly string[];
   readonly driftedTenant: string;
-  readonly repairedStatements: number;
-  readonly converged: boolean;
+  readonly repairStatements: number;
+  readonly rolledBack: number;
 }
 
-/**
- * The whole flow on a throw-away embedded Postgres: the example model is created in the
- * shared schema and three tenant schemas, one tenant drifts by hand, `diff` finds it and its
- * SQL repairs it.
- */
-export async function demo(project: Project, report: (e: DemoEvent) => void): Promise<DemoResult> {
-  const step = (text: string) => report({ kind: 'step', text });
-  const shared = project.config.shared.schema;
-  const desired = await withDevDatabase(project, (dev) => {
-    step('canonicalising the model on the dev Postgres');
-    return canonicalModel(project, dev);
-  });
-  step('starting a throw-away Postgres to stand in for production');
-  const server = await startEmbedded();
-  const client = await connect(server.url);
-  try {
-    const opts = { sharedSchema: shared };
-    const sharedPlan = plan(diff(await inspectSchema(client, shared, opts), desired.shared), { scope: 'shared', sharedSchema: shared });
-    step(`creating the shared schema "${shared}": ${sharedPlan.up.length} statements`);
-    await applyStatements(client, sharedPlan.up, [shared]);
-    const tenants = ['tenant_acme', 'tenant_globex', 'tenant_initech'];
-    for (const t of tenants) {
-      await client.query(`CREATE SCHEMA ${ident(t)}`);
-      const p = plan(diff(await inspectSchema(client, t, opts), desired.tenant), { scope: 'tenant', sharedSchema: shared });
-      await applyStatements(client, p.up, [t, shared]);
-      step(`created tenant "${t}": ${p.up.length} statements`);
-    }
-    const drifted = tenants[1];
-    const table = desired.tenant.tables.find((t) => t.indexes.length > 0) ?? desired.tenant.tables[0];
-    const index = table.indexes[0];
-    step(`someone drops index ${index?.name ?? '(none)'} and adds a column by hand in "${drifted}"`);
-    if (index?.name) await client.query(`DROP INDEX ${ident(drifted)}.${ident(index.name)}`);
-    await client.query(`ALTER TABLE ${ident(drifted)}.${ident(table.name)} ADD COLUMN legacy_note text`);
+const TENANTS = ['tenant_acme', 'tenant_globex', 'tenant_initech'];
 
-    const repair = plan(diff(await inspectSchema(client, drifted, opts), desired.tenant), { scope: 'tenant', sharedSchema: shared });
-    report({ kind: 'plan', schema: drifted, plan: repair });
-    step(`applying the repair to "${drifted}"`);
-    await applyStatements(client, repair.up, [drifted, shared]);
-    const after = diff(await inspectSchema(client, drifted, opts), desired.tenant);
-    step(after.length === 0 ? `"${drifted}" matches the model again` : `"${drifted}" still differs: ${after.length} changes`);
-    return { tenants, driftedTenant: drifted, repairedStatements: repair.up.length, converged: after.length === 0 };
+/**
+ * The whole flow on a throw-away embedded Postgres, in a copy of the example project:
+ * migrate the shared schema, create three tenants, change the model, generate and migrate,
+ * show status, let one tenant drift and show the SQL that repairs it, roll back.
+ */
+export async function demo(exampleRoot: string, report: (e: DemoEvent) => void): Promise<DemoResult> {
+  const step = (text: string) => report({ kind: 'step', text });
+  step('starting a throw-away Postgres 17 (embedded; nothing to install)');
+  const server = await startEmbedded();
+  const dir = await mkdtemp(join(tmpdir(), 'pgfleet-demo-'));
+  try {
+    await cp(join(exampleRoot, 'schema'), join(dir, 'schema'), { recursive: true });
+    await cp(join(exampleRoot, 'generated'), join(dir, 'generated'), { recursive: true });
+    const config = (await readFile(join(exampleRoot, 'pgfleet.yaml'), 'utf8')).replace(/^devDatabase:.*$/m, `devDatabase: ${server.url}`);
+    await writeFile(join(dir, 'pgfleet.yaml'), `${config}\ndatabase: ${server.url}\n`);
+    const project = () => loadProject({ configPath: join(dir, 'pgfleet.yaml') });
+
+    step(`pgfleet migrate: the shared schema from ${dir}/generated`);
+    report({ kind: 'run', result: await migrate(await project()) });
+    for (const t of TENANTS) {
+      const created = await createTenant(await project(), t);
+      step(`pgfleet tenant create ${t}: ${created.migrations} migrations in ${created.ms} ms, registered in tenants_client`);
+    }
+
+    step('changing the model: services_service gets `is_featured` (schema/tenant/services.yaml)');
+    const services = join(dir, 'schema', 'tenant', 'services.yaml');
+    const yaml = await readFile(services, 'utf8');
+    await writeFile(
+      services,
+      yaml.replace(/(\n {2}services_service:\n(?:.*\n)*? {4}columns:\n)/, '$1      is_featured:      { type: boolean, default: false, comment: Shown first on the booking page }\n'),
+    );
+    const gen = await generate(await project(), { name: 'featured services' });
+    for (const m of gen.migrations) {
+      report({ kind: 'file', path: `generated/${m.path}`, text: await readFile(join(dir, 'generated', m.path), 'utf8') });
+    }
+    step('pgfleet migrate: the new migration on every tenant');
+    report({ kind: 'run', result: await migrate(await project()) });
+    report({ kind: 'status', status: await status(await project()) });
+
+    const drifted = TENANTS[1];
+    step(`someone adds a column by hand in "${drifted}"; pgfleet diff --schema ${drifted} shows the repair`);
+    const client = await connect(server.url);
+    try {
+      await client.query(`ALTER TABLE ${ident(drifted)}.services_service ADD COLUMN legacy_note text`);
+    } finally {
+      await client.end();
+    }
+    const repair = await diffSchema(await project(), drifted);
+    report({ kind: 'plan', schema: drifted, plan: repair.plan });
+
+    step('pgfleet rollback --tenant --steps 1');
+    const back = await rollback(await project(), { only: { scope: 'tenant' }, steps: 1 });
+    report({ kind: 'run', result: back });
+    report({ kind: 'status', status: await status(await project()) });
+    return {
+      tenants: TENANTS,
+      generated: gen.migrations.map((m) => m.path),
+      driftedTenant: drifted,
+      repairStatements: repair.plan.up.length,
+      rolledBack: back.summary.applied,
+    };
   } finally {
-    await client.end();
+    await rm(dir, { recursive: true, force: true });
     await server.stop();
   }
 }

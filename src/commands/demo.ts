@@ -1,22 +1,31 @@
 import { fileURLToPath } from 'node:url';
 import { type DemoResult, demo } from '../api/demo.js';
-import { loadProject } from '../api/project.js';
 import { planSql } from '../ui/plan-sql.js';
+import { runSummary } from '../ui/run-summary.js';
+import { fleetStatusText } from '../ui/status.js';
 import { BaseCommand } from './base.js';
 
 export default class Demo extends BaseCommand {
-  static summary = 'Run the whole flow on an embedded Postgres with the example model.';
+  static summary = 'Run the whole flow on an embedded Postgres with the example booking model.';
   static description =
-    'Needs nothing installed: starts a throw-away Postgres, creates the shared schema and three tenants from the example booking model, lets one tenant drift, shows the SQL that `diff` prints for it, applies it and checks the tenant matches again. Uses ./pgfleet.yaml when present, else the example shipped with pgfleet.';
+    'Needs nothing installed and changes nothing here: in a temporary copy of the example project and a throw-away Postgres it migrates the shared schema, creates three tenants, changes the model, generates and applies a migration, shows status, lets a tenant drift and shows the SQL that repairs it, and rolls back.';
 
   async run(): Promise<DemoResult> {
-    const { flags } = await this.parse(Demo);
-    const example = fileURLToPath(new URL('../../pgfleet.yaml', import.meta.url));
-    const project = await loadProject({ configPath: flags.config === 'pgfleet.yaml' ? example : flags.config });
-    const result = await demo(project, (e) => {
-      if (e.kind === 'step') this.say(`• ${e.text}`);
-      else this.say(`\n-- pgfleet diff --schema ${e.schema}\n${planSql(e.plan)}`);
+    await this.parse(Demo);
+    const example = fileURLToPath(new URL('../..', import.meta.url));
+    return demo(example, (e) => {
+      switch (e.kind) {
+        case 'step':
+          return this.say(`\n• ${e.text}`);
+        case 'file':
+          return this.say(`\n--- ${e.path}\n${e.text}`);
+        case 'run':
+          return this.say(runSummary(e.result));
+        case 'status':
+          return this.say(fleetStatusText(e.status));
+        case 'plan':
+          return this.say(planSql(e.plan));
+      }
     });
-    return result;
   }
 }

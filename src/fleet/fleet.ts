@@ -54,10 +54,22 @@ export interface FleetSnapshot {
   readonly existing: ReadonlySet<string>;
 }
 
-/** Targets, history and which schemas exist: three queries, whatever the fleet's size. */
-export async function snapshot(fleet: FleetConnection, config: Config, only?: string): Promise<FleetSnapshot> {
+/**
+ * Targets, history and which schemas exist: three queries, whatever the fleet's size.
+ * `beforeShared`: the shared schema is not migrated yet, so a tenants query over a table it
+ * will create (django-tenants' tenants_client) finds no tenants instead of failing.
+ */
+export async function snapshot(fleet: FleetConnection, config: Config, only?: string, beforeShared = false): Promise<FleetSnapshot> {
   const c = fleet.coordinator;
-  const tenants = only !== undefined ? { tenants: only === config.shared.schema ? [] : [only], invalid: [] } : await listTenants(c, config);
+  const tenants =
+    only !== undefined
+      ? { tenants: only === config.shared.schema ? [] : [only], invalid: [] }
+      : await listTenants(c, config).catch((error) => {
+          if (beforeShared && (error as PgfleetError).cause && ((error as PgfleetError).cause as { code?: string }).code === '42P01') {
+            return { tenants: [], invalid: [] };
+          }
+          throw error;
+        });
   const history = await readHistory(c);
   const r = await c.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1)', [
     [config.shared.schema, ...tenants.tenants],

@@ -86,24 +86,18 @@ export async function runFleet(fleet: FleetConnection, config: Config, set: Migr
   const one = o.only && 'schema' in o.only ? o.only.schema : undefined;
   const scopeOnly = o.only && 'scope' in o.only ? o.only.scope : undefined;
   if (!o.planOnly) await lockRun(fleet, o.direction === 'up' ? 'migrate' : 'rollback');
-  const snap = await snapshot(fleet, config, one);
   const doShared = scopeOnly !== 'tenant' && (one === undefined || one === shared);
   const doTenants = scopeOnly !== 'shared' && one !== shared;
-  const tenants = doTenants ? snap.tenants.tenants : [];
   const to = o.direction === 'up' ? o.to : undefined;
+  // Shared migrations may create the table the tenants query reads: list tenants after them.
+  let snap = await snapshot(fleet, config, one, true);
   const stateOf = (schema: string, scope: Scope) => schemaState(schema, scope, set[scope], snap.history.get(schema) ?? [], to);
-
-  const states = [...(doShared ? [stateOf(shared, 'shared')] : []), ...tenants.map((t) => stateOf(t, 'tenant'))];
-  const edited = states.flatMap((s) => s.edited);
-  if (edited.length > 0) {
-    throw new PgfleetError('input', `${edited.length} applied migration(s) changed since they ran; nothing was run`, {
-      diagnostics: edited.map((message) => ({ file: message.split(' ')[0], line: 1, col: 1, pointer: '', message })),
-      hint: 'restore the files as they were when applied (git log -p generated/); put new changes in a new migration with `pgfleet generate`',
-    });
-  }
-  const plan = states.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o).map((m) => m.id) }));
-  const total = states.length;
+  const statesNow = () => [...(doShared ? [stateOf(shared, 'shared')] : []), ...(doTenants ? snap.tenants.tenants : []).map((t) => stateOf(t, 'tenant'))];
+  let states = statesNow();
+  refuseEdited(states);
+  const planOf = (list: SchemaState[]) => list.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o).map((m) => m.id) }));
   const results: SchemaResult[] = [];
+  let total = states.length;
   let failures = 0;
   const report = (r: SchemaResult) => {
     results.push(r);
@@ -111,7 +105,7 @@ export async function runFleet(fleet: FleetConnection, config: Config, set: Migr
     o.onProgress?.({ total, done: results.length, failed: failures, last: r });
     return r;
   };
-  if (o.planOnly) return finish(o.direction, [], plan, snap.tenants.invalid);
+  if (o.planOnly) return finish(o.direction, [], planOf(states), snap.tenants.invalid);
 
   const lockTimeoutMs = o.lockTimeoutMs ?? 5000;
   const retries = o.retries ?? 3;
@@ -137,18 +131,25 @@ export async function runFleet(fleet: FleetConnection, config: Config, set: Migr
   };
 
   const sharedState = states.find((s) => s.scope === 'shared');
-  const tenantStates = states.filter((s) => s.scope === 'tenant');
+  let tenantStates = states.filter((s) => s.scope === 'tenant');
   // Rolling back goes the other way: tenants first, then the shared schema they depend on.
   if (o.direction === 'down') {
     await forEachBounded(tenantStates, o.concurrency, apply, (s) => report(skipped(s.schema, s.scope)), () => !!o.failFast && failures > 0);
     if (sharedState) await (failures > 0 ? report(skipped(sharedState.schema, 'shared')) : apply(sharedState));
-    return finish(o.direction, results, plan, snap.tenants.invalid);
+    return finish(o.direction, results, planOf(states), snap.tenants.invalid);
   }
   if (sharedState) {
     const r = await apply(sharedState);
     if (r.status === 'failed' || r.status === 'locked') {
       for (const s of tenantStates) report(skipped(s.schema, s.scope));
-      return finish(o.direction, results, plan, snap.tenants.invalid);
+      return finish(o.direction, results, planOf(states), snap.tenants.invalid);
+    }
+    if (doTenants && one === undefined && r.status === 'applied') {
+      snap = await snapshot(fleet, config, one);
+      states = statesNow();
+      refuseEdited(states);
+      tenantStates = states.filter((s) => s.scope === 'tenant');
+      total = states.length;
     }
   }
   // `requires: shared V` is checked against the shared schema's history as it is now.
@@ -172,7 +173,18 @@ export async function runFleet(fleet: FleetConnection, config: Config, set: Migr
     (s) => report(skipped(s.schema, s.scope)),
     () => !!o.failFast && failures > 0,
   );
-  return finish(o.direction, results, plan, snap.tenants.invalid);
+  return finish(o.direction, results, planOf(states), snap.tenants.invalid);
+}
+
+/** An applied migration whose file changed stops the run before it touches anything (more). */
+function refuseEdited(states: readonly SchemaState[]) {
+  const edited = states.flatMap((s) => s.edited);
+  if (edited.length > 0) {
+    throw new PgfleetError('input', `${edited.length} applied migration(s) changed since they ran; nothing was run`, {
+      diagnostics: edited.map((message) => ({ file: message.split(' ')[0], line: 1, col: 1, pointer: '', message })),
+      hint: 'restore the files as they were when applied (git log -p generated/); put new changes in a new migration with `pgfleet generate`',
+    });
+  }
 }
 
 function finish(
