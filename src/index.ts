@@ -1,0 +1,24 @@
+/**
+ * The programmatic API of pgfleet: what the commands themselves call, for applications
+ * that create a tenant at sign-up or run migrations from their own deploy code.
+ *
+ * @example
+ * import { loadProject, createTenant } from 'pgfleet';
+ * const project = await loadProject({ configPath: 'pgfleet.yaml' });
+ * await createTenant(project, 'tenant_acme');
+ */
+export { type SchemaDiff, diffSchema } from './api/diff-schema.js';
+export { createTenant, dropTenant, type MigrateOptions, migrate, type RollbackOptions, rollback, status } from './api/fleet.js';
+export { type GenerateOptions, type GenerateResult, generate } from './api/generate.js';
+export { findMigration, newMigration, rehash } from './api/manual.js';
+export { loadProject, type Project, type ProjectOptions } from './api/project.js';
+export { squash } from './api/squash.js';
+export { canonicalModel, type ValidateResult, validate } from './api/validate.js';
+export { diff } from './diff/diff.js';
+export { type Diagnostic, exitCodeFor, PgfleetError } from './errors.js';
+export type { FleetStatus, RunResult, SchemaResult, SchemaStatus } from './fleet/index.js';
+export { inspectSchema, inspectSchemas } from './inspect/index.js';
+export type { Change } from './model/changes.js';
+export type * from './model/types.js';
+export { plan } from './plan/plan.js';
+export type { Hazard, Plan, PlanOptions, Statement } from './plan/types.js';
