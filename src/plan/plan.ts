@@ -34,8 +34,13 @@ function commitNewEnumValues(planned: PlannedChange[]): void {
     const c = p.change;
     if (c.kind !== 'add_enum_values') return;
     const added = c.to.values.filter((v) => !c.from.values.includes(v));
-    const later = planned.slice(i + 1).flatMap((q) => q.up.map((s) => s.sql));
-    const uses = (v: string) => later.some((s) => s.includes(ident(c.to.name)) && s.includes(v));
+    // A rebuild of the same type creates a new one, whose values are usable at once.
+    const later = planned
+      .slice(i + 1)
+      .filter((q) => !(q.change.kind === 'recreate_enum' && q.change.to.name === c.to.name))
+      .flatMap((q) => q.up.map((s) => s.sql));
+    // The value as it appears inside a string literal (quotes doubled), alone or in an array.
+    const uses = (v: string) => later.some((s) => s.includes(ident(c.to.name)) && s.includes(v.replaceAll("'", "''")));
     if (!added.some(uses)) return;
     planned[i] = { ...p, up: p.up.map((s) => ({ ...s, transactional: false })) };
   });

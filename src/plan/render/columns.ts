@@ -105,9 +105,6 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
     hazards.push(hazard('rewrites_table', object, `recomputing ${object} rewrites ${table}`));
   }
   if (to.default !== null && defaultChanged) out.push(alter(`SET DEFAULT ${to.default}`));
-  if (from.identity === null && to.identity !== null) {
-    out.push(alter(`ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY`));
-  }
   if (from.identity !== null && to.identity !== null && from.identity !== to.identity) {
     out.push(alter(`SET GENERATED ${to.identity.toUpperCase()}`));
   }
@@ -118,6 +115,10 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
     hazards.push(hazard('blocks_writes', object, `SET NOT NULL on ${object} scans ${table} under an exclusive lock`));
   }
   if (!from.nullable && to.nullable) out.push(alter('DROP NOT NULL'));
+  // Postgres adds an identity only to a column that is already NOT NULL.
+  if (from.identity === null && to.identity !== null) {
+    out.push(alter(`ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY`));
+  }
   if (from.comment !== to.comment) out.push(commentOnColumn(table, to.name, to.comment));
   return rendered(out, hazards);
 }
