@@ -51,7 +51,8 @@ const v3 = `tables:
 const files = async (dir: string, scope: string) => (await readdir(join(dir, 'generated', scope))).sort();
 const read = (dir: string, path: string) => readFile(join(dir, 'generated', path), 'utf8');
 
-describe('pgfleet generate on a project that evolves', () => {
+// Each step runs the CLI as a user would; on a loaded 2-core machine a step takes seconds.
+describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () => {
   it('writes verified migrations v1 → v2 → v3, gates destructive changes, checks, prints, and protects the directory', async () => {
     const dir = await tempProject({ 'schema/shared/users.yaml': shared, 'schema/tenant/services.yaml': v1 });
 

@@ -29,7 +29,7 @@ const versions = async (db: TestDatabase) =>
     ).rows.map((r) => [r.schema_name, r.v]),
   );
 
-describe('migrate across the shared schema and 50 tenants', () => {
+describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }, () => {
   let db: TestDatabase;
   let fleet: Awaited<ReturnType<typeof fleetProject>>;
   beforeAll(async () => {
