@@ -48,7 +48,9 @@ export function diffEnum(from: Enum, to: Enum, toModel: Model, fromModel: Model)
       changes.push({ kind: 'recreate_enum', from: both, to, usages: enumUsages(toModel, to.name) });
     }
   }
-  if (from.comment !== to.comment) {
+  // A rebuilt type gets the comment of the enum it is rebuilt as, in either direction.
+  const rebuilt = changes.some((c) => c.kind === 'recreate_enum');
+  if (from.comment !== to.comment && !rebuilt) {
     changes.push({ kind: 'set_enum_comment', name: to.name, from: from.comment, to: to.comment });
   }
   return changes;

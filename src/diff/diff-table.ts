@@ -2,6 +2,7 @@ import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Column, Index, Table, TableConstraint } from '../model/types.js';
 import { matchByName, pairRenamed } from './match.js';
+import { renameInSql } from './rename-in-sql.js';
 
 const named = <T extends { name: string | null }>(items: readonly T[]) => items as readonly (T & { name: string })[];
 
@@ -14,16 +15,23 @@ const indexDefinition = ({ name: _n, concurrently: _c, ...rest }: Index) => rest
 function renameColumns(table: Table, renames: ReadonlyMap<string, string>): Table {
   if (renames.size === 0) return table;
   const r = (c: string) => renames.get(c) ?? c;
+  const sql = (text: string | null) => text && renameInSql(text, renames);
   return {
     ...table,
-    columns: table.columns.map((c) => ({ ...c, name: r(c.name) })),
+    columns: table.columns.map((c) => ({ ...c, name: r(c.name), generated: sql(c.generated) })),
     primaryKey: table.primaryKey && { ...table.primaryKey, columns: table.primaryKey.columns.map(r) },
     uniques: table.uniques.map((u) => ({ ...u, columns: u.columns.map(r) })),
+    checks: table.checks.map((c) => ({ ...c, expression: renameInSql(c.expression, renames) })),
     foreignKeys: table.foreignKeys.map((f) => ({ ...f, columns: f.columns.map(r) })),
     indexes: table.indexes.map((i) => ({
       ...i,
-      elements: i.elements.map((e) => ({ ...e, column: e.column === null ? null : r(e.column) })),
+      elements: i.elements.map((e) => ({
+        ...e,
+        column: e.column === null ? null : r(e.column),
+        expression: sql(e.expression),
+      })),
       include: i.include.map(r),
+      where: sql(i.where),
     })),
   };
 }
@@ -41,7 +49,9 @@ function diffColumns(
     renames.set(old.name, now.name);
   }
   for (const [old, now] of [...m.pairs, ...m.renames]) {
-    const before = { ...old, name: now.name };
+    // A generation expression follows the renames of the columns it reads.
+    const generated = old.generated && renameInSql(old.generated, renames);
+    const before = { ...old, name: now.name, generated };
     if (stableKey(columnDefinition(before)) === stableKey(columnDefinition(now))) continue;
     // Postgres cannot make a plain column generated in place: the planner drops and re-adds
     // it, one way or the other (the reverse of DROP EXPRESSION), taking its indexes and

@@ -38,7 +38,8 @@ export function diff(from: Model, to: Model): Change[] {
   const tables = matchByName(from.tables, to.tables, (t) => t.hints?.renamedFrom);
   const targets = (t: Table): Table => ({ ...t, foreignKeys: t.foreignKeys.map((fk) => followTarget(fk, renames)) });
   for (const t of tables.added) changes.push(...createTable(t));
-  for (const t of tables.removed) changes.push(...dropTable(t));
+  // A dropped table comes back in the down section while the renames still hold.
+  for (const t of tables.removed) changes.push(...dropTable(targets(t)));
   for (const [a, b] of tables.renames) {
     changes.push({ kind: 'rename_table', from: a.name, to: b.name });
     changes.push(...diffTable(targets({ ...a, name: b.name }), b));

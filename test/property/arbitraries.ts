@@ -19,8 +19,10 @@ type Family = (enums: readonly Enum[]) => readonly string[];
 const NUMBERS = ['integer', 'bigint', 'numeric(10,2)'];
 const STRINGS = ['text', 'character varying(10)', 'character varying(50)'];
 // A column's type is SQL as Postgres prints it: a mixed-case enum name is quoted.
-const enumOr = (name: string): Family => (enums) =>
-  enums.some((e) => e.name === name) ? ['text', ident(name)] : ['text'];
+const enumOr =
+  (name: string): Family =>
+  (enums) =>
+    enums.some((e) => e.name === name) ? ['text', ident(name)] : ['text'];
 
 /** Column names and the types each may take. */
 const COLUMNS: Record<string, Family> = {
@@ -57,7 +59,11 @@ function check(c: Column): string {
 const enumArb: fc.Arbitrary<Enum[]> = fc
   .subarray([...ENUMS])
   .chain((names) =>
-    fc.tuple(...names.map((name) => fc.shuffledSubarray([...LABELS], { minLength: 1, maxLength: 4 }).map((values) => enumType(name, values)))),
+    fc.tuple(
+      ...names.map((name) =>
+        fc.shuffledSubarray([...LABELS], { minLength: 1, maxLength: 4 }).map((values) => enumType(name, values)),
+      ),
+    ),
   );
 
 function columnArb(name: string, enums: readonly Enum[]): fc.Arbitrary<Column> {
@@ -66,7 +72,10 @@ function columnArb(name: string, enums: readonly Enum[]): fc.Arbitrary<Column> {
       .record({
         nullable: fc.boolean(),
         default: fc.option(defaults(type, enums), { nil: null }),
-        identity: type === 'bigint' && name === 'id' ? fc.option(fc.constantFrom('always', 'by default' as const), { nil: null }) : fc.constant(null),
+        identity:
+          type === 'bigint' && name === 'id'
+            ? fc.option(fc.constantFrom('always', 'by default' as const), { nil: null })
+            : fc.constant(null),
         comment: fc.option(fc.constantFrom('a note', "it's"), { nil: null, freq: 4 }),
       })
       .map(({ nullable, default: d, identity, comment }) =>
@@ -175,3 +184,42 @@ export const modelArb: fc.Arbitrary<Model> = enumArb.chain((enums) =>
     .chain(withForeignKeys)
     .map((tables) => model({ enums, tables })),
 );
+
+/**
+ * `b` with `renamedFrom` hints where `picks` say so: a table of `b` that `a` lacks may be a
+ * renamed table of `a` that `b` lacks, and a column likewise within a table, when the two
+ * have the same type (a rename with a type change is a rename plus an alteration, which the
+ * families above already exercise).
+ */
+export function withRenames(a: Model, b: Model, picks: readonly boolean[]): Model {
+  let p = 0;
+  const pick = () => picks[p++ % picks.length];
+  const bNames = new Set(b.tables.map((t) => t.name));
+  const sources = a.tables.filter((t) => !bNames.has(t.name));
+  const tables = b.tables.map((t): Table => {
+    let old = a.tables.find((x) => x.name === t.name);
+    let renamed = t;
+    if (!old && sources.length > 0 && pick()) {
+      old = sources.shift() as Table;
+      renamed = { ...t, hints: { renamedFrom: old.name } };
+    }
+    if (!old) return renamed;
+    const from = old;
+    const names = new Set(t.columns.map((c) => c.name));
+    const gone = from.columns.filter((c) => !names.has(c.name));
+    const columns = renamed.columns.map((c): Column => {
+      if (from.columns.some((x) => x.name === c.name)) return c;
+      const i = gone.findIndex((x) => x.type === c.type);
+      if (i < 0 || !pick()) return c;
+      const [source] = gone.splice(i, 1);
+      return { ...c, hints: { ...c.hints, renamedFrom: source.name } };
+    });
+    return { ...renamed, columns };
+  });
+  return { ...b, tables };
+}
+
+/** Two models, the second with some renames of the first's tables and columns. */
+export const pairArb: fc.Arbitrary<[Model, Model]> = fc
+  .tuple(modelArb, modelArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }))
+  .map(([a, b, picks]) => [a, withRenames(a, b, picks)]);
