@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { status } from '../api/fleet.js';
+import { type DatabaseStatus, status, statusAll } from '../api/fleet.js';
 import { loadProject } from '../api/project.js';
 import type { FleetStatus } from '../fleet/index.js';
 import { fleetStatusText, schemaStatusText } from '../ui/status.js';
@@ -10,9 +10,15 @@ export default class Status extends BaseCommand {
   static examples = ['<%= config.bin %> status', '<%= config.bin %> status --schema tenant_acme', '<%= config.bin %> status --json'];
   static flags = { schema: Flags.string({ description: 'one schema, migration by migration' }) };
 
-  async run(): Promise<FleetStatus> {
+  async run(): Promise<FleetStatus | { databases: DatabaseStatus[] }> {
     const { flags } = await this.parse(Status);
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    if (project.config.databases.length > 1) {
+      const databases = await statusAll(project, flags.schema);
+      for (const d of databases) this.say(`${d.database}\n${d.status ? fleetStatusText(d.status) : `  could not be read: ${d.error}`}\n`);
+      if (databases.some((d) => d.error)) process.exitCode = 3;
+      return { databases };
+    }
     const result = await status(project, flags.schema);
     if (flags.schema) {
       const one = result.shared ?? result.tenants[0];

@@ -7,6 +7,8 @@ import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
 
 /** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
 export interface SchemaResult {
+  /** The database (its URL without password) when the fleet spans several. */
+  readonly database?: string;
   readonly schema: string;
   readonly scope: Scope;
   readonly status: 'applied' | 'up-to-date' | 'failed' | 'locked' | 'skipped';

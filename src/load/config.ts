@@ -20,15 +20,39 @@ export interface Config {
   /** Absolute path of the generated migrations (default `<root>/generated`). */
   readonly migrations: string;
   readonly shared: { readonly schema: string };
-  readonly tenants: {
-    readonly query: string | null;
-    readonly match: string | null;
-    readonly list: readonly string[] | null;
-    readonly register: string | null;
-    readonly template: string | null;
-  };
+  readonly tenants: TenantsConfig;
+  /**
+   * The databases of the fleet, each with its own shared schema and tenants: `databases`
+   * when configured, else the one `database` (empty when none is known). --database-url
+   * narrows to that database.
+   */
+  readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
   readonly concurrency: number;
 }
+
+export interface TenantsConfig {
+  readonly query: string | null;
+  readonly match: string | null;
+  readonly list: readonly string[] | null;
+  readonly register: string | null;
+  readonly template: string | null;
+}
+
+type RawTenants = {
+  query?: string | null;
+  match?: string | null;
+  list?: string[] | null;
+  register?: string | null;
+  template?: string | null;
+};
+
+const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
+  query: t.query ?? null,
+  match: t.match ?? null,
+  list: t.list ? Object.freeze([...t.list]) : null,
+  register: t.register ?? null,
+  template: t.template ?? null,
+});
 
 export interface LoadConfigOptions {
   /**
@@ -50,13 +74,8 @@ interface RawConfig {
   model?: string;
   migrations?: string;
   shared?: { schema?: string };
-  tenants?: {
-    query?: string | null;
-    match?: string | null;
-    list?: string[] | null;
-    register?: string | null;
-    template?: string | null;
-  };
+  tenants?: RawTenants;
+  databases?: { url: string; tenants?: RawTenants }[];
   concurrency?: number;
 }
 
@@ -76,21 +95,24 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const root = dirname(path);
   const raw = text === null ? {} : await parseConfig(displayName(path, cwd), text, env, options);
 
-  const tenants = raw.tenants ?? {};
+  const tenants = tenantsConfig(raw.tenants);
+  const database = options.databaseUrl || raw.database || (raw.databases ? null : env.DATABASE_URL) || null;
+  const databases = options.databaseUrl
+    ? [{ url: options.databaseUrl, tenants: tenantsConfig(raw.databases?.find((d) => d.url === options.databaseUrl)?.tenants ?? raw.tenants) }]
+    : raw.databases
+      ? raw.databases.map((d) => ({ url: d.url, tenants: d.tenants ? tenantsConfig(d.tenants) : tenants }))
+      : database
+        ? [{ url: database, tenants }]
+        : [];
   return {
     root,
-    database: options.databaseUrl || raw.database || env.DATABASE_URL || null,
+    database: database ?? databases[0]?.url ?? null,
+    databases,
     devDatabase: raw.devDatabase ?? 'embedded',
     model: resolve(root, raw.model ?? 'schema'),
     migrations: resolve(root, raw.migrations ?? 'generated'),
     shared: { schema: raw.shared?.schema ?? 'public' },
-    tenants: {
-      query: tenants.query ?? null,
-      match: tenants.match ?? null,
-      list: tenants.list ? Object.freeze([...tenants.list]) : null,
-      register: tenants.register ?? null,
-      template: tenants.template ?? null,
-    },
+    tenants,
     concurrency: raw.concurrency ?? 4,
   };
 }
@@ -121,7 +143,7 @@ async function parseConfig(
     source.mapStrings((value, path) => {
       const result = interpolate(value, env);
       // The flag replaces `database`, so its variables need not be set (CI passes the flag).
-      const overridden = options.databaseUrl !== undefined && path[0] === 'database';
+      const overridden = options.databaseUrl !== undefined && (path[0] === 'database' || path[0] === 'databases');
       if (overridden && result.missing.length > 0) return value;
       if (!overridden) {
         for (const name of result.missing) {
@@ -179,15 +201,22 @@ const describeConfigPath = (path: readonly (string | number)[]): string =>
 function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const tenants = raw.tenants ?? {};
-  const given = (['query', 'match', 'list'] as const).filter((k) => tenants[k] !== undefined && tenants[k] !== null);
-  if (given.length > 1) {
-    problems.push(
-      source.diagnostic(
-        ['tenants', given[1]],
-        `tenants: use one of query, match and list, not ${given.join(' and ')}`,
-        'query runs SQL that returns the schema names, match is a LIKE pattern, list names them',
-      ),
-    );
+  const oneSource = (t: RawTenants, at: (string | number)[]) => {
+    const given = (['query', 'match', 'list'] as const).filter((k) => t[k] !== undefined && t[k] !== null);
+    if (given.length > 1) {
+      problems.push(
+        source.diagnostic(
+          [...at, given[1]],
+          `tenants: use one of query, match and list, not ${given.join(' and ')}`,
+          'query runs SQL that returns the schema names, match is a LIKE pattern, list names them',
+        ),
+      );
+    }
+  };
+  oneSource(tenants, ['tenants']);
+  raw.databases?.forEach((d, i) => d.tenants && oneSource(d.tenants, ['databases', i, 'tenants']));
+  if (raw.databases && raw.database) {
+    problems.push(source.diagnostic(['database'], 'use either database or databases, not both', 'databases lists every database of a sharded fleet'));
   }
   const schemaName = (path: (string | number)[], name: string, what: string) => {
     const problem = schemaNameProblem(name);

@@ -19,9 +19,13 @@ describe('loadConfig', () => {
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
       tenants: { query: null, match: null, list: null, register: null, template: null },
+      databases: [
+        { url: 'postgres://db/app', tenants: { query: null, match: null, list: null, register: null, template: null } },
+      ],
       concurrency: 4,
     });
     expect((await loadConfig({ cwd: root, env: {} })).database).toBeNull();
+    expect((await loadConfig({ cwd: root, env: {} })).databases).toEqual([]);
   });
 
   it('reads every key, resolving folders against the file', async () => {
@@ -43,6 +47,13 @@ concurrency: 16
       configPath: 'conf/pgfleet.yaml',
       env: { DATABASE_URL: 'postgres://ignored' },
     });
+    const tenants = {
+      query: null,
+      match: null,
+      list: ['tenant_a', 'tenant_b'],
+      register: 'INSERT INTO tenants (name) VALUES ($1)',
+      template: 'tenant_template',
+    };
     expect(config).toEqual({
       root: join(root, 'conf'),
       database: 'postgres://db/fleet',
@@ -50,13 +61,8 @@ concurrency: 16
       model: join(root, 'model'),
       migrations: join(root, 'conf', 'out'),
       shared: { schema: 'common' },
-      tenants: {
-        query: null,
-        match: null,
-        list: ['tenant_a', 'tenant_b'],
-        register: 'INSERT INTO tenants (name) VALUES ($1)',
-        template: 'tenant_template',
-      },
+      tenants,
+      databases: [{ url: 'postgres://db/fleet', tenants }],
       concurrency: 16,
     });
   });
@@ -148,5 +154,42 @@ tenants:
     expect(config.tenants.query).toBe("SELECT schema_name FROM public.tenants_client WHERE schema_name <> 'public'");
     expect(config.tenants.register).toMatch(/^INSERT INTO public\.tenants_client/);
     expect(config.concurrency).toBe(4);
+  });
+
+  it('lists several databases, each with its tenants or the top-level ones, and --database-url narrows to one', async () => {
+    const root = await project({
+      'pgfleet.yaml': `databases:
+  - url: postgres://one/app
+  - url: \${SHARD2_URL}
+    tenants: { list: [tenant_z] }
+tenants: { match: 'tenant_%' }
+`,
+    });
+    const config = await loadConfig({ cwd: root, env: { SHARD2_URL: 'postgres://two/app' } });
+    expect(config.databases.map((d) => [d.url, d.tenants.match, d.tenants.list])).toEqual([
+      ['postgres://one/app', 'tenant_%', null],
+      ['postgres://two/app', null, ['tenant_z']],
+    ]);
+    expect(config.database).toBe('postgres://one/app');
+    const narrowed = await loadConfig({ cwd: root, env: {}, databaseUrl: 'postgres://two/app' });
+    expect(narrowed.databases).toEqual([
+      { url: 'postgres://two/app', tenants: { query: null, match: 'tenant_%', list: null, register: null, template: null } },
+    ]);
+  });
+
+  it('refuses database and databases together, and two tenant sources in one database', async () => {
+    const root = await project({
+      'pgfleet.yaml': `database: postgres://one/app
+databases:
+  - url: postgres://one/app
+    tenants: { match: 'x%', list: [a] }
+`,
+    });
+    await expect(loadConfig({ cwd: root, env: {} })).rejects.toMatchObject({
+      diagnostics: [
+        expect.objectContaining({ line: 1, message: expect.stringMatching(/either database or databases/) }),
+        expect.objectContaining({ line: 4, message: expect.stringMatching(/one of query, match and list/) }),
+      ],
+    });
   });
 });

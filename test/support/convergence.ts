@@ -32,6 +32,7 @@ export async function modelsFromYaml(yamlText: string, extraShared = ''): Promis
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
       tenants: { query: null, match: null, list: null, register: null, template: null },
+      databases: [],
       concurrency: 4,
     };
     const { shared, tenant } = await loadModel(config);
