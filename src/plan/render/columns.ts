@@ -1,5 +1,5 @@
 import type { Column } from '../../model/types.js';
-import { ident } from '../quote.js';
+import { ident, literal } from '../quote.js';
 import type { Hazard, Statement } from '../types.js';
 import { commentOnColumn } from './comments.js';
 import { columnDefinition } from './definitions.js';
@@ -115,9 +115,12 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
     hazards.push(hazard('blocks_writes', object, `SET NOT NULL on ${object} scans ${table} under an exclusive lock`));
   }
   if (!from.nullable && to.nullable) out.push(alter('DROP NOT NULL'));
-  // Postgres adds an identity only to a column that is already NOT NULL.
+  // Postgres adds an identity only to a column that is already NOT NULL, and starts its
+  // sequence at 1 whatever the column holds: it is moved past the existing values.
   if (from.identity === null && to.identity !== null) {
     out.push(alter(`ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY`));
+    const sequence = `pg_get_serial_sequence(${literal(t)}, ${literal(to.name)})`;
+    out.push(sql(`SELECT setval(${sequence}, coalesce(max(${c}), 0) + 1, false) FROM ${t}`));
   }
   if (from.comment !== to.comment) out.push(commentOnColumn(table, to.name, to.comment));
   return rendered(out, hazards);
