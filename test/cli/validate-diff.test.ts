@@ -60,7 +60,7 @@ describe('pgfleet validate', () => {
   });
 });
 
-describe('pgfleet diff', () => {
+describe('pgfleet diff', { timeout: 180_000 }, () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await testDatabase();
