@@ -7,8 +7,16 @@
  * const project = await loadProject({ configPath: 'pgfleet.yaml' });
  * await createTenant(project, 'tenant_acme');
  */
-export { type SchemaDiff, diffSchema } from './api/diff-schema.js';
-export { createTenant, dropTenant, type MigrateOptions, migrate, type RollbackOptions, rollback, status } from './api/fleet.js';
+export { diffSchema, type SchemaDiff } from './api/diff-schema.js';
+export {
+  createTenant,
+  dropTenant,
+  type MigrateOptions,
+  migrate,
+  type RollbackOptions,
+  rollback,
+  status,
+} from './api/fleet.js';
 export { type GenerateOptions, type GenerateResult, generate } from './api/generate.js';
 export { findMigration, newMigration, rehash } from './api/manual.js';
 export { loadProject, type Project, type ProjectOptions } from './api/project.js';

@@ -41,7 +41,10 @@ export async function demo(exampleRoot: string, report: (e: DemoEvent) => void):
   try {
     await cp(join(exampleRoot, 'schema'), join(dir, 'schema'), { recursive: true });
     await cp(join(exampleRoot, 'generated'), join(dir, 'generated'), { recursive: true });
-    const config = (await readFile(join(exampleRoot, 'pgfleet.yaml'), 'utf8')).replace(/^devDatabase:.*$/m, `devDatabase: ${server.url}`);
+    const config = (await readFile(join(exampleRoot, 'pgfleet.yaml'), 'utf8')).replace(
+      /^devDatabase:.*$/m,
+      `devDatabase: ${server.url}`,
+    );
     await writeFile(join(dir, 'pgfleet.yaml'), `${config}\ndatabase: ${server.url}\n`);
     const project = () => loadProject({ configPath: join(dir, 'pgfleet.yaml') });
 
@@ -49,7 +52,9 @@ export async function demo(exampleRoot: string, report: (e: DemoEvent) => void):
     report({ kind: 'run', result: await migrate(await project()) });
     for (const t of TENANTS) {
       const created = await createTenant(await project(), t);
-      step(`pgfleet tenant create ${t}: ${created.migrations} migrations in ${created.ms} ms, registered in tenants_client`);
+      step(
+        `pgfleet tenant create ${t}: ${created.migrations} migrations in ${created.ms} ms, registered in tenants_client`,
+      );
     }
 
     step('changing the model: services_service gets `is_featured` (schema/tenant/services.yaml)');
@@ -57,11 +62,18 @@ export async function demo(exampleRoot: string, report: (e: DemoEvent) => void):
     const yaml = await readFile(services, 'utf8');
     await writeFile(
       services,
-      yaml.replace(/(\n {2}services_service:\n(?:.*\n)*? {4}columns:\n)/, '$1      is_featured:      { type: boolean, default: false, comment: Shown first on the booking page }\n'),
+      yaml.replace(
+        /(\n {2}services_service:\n(?:.*\n)*? {4}columns:\n)/,
+        '$1      is_featured:      { type: boolean, default: false, comment: Shown first on the booking page }\n',
+      ),
     );
     const gen = await generate(await project(), { name: 'featured services' });
     for (const m of gen.migrations) {
-      report({ kind: 'file', path: `generated/${m.path}`, text: await readFile(join(dir, 'generated', m.path), 'utf8') });
+      report({
+        kind: 'file',
+        path: `generated/${m.path}`,
+        text: await readFile(join(dir, 'generated', m.path), 'utf8'),
+      });
     }
     step('pgfleet migrate: the new migration on every tenant');
     report({ kind: 'run', result: await migrate(await project()) });

@@ -52,7 +52,9 @@ export async function diffSchema(project: Project, schema: string): Promise<Sche
     return { schema, scope, exists, plan: plan(changes, { scope, sharedSchema }) };
   } catch (cause) {
     if (cause instanceof PgfleetError) throw cause;
-    throw new PgfleetError('connection', `reading schema "${schema}" at ${safeUrl(url)}: ${(cause as Error).message}`, { cause });
+    throw new PgfleetError('connection', `reading schema "${schema}" at ${safeUrl(url)}: ${(cause as Error).message}`, {
+      cause,
+    });
   } finally {
     await client.end();
   }

@@ -1,11 +1,19 @@
+import {
+  type Migration,
+  type MigrationDraft,
+  migrationName,
+  nextVersion,
+  renderStatements,
+} from '../migrations/index.js';
 import type { Change } from '../model/changes.js';
 import type { Scope } from '../model/types.js';
-import { type Migration, type MigrationDraft, migrationName, nextVersion, renderStatements } from '../migrations/index.js';
 import type { Plan, PlannedChange } from '../plan/types.js';
 
 /** The sections of a migration from planned changes: hazards above the up statements, caveats above the down ones. */
 function sections(steps: readonly PlannedChange[]): Pick<MigrationDraft, 'up' | 'down' | 'hazards'> {
-  const up = steps.flatMap((s) => s.up.map((st, i) => ({ st, notes: i === 0 ? s.hazards.map((h) => `hazard ${h.kind}: ${h.message}`) : [] })));
+  const up = steps.flatMap((s) =>
+    s.up.map((st, i) => ({ st, notes: i === 0 ? s.hazards.map((h) => `hazard ${h.kind}: ${h.message}`) : [] })),
+  );
   const reversed = [...steps].reverse();
   const down = reversed.flatMap((s) =>
     s.down.map((st, i) => ({ st, notes: i === 0 && s.downCaveat ? [`not exact: ${s.downCaveat}`] : [] })),
@@ -17,8 +25,14 @@ function sections(steps: readonly PlannedChange[]): Pick<MigrationDraft, 'up' | 
     ]),
   ];
   return {
-    up: renderStatements(up.map((x) => x.st), up.map((x) => x.notes)),
-    down: renderStatements(down.map((x) => x.st), down.map((x) => x.notes)),
+    up: renderStatements(
+      up.map((x) => x.st),
+      up.map((x) => x.notes),
+    ),
+    down: renderStatements(
+      down.map((x) => x.st),
+      down.map((x) => x.notes),
+    ),
     hazards,
   };
 }

@@ -39,7 +39,12 @@ function oneDatabase(project: Project, what: string): Database {
   return all[0];
 }
 
-async function withFleet<T>(project: Project, db: Database, concurrency: number, work: (fleet: FleetConnection, config: Config) => Promise<T>): Promise<T> {
+async function withFleet<T>(
+  project: Project,
+  db: Database,
+  concurrency: number,
+  work: (fleet: FleetConnection, config: Config) => Promise<T>,
+): Promise<T> {
   const fleet = await openFleet(db.url, concurrency);
   try {
     return await work(fleet, { ...project.config, tenants: db.tenants, database: db.url });
@@ -62,7 +67,11 @@ function checkConcurrency(n: number): number {
  * they are (exit 2 or 3); with several, a database that cannot be reached or locked becomes
  * one failed entry, so the others are still done and reported.
  */
-async function acrossDatabases(project: Project, concurrency: number, run: (fleet: FleetConnection, config: Config) => Promise<RunResult>): Promise<RunResult> {
+async function acrossDatabases(
+  project: Project,
+  concurrency: number,
+  run: (fleet: FleetConnection, config: Config) => Promise<RunResult>,
+): Promise<RunResult> {
   const dbs = databasesOf(project);
   if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run);
   const parts = await Promise.all(
@@ -73,12 +82,27 @@ async function acrossDatabases(project: Project, concurrency: number, run: (flee
         return { ...r, results: r.results.map((x) => ({ ...x, database })) };
       } catch (error) {
         if (!(error instanceof PgfleetError) || error.code === 'input') throw error;
-        const failed: SchemaResult = { database, schema: '*', scope: 'shared', status: 'failed', migrations: [], error: { migration: null, message: error.message }, ms: 0, attempts: 0 };
-        return { direction: 'up', results: [failed], plan: [], summary: { schemas: 1, applied: 0, upToDate: 0, failed: 1, locked: 0, skipped: 0, invalidNames: [] } };
+        const failed: SchemaResult = {
+          database,
+          schema: '*',
+          scope: 'shared',
+          status: 'failed',
+          migrations: [],
+          error: { migration: null, message: error.message },
+          ms: 0,
+          attempts: 0,
+        };
+        return {
+          direction: 'up',
+          results: [failed],
+          plan: [],
+          summary: { schemas: 1, applied: 0, upToDate: 0, failed: 1, locked: 0, skipped: 0, invalidNames: [] },
+        };
       }
     }),
   );
-  const sum = (k: 'schemas' | 'applied' | 'upToDate' | 'failed' | 'locked' | 'skipped') => parts.reduce((n, p) => n + p.summary[k], 0);
+  const sum = (k: 'schemas' | 'applied' | 'upToDate' | 'failed' | 'locked' | 'skipped') =>
+    parts.reduce((n, p) => n + p.summary[k], 0);
   return {
     direction: parts[0].direction,
     results: parts.flatMap((p) => p.results),
@@ -95,7 +119,9 @@ async function acrossDatabases(project: Project, concurrency: number, run: (flee
   };
 }
 
-export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps'> & { readonly concurrency?: number };
+export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps'> & {
+  readonly concurrency?: number;
+};
 
 /**
  * `pgfleet migrate`: apply pending migrations, the shared schema first, then every tenant,
@@ -107,22 +133,30 @@ export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'ste
 export async function migrate(project: Project, options: MigrateOptions = {}): Promise<RunResult> {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
-  return acrossDatabases(project, concurrency, (fleet, config) => runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }));
+  return acrossDatabases(project, concurrency, (fleet, config) =>
+    runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+  );
 }
 
-export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & { readonly concurrency?: number };
+export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & {
+  readonly concurrency?: number;
+};
 
 /** `pgfleet rollback`: run down sections in reverse order, tenants before the shared schema. */
 export async function rollback(project: Project, options: RollbackOptions): Promise<RunResult> {
   if ((options.to === undefined) === (options.steps === undefined)) {
-    throw new PgfleetError('input', 'rollback needs exactly one of --to V and --steps K', { hint: 'e.g. `pgfleet rollback --tenant --steps 1`' });
+    throw new PgfleetError('input', 'rollback needs exactly one of --to V and --steps K', {
+      hint: 'e.g. `pgfleet rollback --tenant --steps 1`',
+    });
   }
   if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) {
     throw new PgfleetError('input', `--steps must be a whole number of at least 1, got ${options.steps}`);
   }
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
-  return acrossDatabases(project, concurrency, (fleet, config) => runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }));
+  return acrossDatabases(project, concurrency, (fleet, config) =>
+    runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
+  );
 }
 
 export interface DatabaseStatus {
@@ -134,7 +168,9 @@ export interface DatabaseStatus {
 /** `pgfleet status` for the fleet's one database (see `statusAll` for several). */
 export async function status(project: Project, schema?: string): Promise<FleetStatus> {
   const set = await readMigrations(project.config.migrations);
-  return withFleet(project, oneDatabase(project, 'this status'), 1, (fleet, config) => fleetStatus(fleet, config, set, schema));
+  return withFleet(project, oneDatabase(project, 'this status'), 1, (fleet, config) =>
+    fleetStatus(fleet, config, set, schema),
+  );
 }
 
 /** Status of every database of the fleet; one that cannot be reached is reported, not thrown. */
@@ -143,7 +179,11 @@ export async function statusAll(project: Project, schema?: string): Promise<Data
   return Promise.all(
     databasesOf(project).map(async (db) => {
       try {
-        return { database: safeUrl(db.url), status: await withFleet(project, db, 1, (fleet, config) => fleetStatus(fleet, config, set, schema)), error: null };
+        return {
+          database: safeUrl(db.url),
+          status: await withFleet(project, db, 1, (fleet, config) => fleetStatus(fleet, config, set, schema)),
+          error: null,
+        };
       } catch (error) {
         if (!(error instanceof PgfleetError) || error.code === 'input') throw error;
         return { database: safeUrl(db.url), status: null, error: error.message };
@@ -155,7 +195,9 @@ export async function statusAll(project: Project, schema?: string): Promise<Data
 /** `pgfleet tenant create`: a new tenant at the latest tenant migration, in one transaction. */
 export async function createTenant(project: Project, name: string): Promise<CreatedTenant> {
   const set = await readMigrations(project.config.migrations);
-  return withFleet(project, oneDatabase(project, 'tenant create'), 1, (fleet, config) => create(fleet, config, set, name));
+  return withFleet(project, oneDatabase(project, 'tenant create'), 1, (fleet, config) =>
+    create(fleet, config, set, name),
+  );
 }
 
 export async function dropTenant(project: Project, name: string): Promise<{ schema: string }> {

@@ -97,7 +97,8 @@ export async function generate(project: Project, options: GenerateOptions = {}):
         name: options.name,
         requires: scope === 'tenant' ? sharedRequire : null,
       });
-      if (scope === 'shared' && made.length > 0) sharedRequire = { scope: 'shared', version: made[made.length - 1].draft.version };
+      if (scope === 'shared' && made.length > 0)
+        sharedRequire = { scope: 'shared', version: made[made.length - 1].draft.version };
       drafts.push(...made);
     }
     const rendered = drafts.map(({ draft }) => {
@@ -120,7 +121,10 @@ export async function generate(project: Project, options: GenerateOptions = {}):
     if (options.check) return result(false);
 
     // Only scopes that changed take part, but verification needs both scopes' states.
-    const target = { shared: scopes.includes('shared') ? desired.shared : current.shared, tenant: scopes.includes('tenant') ? desired.tenant : current.tenant };
+    const target = {
+      shared: scopes.includes('shared') ? desired.shared : current.shared,
+      tenant: scopes.includes('tenant') ? desired.tenant : current.tenant,
+    };
     await verifyMigrations(dev, sharedSchema, current, target, rendered);
     for (const { draft } of drafts) await writeMigration(dir, draft);
     await writeSum(dir);

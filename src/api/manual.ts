@@ -8,7 +8,11 @@ import type { Project } from './project.js';
  * `pgfleet new`: an empty migration for hand-written SQL (data changes, backfills). It is
  * replayed like any other, and generate never rewrites it.
  */
-export async function newMigration(project: Project, scope: Scope, name: string): Promise<{ id: string; path: string }> {
+export async function newMigration(
+  project: Project,
+  scope: Scope,
+  name: string,
+): Promise<{ id: string; path: string }> {
   const dir = project.config.migrations;
   const set = await readMigrations(dir);
   const version = nextVersion(set[scope]);
@@ -36,7 +40,9 @@ export async function rehash(project: Project): Promise<{ path: string; files: n
 export async function findMigration(project: Project, ref: string, scope?: Scope): Promise<Migration> {
   const set = await readMigrations(project.config.migrations);
   const scopes: Scope[] = scope ? [scope] : ['shared', 'tenant'];
-  const found = scopes.flatMap((s) => set[s].filter((m) => m.id === ref || m.version === ref || Number(m.version) === Number(ref)));
+  const found = scopes.flatMap((s) =>
+    set[s].filter((m) => m.id === ref || m.version === ref || Number(m.version) === Number(ref)),
+  );
   if (found.length === 0) {
     throw new PgfleetError('input', `no migration ${ref}${scope ? ` in scope ${scope}` : ''}`, {
       hint: `the migrations are under ${project.config.migrations}; \`pgfleet status\` lists them`,

@@ -22,7 +22,11 @@ export interface ProjectOptions {
  * problem with its file:line:col.
  */
 export async function loadProject(options: ProjectOptions = {}): Promise<Project> {
-  const config = await loadConfig({ configPath: options.configPath, databaseUrl: options.databaseUrl, cwd: options.cwd });
+  const config = await loadConfig({
+    configPath: options.configPath,
+    databaseUrl: options.databaseUrl,
+    cwd: options.cwd,
+  });
   const { shared, tenant, sources } = await loadModel(config);
   return { config, shared, tenant, sources };
 }

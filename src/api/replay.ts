@@ -55,7 +55,27 @@ export async function replayAll(client: pg.ClientBase, layout: ScratchLayout, se
 
 export async function inspectLayout(client: pg.ClientBase, layout: ScratchLayout): Promise<ScopedModels> {
   const options = { sharedSchema: layout.shared };
-  return { shared: await inspectSchema(client, layout.shared, options), tenant: await inspectSchema(client, layout.tenant, options) };
+  return {
+    shared: await inspectSchema(client, layout.shared, options),
+    tenant: await inspectSchema(client, layout.tenant, options),
+  };
+}
+
+/** Replay `set` in a fresh scratch database and read the result (not cached). */
+export async function replayInScratch(
+  dev: DevDatabase,
+  sharedSchema: string,
+  set: MigrationSet,
+): Promise<ScopedModels> {
+  const scratch = await dev.scratch();
+  try {
+    const layout = scratchLayout(sharedSchema);
+    await createLayout(scratch.client, layout);
+    await replayAll(scratch.client, layout, set);
+    return await inspectLayout(scratch.client, layout);
+  } finally {
+    await scratch.drop();
+  }
 }
 
 // Bump when the cached model's shape or the inspector's output changes.
@@ -79,16 +99,7 @@ export async function replayedState(dev: DevDatabase, set: MigrationSet, sharedS
   } catch {
     // Not cached yet (or unreadable): replay.
   }
-  const scratch = await dev.scratch();
-  let state: ScopedModels;
-  try {
-    const layout = scratchLayout(sharedSchema);
-    await createLayout(scratch.client, layout);
-    await replayAll(scratch.client, layout, set);
-    state = await inspectLayout(scratch.client, layout);
-  } finally {
-    await scratch.drop();
-  }
+  const state = await replayInScratch(dev, sharedSchema, set);
   await mkdir(join(cacheDir(), 'replay'), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(state));

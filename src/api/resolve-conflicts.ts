@@ -44,9 +44,12 @@ export async function resolveConflicts(project: Project): Promise<Renumbered[]> 
     for (const p of parsed) byVersion.set(Number(p.version), [...(byVersion.get(Number(p.version)) ?? []), p]);
     for (const group of byVersion.values()) {
       if (group.length < 2) continue;
-      const withTime = await Promise.all(group.map(async (g) => ({ ...g, mtime: (await stat(join(dir, g.path))).mtimeMs })));
+      const withTime = await Promise.all(
+        group.map(async (g) => ({ ...g, mtime: (await stat(join(dir, g.path))).mtimeMs })),
+      );
       withTime.sort(
-        (a, b) => Number(listed.has(b.path)) - Number(listed.has(a.path)) || a.mtime - b.mtime || (a.id < b.id ? -1 : 1),
+        (a, b) =>
+          Number(listed.has(b.path)) - Number(listed.has(a.path)) || a.mtime - b.mtime || (a.id < b.id ? -1 : 1),
       );
       for (const newer of withTime.slice(1)) {
         max += 1;
@@ -92,9 +95,13 @@ async function verifyMoved(project: Project, set: MigrationSet, moves: readonly 
       const again = await inspectLayout(scratch.client, layout);
       for (const scope of ['shared', 'tenant'] as Scope[]) {
         if (!sameSchema(after[scope], again[scope])) {
-          throw new PgfleetError('finding', `a renumbered ${scope} migration does not go down and up cleanly after the others`, {
-            hint: modelPatch(scope, after[scope], again[scope]),
-          });
+          throw new PgfleetError(
+            'finding',
+            `a renumbered ${scope} migration does not go down and up cleanly after the others`,
+            {
+              hint: modelPatch(scope, after[scope], again[scope]),
+            },
+          );
         }
       }
     } finally {

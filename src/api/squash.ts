@@ -9,7 +9,7 @@ import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
 import { draftsFor } from './drafts.js';
 import type { Project } from './project.js';
-import { createLayout, inspectLayout, replayAll, scratchLayout } from './replay.js';
+import { replayInScratch } from './replay.js';
 import { withDevDatabase } from './validate.js';
 import { modelPatch } from './verify.js';
 
@@ -43,54 +43,36 @@ export async function squash(project: Project, scope: Scope, to: string): Promis
   }
   const last = range[range.length - 1];
   return withDevDatabase(project, async (dev) => {
-    const scratch = await dev.scratch();
-    const layout = scratchLayout(sharedSchema);
-    let atV;
-    let before;
-    try {
-      await createLayout(scratch.client, layout);
-      // The scope's state at V, with the other scope complete (tenant SQL refers to shared tables).
-      const partial = { ...set, [scope]: range };
-      await replayAll(scratch.client, layout, partial);
-      atV = (await inspectLayout(scratch.client, layout))[scope];
-      await scratch.drop();
-      const full = await dev.scratch();
-      try {
-        await createLayout(full.client, layout);
-        await replayAll(full.client, layout, set);
-        before = await inspectLayout(full.client, layout);
-      } finally {
-        await full.drop();
-      }
-    } finally {
-      await scratch.drop().catch(() => {});
-    }
+    // The scope's state at V, with the other scope complete (tenant SQL refers to shared tables).
+    const atV = (await replayInScratch(dev, sharedSchema, { ...set, [scope]: range }))[scope];
+    const before = await replayInScratch(dev, sharedSchema, set);
     // A new schema needs no concurrent builds: one transactional migration.
-    const model = { ...atV, tables: atV.tables.map((t) => ({ ...t, indexes: t.indexes.map((i) => ({ ...i, concurrently: false })) })) };
+    const model = {
+      ...atV,
+      tables: atV.tables.map((t) => ({ ...t, indexes: t.indexes.map((i) => ({ ...i, concurrently: false })) })),
+    };
     const p = plan(diff(emptyModel(), model), { scope, sharedSchema });
-    const requires = range.map((m) => m.requires).filter((r) => r !== null).at(-1) ?? null;
+    const requires =
+      range
+        .map((m) => m.requires)
+        .filter((r) => r !== null)
+        .at(-1) ?? null;
     const [{ draft }] = draftsFor(scope, p, [], { name: `squashed_${range[0].version}_${last.version}`, requires });
     const squashed = { ...draft, version: last.version, replaces: range.map((m) => m.id) };
 
-    const originals = await Promise.all(range.map(async (m) => ({ m, text: await readFile(join(dir, m.path), 'utf8') })));
+    const originals = await Promise.all(
+      range.map(async (m) => ({ m, text: await readFile(join(dir, m.path), 'utf8') })),
+    );
     for (const { m } of originals) await rm(join(dir, m.path));
     const written = await writeMigration(dir, squashed);
     try {
-      const after = await readMigrations(dir, { verifySum: false });
-      const check = await dev.scratch();
-      try {
-        await createLayout(check.client, layout);
-        await replayAll(check.client, layout, after);
-        const state = await inspectLayout(check.client, layout);
-        for (const s of ['shared', 'tenant'] as Scope[]) {
-          if (!sameSchema(state[s], before[s])) {
-            throw new PgfleetError('finding', `the squashed directory does not give the same ${s} schema`, {
-              hint: modelPatch(s, before[s], state[s]),
-            });
-          }
+      const state = await replayInScratch(dev, sharedSchema, await readMigrations(dir, { verifySum: false }));
+      for (const s of ['shared', 'tenant'] as Scope[]) {
+        if (!sameSchema(state[s], before[s])) {
+          throw new PgfleetError('finding', `the squashed directory does not give the same ${s} schema`, {
+            hint: modelPatch(s, before[s], state[s]),
+          });
         }
-      } finally {
-        await check.drop();
       }
     } catch (error) {
       await rm(written, { force: true });

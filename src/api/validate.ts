@@ -31,10 +31,14 @@ export async function canonicalModel(project: Project, dev: DevDatabase): Promis
   try {
     const diagnostics = await unknownTypes(project, scratch.client, project.sources);
     if (diagnostics.length > 0) {
-      throw new PgfleetError('input', `${diagnostics.length} unknown type${diagnostics.length > 1 ? 's' : ''} in the model`, {
-        diagnostics,
-        hint: 'use a type Postgres knows (see `\\dT` in psql), or declare it under enums',
-      });
+      throw new PgfleetError(
+        'input',
+        `${diagnostics.length} unknown type${diagnostics.length > 1 ? 's' : ''} in the model`,
+        {
+          diagnostics,
+          hint: 'use a type Postgres knows (see `\\dT` in psql), or declare it under enums',
+        },
+      );
     }
   } finally {
     await scratch.drop();
@@ -47,7 +51,11 @@ export async function validate(project: Project): Promise<ValidateResult> {
   const canonical = await withDevDatabase(project, (dev) => canonicalModel(project, dev));
   return {
     valid: true,
-    shared: { schema: project.config.shared.schema, tables: canonical.shared.tables.length, enums: canonical.shared.enums.length },
+    shared: {
+      schema: project.config.shared.schema,
+      tables: canonical.shared.tables.length,
+      enums: canonical.shared.enums.length,
+    },
     tenant: { tables: canonical.tenant.tables.length, enums: canonical.tenant.enums.length },
   };
 }

@@ -11,18 +11,30 @@ import { createLayout, inspectLayout, pathFor, runSection, type ScratchLayout, s
 
 /** A unified diff of two models as YAML, for a human to read. */
 export function modelPatch(label: string, expected: Model, actual: Model): string {
-  return createTwoFilesPatch(`${label} (expected)`, `${label} (actual)`, stringify(stored(expected)), stringify(stored(actual)), '', '', {
-    context: 3,
-  });
+  return createTwoFilesPatch(
+    `${label} (expected)`,
+    `${label} (actual)`,
+    stringify(stored(expected)),
+    stringify(stored(actual)),
+    '',
+    '',
+    {
+      context: 3,
+    },
+  );
 }
 
 async function expectState(client: pg.ClientBase, layout: ScratchLayout, expected: ScopedModels, moment: string) {
   const actual = await inspectLayout(client, layout);
   for (const scope of ['shared', 'tenant'] as Scope[]) {
     if (!sameSchema(actual[scope], expected[scope])) {
-      throw new PgfleetError('finding', `the new migration did not verify: after ${moment}, the ${scope} schema differs`, {
-        hint: `${modelPatch(scope, expected[scope], actual[scope])}\nNothing was written. This is a bug in pgfleet's planner unless a hand-written migration interferes; please report it with the model change.`,
-      });
+      throw new PgfleetError(
+        'finding',
+        `the new migration did not verify: after ${moment}, the ${scope} schema differs`,
+        {
+          hint: `${modelPatch(scope, expected[scope], actual[scope])}\nNothing was written. This is a bug in pgfleet's planner unless a hand-written migration interferes; please report it with the model change.`,
+        },
+      );
     }
   }
 }

@@ -1,7 +1,9 @@
-import { Command, Flags, Interfaces } from '@oclif/core';
+import { Command, Flags, type Interfaces } from '@oclif/core';
 import { exitCodeFor, formatDiagnostic, PgfleetError } from '../errors.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
 
 /**
  * Flags every command takes, and the one place where errors become exit codes and text:

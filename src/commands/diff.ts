@@ -17,7 +17,10 @@ export default class Diff extends BaseCommand {
   static summary = 'Print the SQL that takes a live schema to the model.';
   static description =
     'Compares one live schema with the model of its scope (the configured shared schema is shared; any other schema is a tenant) and prints SQL that can be piped to psql, with hazards as comments. Writes nothing. Prints no statements when the schema matches.';
-  static examples = ['<%= config.bin %> diff --schema public', '<%= config.bin %> diff --schema tenant_acme | psql "$DATABASE_URL"'];
+  static examples = [
+    '<%= config.bin %> diff --schema public',
+    '<%= config.bin %> diff --schema tenant_acme | psql "$DATABASE_URL"',
+  ];
 
   static flags = {
     schema: Flags.string({ description: 'live schema to compare (default: the shared schema)' }),

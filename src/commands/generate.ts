@@ -6,7 +6,8 @@ import { BaseCommand } from './base.js';
 
 export default class Generate extends BaseCommand {
   static summary = 'Write the next migration of each scope whose model changed, verified on the dev database.';
-  static description = `Diffs the state that the migration directory produces (replayed on the dev database, cached by checksum) with the model, and writes NNNN_<name>.sql for each scope that changed, after checking on the dev database that up gives the model, down gives the previous state, and up again gives the model. Changes that delete data are refused without --allow-destructive.
+  static description =
+    `Diffs the state that the migration directory produces (replayed on the dev database, cached by checksum) with the model, and writes NNNN_<name>.sql for each scope that changed, after checking on the dev database that up gives the model, down gives the previous state, and up again gives the model. Changes that delete data are refused without --allow-destructive.
 
 With --check nothing is written: exit 0 when the directory already produces the model, 1 when a migration is missing (the CI check, like makemigrations --check).`;
   static examples = [
@@ -29,7 +30,8 @@ With --check nothing is written: exit 0 when the directory already produces the 
     const { flags } = await this.parse(Generate);
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     if (flags.renumber) {
-      for (const move of await resolveConflicts(project)) this.say(`renumbered ${move.scope}/${move.from} → ${move.to}`);
+      for (const move of await resolveConflicts(project))
+        this.say(`renumbered ${move.scope}/${move.from} → ${move.to}`);
     }
     const result = await generate(project, {
       name: flags.name,
@@ -42,7 +44,9 @@ With --check nothing is written: exit 0 when the directory already produces the 
       return result;
     }
     for (const m of result.migrations) {
-      this.say(`${result.written ? 'wrote' : 'missing'} ${m.path}${m.transactional ? '' : ' (runs outside a transaction)'}`);
+      this.say(
+        `${result.written ? 'wrote' : 'missing'} ${m.path}${m.transactional ? '' : ' (runs outside a transaction)'}`,
+      );
       for (const line of m.summary) this.say(`  - ${line}`);
       for (const h of m.hazards) this.say(`  ! ${h}`);
     }

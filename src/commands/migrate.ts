@@ -12,7 +12,11 @@ export const fleetFlags = {
   schema: Flags.string({ description: 'only this schema', exclusive: ['shared', 'tenant'] }),
   concurrency: Flags.integer({ description: 'tenant schemas at a time (default: pgfleet.yaml, 4)', min: 1, max: 256 }),
   'fail-fast': Flags.boolean({ description: 'start no new schema after the first failure' }),
-  'lock-timeout': Flags.integer({ description: 'lock_timeout for each schema, in ms; a busy schema is retried', default: 5000, min: 1 }),
+  'lock-timeout': Flags.integer({
+    description: 'lock_timeout for each schema, in ms; a busy schema is retried',
+    default: 5000,
+    min: 1,
+  }),
 };
 
 export const onlyOf = (flags: { shared?: boolean; tenant?: boolean; schema?: string }) =>
@@ -26,8 +30,14 @@ export const onlyOf = (flags: { shared?: boolean; tenant?: boolean; schema?: str
 
 export default class Migrate extends BaseCommand {
   static summary = 'Apply pending migrations: the shared schema first, then every tenant schema.';
-  static description = `Each schema's migrations run in their own transaction with their history rows; a schema whose tables are busy is retried after lock_timeout. A failing tenant does not stop the others (unless --fail-fast); the run ends with every failed schema, its migration and the Postgres error, and exits 1. Rerunning resumes: only pending work runs.`;
-  static examples = ['<%= config.bin %> migrate', '<%= config.bin %> migrate --tenant --concurrency 8', '<%= config.bin %> migrate --plan', '<%= config.bin %> migrate --schema tenant_acme --to 0004'];
+  static description =
+    `Each schema's migrations run in their own transaction with their history rows; a schema whose tables are busy is retried after lock_timeout. A failing tenant does not stop the others (unless --fail-fast); the run ends with every failed schema, its migration and the Postgres error, and exits 1. Rerunning resumes: only pending work runs.`;
+  static examples = [
+    '<%= config.bin %> migrate',
+    '<%= config.bin %> migrate --tenant --concurrency 8',
+    '<%= config.bin %> migrate --plan',
+    '<%= config.bin %> migrate --schema tenant_acme --to 0004',
+  ];
 
   static flags = {
     ...fleetFlags,

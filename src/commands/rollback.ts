@@ -9,12 +9,19 @@ import { fleetFlags, onlyOf } from './migrate.js';
 
 export default class Rollback extends BaseCommand {
   static summary = 'Run down sections in reverse order: tenants first, then the shared schema.';
-  static examples = ['<%= config.bin %> rollback --tenant --steps 1', '<%= config.bin %> rollback --schema tenant_acme --to 0003'];
+  static examples = [
+    '<%= config.bin %> rollback --tenant --steps 1',
+    '<%= config.bin %> rollback --schema tenant_acme --to 0003',
+  ];
 
   static flags = {
     ...fleetFlags,
     to: Flags.string({ description: 'roll back the migrations after this version', exclusive: ['steps'] }),
-    steps: Flags.integer({ description: 'roll back the last K applied migrations of each schema', min: 1, exclusive: ['to'] }),
+    steps: Flags.integer({
+      description: 'roll back the last K applied migrations of each schema',
+      min: 1,
+      exclusive: ['to'],
+    }),
     plan: Flags.boolean({ description: 'show what would run; run nothing' }),
   };
 

@@ -6,7 +6,7 @@ import { BaseCommand } from './base.js';
 export default class Squash extends BaseCommand {
   static summary = 'Replace the migrations of a scope up to a version with one migration.';
   static description =
-    "The squashed file keeps the last replaced version and lists the migrations it replaces, so schemas that applied the originals count it as applied. It is kept only if the new directory replays to exactly the schema the old one gave.";
+    'The squashed file keeps the last replaced version and lists the migrations it replaces, so schemas that applied the originals count it as applied. It is kept only if the new directory replays to exactly the schema the old one gave.';
   static examples = ['<%= config.bin %> squash --scope tenant --to 0040'];
 
   static flags = {

@@ -7,7 +7,11 @@ import { BaseCommand } from './base.js';
 
 export default class Status extends BaseCommand {
   static summary = 'Show which migrations each schema has applied, and a grouped summary of the fleet.';
-  static examples = ['<%= config.bin %> status', '<%= config.bin %> status --schema tenant_acme', '<%= config.bin %> status --json'];
+  static examples = [
+    '<%= config.bin %> status',
+    '<%= config.bin %> status --schema tenant_acme',
+    '<%= config.bin %> status --json',
+  ];
   static flags = { schema: Flags.string({ description: 'one schema, migration by migration' }) };
 
   async run(): Promise<FleetStatus | { databases: DatabaseStatus[] }> {
@@ -15,7 +19,8 @@ export default class Status extends BaseCommand {
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     if (project.config.databases.length > 1) {
       const databases = await statusAll(project, flags.schema);
-      for (const d of databases) this.say(`${d.database}\n${d.status ? fleetStatusText(d.status) : `  could not be read: ${d.error}`}\n`);
+      for (const d of databases)
+        this.say(`${d.database}\n${d.status ? fleetStatusText(d.status) : `  could not be read: ${d.error}`}\n`);
       if (databases.some((d) => d.error)) process.exitCode = 3;
       return { databases };
     }

@@ -1,2 +1,9 @@
-export { connect, databaseUrl, type DevDatabase, openDevDatabase, safeUrl, type ScratchDatabase } from './dev-database.js';
+export {
+  connect,
+  type DevDatabase,
+  databaseUrl,
+  openDevDatabase,
+  type ScratchDatabase,
+  safeUrl,
+} from './dev-database.js';
 export { cacheDir, type EmbeddedServer, startEmbedded } from './embedded.js';

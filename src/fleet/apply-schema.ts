@@ -44,7 +44,13 @@ const searchPathOf = (schema: string, scope: Scope, shared: string) =>
  * (so a failure is traced to its migration) with the history row written in the same
  * transaction. The advisory lock makes a second run skip this schema instead of racing.
  */
-function transactionMessages(schema: string, scope: Scope, shared: string, group: readonly Migration[], o: ApplyOptions) {
+function transactionMessages(
+  schema: string,
+  scope: Scope,
+  shared: string,
+  group: readonly Migration[],
+  o: ApplyOptions,
+) {
   const head = [
     'BEGIN',
     `SET LOCAL lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}`,
@@ -60,12 +66,25 @@ function transactionMessages(schema: string, scope: Scope, shared: string, group
 }
 
 /** CREATE INDEX CONCURRENTLY and the like: statement by statement, then the history row. */
-async function runOutsideTransaction(client: pg.ClientBase, schema: string, scope: Scope, shared: string, m: Migration, o: ApplyOptions) {
-  const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_NAMESPACE, schemaLockKey(schema)]);
-  if (!locked.rows[0].ok) throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
+async function runOutsideTransaction(
+  client: pg.ClientBase,
+  schema: string,
+  scope: Scope,
+  shared: string,
+  m: Migration,
+  o: ApplyOptions,
+) {
+  const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+    LOCK_NAMESPACE,
+    schemaLockKey(schema),
+  ]);
+  if (!locked.rows[0].ok)
+    throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
   try {
     // Session settings: these statements cannot run in a transaction, so SET LOCAL is not available.
-    await client.query(`SET search_path = ${searchPathOf(schema, scope, shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}`);
+    await client.query(
+      `SET search_path = ${searchPathOf(schema, scope, shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}`,
+    );
     if (!o.fake) for (const statement of splitStatements(m[o.direction])) await client.query(statement);
     await client.query(o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version));
   } finally {
@@ -131,12 +150,14 @@ export async function applyToSchema(
       } catch (cause) {
         const e = cause as Error & { code?: string };
         await client.query('ROLLBACK').catch(() => {});
-        if (e.code === LOCKED) return result('locked', { migration: current?.id ?? null, message: e.message, code: e.code });
+        if (e.code === LOCKED)
+          return result('locked', { migration: current?.id ?? null, message: e.message, code: e.code });
         if (e.code === LOCK_NOT_AVAILABLE && attempt < o.retries) {
           await sleep(100 * 2 ** attempt);
           continue;
         }
-        const message = e.code === LOCK_NOT_AVAILABLE ? `${e.message} (gave up after ${attempt + 1} attempts)` : e.message;
+        const message =
+          e.code === LOCK_NOT_AVAILABLE ? `${e.message} (gave up after ${attempt + 1} attempts)` : e.message;
         if (o.direction === 'up' && current) await recordFailure(client, schema, current, message).catch(() => {});
         return result('failed', { migration: current?.id ?? null, message, code: e.code });
       }

@@ -2,9 +2,9 @@ import pg from 'pg';
 import { connect, safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
-import { type MigrationSet } from '../migrations/index.js';
-import { CREATE_HISTORY, type HistoryRow, readHistory } from './history.js';
+import type { MigrationSet } from '../migrations/index.js';
 import { LOCK_NAMESPACE } from './apply-schema.js';
+import { CREATE_HISTORY, type HistoryRow, readHistory } from './history.js';
 import { listTenants, type TenantList } from './targets.js';
 
 /**
@@ -39,9 +39,13 @@ export async function openFleet(url: string, concurrency: number): Promise<Fleet
 export async function lockRun(fleet: FleetConnection, what: string): Promise<void> {
   const r = await fleet.coordinator.query('SELECT pg_try_advisory_lock($1, 0) AS ok', [LOCK_NAMESPACE]);
   if (!r.rows[0].ok) {
-    throw new PgfleetError('lock', `another pgfleet run holds the lock on ${safeUrl(fleet.url)}; not starting ${what}`, {
-      hint: 'wait for the other run to finish (`pgfleet status` shows progress), then run this again',
-    });
+    throw new PgfleetError(
+      'lock',
+      `another pgfleet run holds the lock on ${safeUrl(fleet.url)}; not starting ${what}`,
+      {
+        hint: 'wait for the other run to finish (`pgfleet status` shows progress), then run this again',
+      },
+    );
   }
   // Creating the ledger under the run lock avoids two first runs racing on CREATE TABLE.
   await fleet.coordinator.query(CREATE_HISTORY);
@@ -59,13 +63,22 @@ export interface FleetSnapshot {
  * `beforeShared`: the shared schema is not migrated yet, so a tenants query over a table it
  * will create (django-tenants' tenants_client) finds no tenants instead of failing.
  */
-export async function snapshot(fleet: FleetConnection, config: Config, only?: string, beforeShared = false): Promise<FleetSnapshot> {
+export async function snapshot(
+  fleet: FleetConnection,
+  config: Config,
+  only?: string,
+  beforeShared = false,
+): Promise<FleetSnapshot> {
   const c = fleet.coordinator;
   const tenants =
     only !== undefined
       ? { tenants: only === config.shared.schema ? [] : [only], invalid: [] }
       : await listTenants(c, config).catch((error) => {
-          if (beforeShared && (error as PgfleetError).cause && ((error as PgfleetError).cause as { code?: string }).code === '42P01') {
+          if (
+            beforeShared &&
+            (error as PgfleetError).cause &&
+            ((error as PgfleetError).cause as { code?: string }).code === '42P01'
+          ) {
             return { tenants: [], invalid: [] };
           }
           throw error;

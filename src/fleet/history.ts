@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { literal, qualified } from '../plan/quote.js';
 import type { Scope } from '../model/types.js';
+import { literal, qualified } from '../plan/quote.js';
 import { LEDGER_SCHEMA } from './targets.js';
 
 /**
@@ -42,7 +42,10 @@ export async function historyExists(client: pg.ClientBase): Promise<boolean> {
 }
 
 /** Every history row of the fleet (or of `schemas`), grouped by schema, in version order. */
-export async function readHistory(client: pg.ClientBase, schemas?: readonly string[]): Promise<Map<string, HistoryRow[]>> {
+export async function readHistory(
+  client: pg.ClientBase,
+  schemas?: readonly string[],
+): Promise<Map<string, HistoryRow[]>> {
   const bySchema = new Map<string, HistoryRow[]>();
   if (!(await historyExists(client))) return bySchema;
   const r = await client.query(

@@ -43,7 +43,9 @@ export function schemaState(
     const row = applied.get(m.id);
     if (row) {
       if (row.checksum !== m.checksum) {
-        edited.push(`${m.path} changed after it was applied to "${schema}": history has checksum ${row.checksum}, the file has ${m.checksum}`);
+        edited.push(
+          `${m.path} changed after it was applied to "${schema}": history has checksum ${row.checksum}, the file has ${m.checksum}`,
+        );
       }
       done.push(m);
       continue;

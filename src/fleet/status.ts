@@ -39,7 +39,12 @@ export interface FleetStatus {
  * Where every schema of the fleet stands, from three catalog/history queries (not one per
  * tenant), grouped so that thousands of tenants read as a few lines.
  */
-export async function fleetStatus(fleet: FleetConnection, config: Config, set: MigrationSet, only?: string): Promise<FleetStatus> {
+export async function fleetStatus(
+  fleet: FleetConnection,
+  config: Config,
+  set: MigrationSet,
+  only?: string,
+): Promise<FleetStatus> {
   const snap = await snapshot(fleet, config, only);
   const sharedName = config.shared.schema;
   const statusOf = (schema: string, scope: Scope): SchemaStatus => {
@@ -51,7 +56,9 @@ export async function fleetStatus(fleet: FleetConnection, config: Config, set: M
       version: s.applied.at(-1)?.version ?? null,
       applied: s.applied.map((m) => m.id),
       pending: s.pending.map((m) => m.id),
-      failed: s.failed ? { migration: `${s.failed.version}_${s.failed.name}`, error: s.failed.error, at: s.failed.appliedAt } : null,
+      failed: s.failed
+        ? { migration: `${s.failed.version}_${s.failed.name}`, error: s.failed.error, at: s.failed.appliedAt }
+        : null,
       unknown: s.unknown.map((r) => `${r.version}_${r.name}`),
       problems: [...s.edited, ...s.problems],
     };
@@ -64,7 +71,13 @@ export async function fleetStatus(fleet: FleetConnection, config: Config, set: M
     const g = groups.get(key);
     const schemas = g ? g.schemas : [];
     if (schemas.length < 20) (schemas as string[]).push(t.schema);
-    groups.set(key, { version: t.version, pending: t.pending.length, failed: t.failed?.migration ?? null, count: (g?.count ?? 0) + 1, schemas });
+    groups.set(key, {
+      version: t.version,
+      pending: t.pending.length,
+      failed: t.failed?.migration ?? null,
+      count: (g?.count ?? 0) + 1,
+      schemas,
+    });
   }
   return {
     latest: { shared: set.shared.at(-1)?.version ?? null, tenant: set.tenant.at(-1)?.version ?? null },

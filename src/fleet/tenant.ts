@@ -1,5 +1,5 @@
-import type { Config } from '../load/config.js';
 import { PgfleetError } from '../errors.js';
+import type { Config } from '../load/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { schemaNameProblem } from '../model/names.js';
 import { ident, literal } from '../plan/quote.js';
@@ -18,14 +18,23 @@ export interface CreatedTenant {
 
 function checkName(name: string, config: Config) {
   const problem = schemaNameProblem(name);
-  if (problem) throw new PgfleetError('input', `invalid tenant name ${JSON.stringify(name)}: ${problem}`, { hint: 'tenant names are schema names: at most 63 bytes, not starting with pg_' });
+  if (problem)
+    throw new PgfleetError('input', `invalid tenant name ${JSON.stringify(name)}: ${problem}`, {
+      hint: 'tenant names are schema names: at most 63 bytes, not starting with pg_',
+    });
   if (name === config.shared.schema || name === LEDGER_SCHEMA || name === 'information_schema') {
-    throw new PgfleetError('input', `"${name}" cannot be a tenant: it is ${name === config.shared.schema ? 'the shared schema' : 'reserved'}`);
+    throw new PgfleetError(
+      'input',
+      `"${name}" cannot be a tenant: it is ${name === config.shared.schema ? 'the shared schema' : 'reserved'}`,
+    );
   }
 }
 
 // A new schema is empty: an index built CONCURRENTLY there gains nothing and cannot run in a transaction.
-const withoutConcurrently = (sql: string) => sql.replace(/\b(CREATE\s+(?:UNIQUE\s+)?INDEX)\s+CONCURRENTLY\b/gi, '$1').replace(/\b(DROP\s+INDEX)\s+CONCURRENTLY\b/gi, '$1');
+const withoutConcurrently = (sql: string) =>
+  sql
+    .replace(/\b(CREATE\s+(?:UNIQUE\s+)?INDEX)\s+CONCURRENTLY\b/gi, '$1')
+    .replace(/\b(DROP\s+INDEX)\s+CONCURRENTLY\b/gi, '$1');
 
 /**
  * `pgfleet tenant create`: a new tenant schema at the latest tenant migration, its history
@@ -33,18 +42,29 @@ const withoutConcurrently = (sql: string) => sql.replace(/\b(CREATE\s+(?:UNIQUE\
  * transaction: a failure leaves nothing behind. The DDL goes in one message, so creating a
  * tenant costs about what running its SQL directly costs.
  */
-export async function createTenant(fleet: FleetConnection, config: Config, set: MigrationSet, name: string): Promise<CreatedTenant> {
+export async function createTenant(
+  fleet: FleetConnection,
+  config: Config,
+  set: MigrationSet,
+  name: string,
+): Promise<CreatedTenant> {
   checkName(name, config);
   const started = performance.now();
   const c = fleet.coordinator;
   await c.query(CREATE_HISTORY);
   const shared = config.shared.schema;
-  const sharedApplied = new Set(((await readHistory(c, [shared])).get(shared) ?? []).filter((r) => r.status === 'applied').map((r) => r.version));
+  const sharedApplied = new Set(
+    ((await readHistory(c, [shared])).get(shared) ?? []).filter((r) => r.status === 'applied').map((r) => r.version),
+  );
   const missing = set.tenant.find((m) => m.requires?.scope === 'shared' && !sharedApplied.has(m.requires.version));
   if (missing?.requires) {
-    throw new PgfleetError('input', `tenant migration ${missing.id} requires shared ${missing.requires.version}, which is not applied`, {
-      hint: 'run `pgfleet migrate --shared` first',
-    });
+    throw new PgfleetError(
+      'input',
+      `tenant migration ${missing.id} requires shared ${missing.requires.version}, which is not applied`,
+      {
+        hint: 'run `pgfleet migrate --shared` first',
+      },
+    );
   }
   const sql = [
     'BEGIN',
@@ -61,11 +81,17 @@ export async function createTenant(fleet: FleetConnection, config: Config, set: 
     await c.query('ROLLBACK').catch(() => {});
     const e = cause as Error & { code?: string };
     if (e.code === '42P06') {
-      throw new PgfleetError('input', `schema "${name}" already exists`, { hint: 'pick another name, or `pgfleet tenant drop` it first', cause });
+      throw new PgfleetError('input', `schema "${name}" already exists`, {
+        hint: 'pick another name, or `pgfleet tenant drop` it first',
+        cause,
+      });
     }
-    if (e.code === 'PGF01') throw new PgfleetError('lock', `tenant "${name}" is being created by another run`, { cause });
+    if (e.code === 'PGF01')
+      throw new PgfleetError('lock', `tenant "${name}" is being created by another run`, { cause });
     throw new PgfleetError('input', `creating tenant "${name}" failed, nothing was kept: ${e.message}`, {
-      hint: config.tenants.register ? 'check the tenants.register SQL in pgfleet.yaml and the tenant migrations' : 'check the tenant migrations (`pgfleet status`)',
+      hint: config.tenants.register
+        ? 'check the tenants.register SQL in pgfleet.yaml and the tenant migrations'
+        : 'check the tenant migrations (`pgfleet status`)',
       cause,
     });
   }
@@ -84,12 +110,19 @@ export async function dropTenant(fleet: FleetConnection, config: Config, name: s
   await lockRun(fleet, 'tenant drop');
   const c = fleet.coordinator;
   const exists = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name]);
-  if (exists.rowCount === 0) throw new PgfleetError('input', `schema "${name}" does not exist`, { hint: '`pgfleet tenant list` lists the tenants' });
+  if (exists.rowCount === 0)
+    throw new PgfleetError('input', `schema "${name}" does not exist`, {
+      hint: '`pgfleet tenant list` lists the tenants',
+    });
   try {
-    await c.query(`BEGIN; DROP SCHEMA ${ident(name)} CASCADE; DELETE FROM ${HISTORY} WHERE schema_name = ${literal(name)}; COMMIT;`);
+    await c.query(
+      `BEGIN; DROP SCHEMA ${ident(name)} CASCADE; DELETE FROM ${HISTORY} WHERE schema_name = ${literal(name)}; COMMIT;`,
+    );
   } catch (cause) {
     await c.query('ROLLBACK').catch(() => {});
-    throw new PgfleetError('input', `dropping tenant "${name}" failed, nothing changed: ${(cause as Error).message}`, { cause });
+    throw new PgfleetError('input', `dropping tenant "${name}" failed, nothing changed: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   return { schema: name };
 }

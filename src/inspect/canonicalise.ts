@@ -7,8 +7,8 @@ import { emptyModel } from '../model/build.js';
 import type { Change } from '../model/changes.js';
 import type { Model, Scope, Table } from '../model/types.js';
 import { orderChanges } from '../plan/order.js';
-import { render } from '../plan/render/index.js';
 import { ident } from '../plan/quote.js';
+import { render } from '../plan/render/index.js';
 import { inspectSchema } from './index.js';
 
 export interface ScopedModels {

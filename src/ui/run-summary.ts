@@ -9,7 +9,9 @@ export function runSummary(r: RunResult): string {
       `${s.failed ? `, ${s.failed} failed` : ''}${s.locked ? `, ${s.locked} locked by another run` : ''}${s.skipped ? `, ${s.skipped} skipped` : ''}`,
   ];
   for (const f of r.results.filter((x) => x.status === 'failed' || x.status === 'locked')) {
-    lines.push(`  ✗ ${f.database ? `${f.database} ` : ''}${f.schema}${f.error?.migration ? ` at ${f.error.migration}` : ''}: ${f.error?.message ?? f.status}`);
+    lines.push(
+      `  ✗ ${f.database ? `${f.database} ` : ''}${f.schema}${f.error?.migration ? ` at ${f.error.migration}` : ''}: ${f.error?.message ?? f.status}`,
+    );
   }
   for (const bad of s.invalidNames) lines.push(`  ! tenant name ${JSON.stringify(bad.name)} skipped: ${bad.problem}`);
   return lines.join('\n');

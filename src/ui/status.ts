@@ -4,7 +4,8 @@ import type { FleetStatus, SchemaStatus } from '../fleet/index.js';
 export function schemaStatusText(s: SchemaStatus): string {
   const lines = [`${s.schema} (${s.scope})${s.exists ? '' : ' — schema does not exist'}`];
   for (const id of s.applied) lines.push(` [X] ${id}`);
-  for (const id of s.pending) lines.push(` [ ] ${id}${s.failed?.migration === id ? `  FAILED: ${s.failed.error}` : ''}`);
+  for (const id of s.pending)
+    lines.push(` [ ] ${id}${s.failed?.migration === id ? `  FAILED: ${s.failed.error}` : ''}`);
   for (const id of s.unknown) lines.push(` [?] ${id}  applied, but not in the migration directory`);
   for (const p of s.problems) lines.push(` ! ${p}`);
   return lines.join('\n');
@@ -15,7 +16,9 @@ export function fleetStatusText(f: FleetStatus): string {
   const lines: string[] = [];
   if (f.shared) {
     const s = f.shared;
-    lines.push(`shared ${s.schema}: at ${s.version ?? 'nothing'} (latest ${f.latest.shared ?? 'none'}), ${s.pending.length} pending${s.failed ? `, failed at ${s.failed.migration}: ${s.failed.error}` : ''}`);
+    lines.push(
+      `shared ${s.schema}: at ${s.version ?? 'nothing'} (latest ${f.latest.shared ?? 'none'}), ${s.pending.length} pending${s.failed ? `, failed at ${s.failed.migration}: ${s.failed.error}` : ''}`,
+    );
   }
   lines.push(`${f.tenants.length} tenants (latest ${f.latest.tenant ?? 'none'}):`);
   for (const g of f.groups) {

@@ -61,14 +61,20 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
     expect(first.code).toBe(0);
     expect(await files(dir, 'shared')).toEqual(['0001_initial.sql']);
     expect(await files(dir, 'tenant')).toEqual(['0001_initial.sql']);
-    expect(await read(dir, 'tenant/0001_initial.sql')).toMatch(/^-- pgfleet 0001_initial\n-- scope: tenant\n-- requires: shared 0001\n/);
+    expect(await read(dir, 'tenant/0001_initial.sql')).toMatch(
+      /^-- pgfleet 0001_initial\n-- scope: tenant\n-- requires: shared 0001\n/,
+    );
     expect((await runCli(['generate', '--check'], { cwd: dir })).code).toBe(0);
 
     // v2: rename, type change with USING, backfill then NOT NULL, a new column.
     await write(dir, 'schema/tenant/services.yaml', v2);
     const missing = await runCli(['generate', '--check', '--json'], { cwd: dir });
     expect(missing.code).toBe(1);
-    expect(JSON.parse(missing.stdout)).toMatchObject({ upToDate: false, written: false, migrations: [{ scope: 'tenant' }] });
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      upToDate: false,
+      written: false,
+      migrations: [{ scope: 'tenant' }],
+    });
     expect(await files(dir, 'tenant')).toEqual(['0001_initial.sql']);
 
     const second = await runCli(['generate', '--name', 'Service details'], { cwd: dir });
@@ -76,7 +82,9 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
     expect(await files(dir, 'tenant')).toEqual(['0001_initial.sql', '0002_service_details.sql']);
     const m2 = await read(dir, 'tenant/0002_service_details.sql');
     expect(m2).toContain('ALTER TABLE services_service RENAME COLUMN name TO title;');
-    expect(m2).toContain('ALTER TABLE services_service ALTER COLUMN price TYPE numeric(10,2) USING price::numeric(10,2);');
+    expect(m2).toContain(
+      'ALTER TABLE services_service ALTER COLUMN price TYPE numeric(10,2) USING price::numeric(10,2);',
+    );
     expect(m2).toContain(`UPDATE services_service SET legacy_code = 'unknown' WHERE legacy_code IS NULL;`);
     expect(m2).toMatch(/-- \+down\n[\s\S]*RENAME COLUMN title TO name/);
     expect(m2).toMatch(/-- hazards: .*rewrites services_service/);
@@ -139,21 +147,38 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
     // Hand-written DDL is part of the replayed state: the model then differs from it.
     await writeFile(
       join(dir, 'generated/tenant/0002_backfill_prices.sql'),
-      text.replace('-- Write the forward SQL here, e.g. UPDATE ... SET ...;', 'ALTER TABLE services_service ADD COLUMN note text;').replace('-- Write the SQL that undoes it here.', 'ALTER TABLE services_service DROP COLUMN note;'),
+      text
+        .replace(
+          '-- Write the forward SQL here, e.g. UPDATE ... SET ...;',
+          'ALTER TABLE services_service ADD COLUMN note text;',
+        )
+        .replace('-- Write the SQL that undoes it here.', 'ALTER TABLE services_service DROP COLUMN note;'),
     );
     expect((await runCli(['hash'], { cwd: dir })).code).toBe(0);
     const gen = await runCli(['generate', '--allow-destructive'], { cwd: dir });
     expect(gen.code).toBe(0);
-    expect(await read(dir, 'tenant/0003_drop_services_service_note.sql')).toContain('ALTER TABLE services_service DROP COLUMN note;');
+    expect(await read(dir, 'tenant/0003_drop_services_service_note.sql')).toContain(
+      'ALTER TABLE services_service DROP COLUMN note;',
+    );
   });
 
   it('detects two migrations with one number after a merge and renumbers the newer one', async () => {
     const dir = await tempProject({ 'schema/shared/users.yaml': shared, 'schema/tenant/services.yaml': v1 });
     expect((await runCli(['generate'], { cwd: dir })).code).toBe(0);
-    await write(dir, 'schema/tenant/services.yaml', v1.replace('legacy_code: { type: text, nullable: true }', 'legacy_code: { type: text, nullable: true }\n      a: { type: integer, nullable: true }'));
+    await write(
+      dir,
+      'schema/tenant/services.yaml',
+      v1.replace(
+        'legacy_code: { type: text, nullable: true }',
+        'legacy_code: { type: text, nullable: true }\n      a: { type: integer, nullable: true }',
+      ),
+    );
     expect((await runCli(['generate', '--name', 'branch a'], { cwd: dir })).code).toBe(0);
     // The other branch's 0002, arriving with the merge (newer, not in pgfleet.sum).
-    const other = (await read(dir, 'tenant/0002_branch_a.sql')).replaceAll('branch_a', 'branch_b').replaceAll(' a integer', ' b integer').replaceAll('COLUMN a', 'COLUMN b');
+    const other = (await read(dir, 'tenant/0002_branch_a.sql'))
+      .replaceAll('branch_a', 'branch_b')
+      .replaceAll(' a integer', ' b integer')
+      .replaceAll('COLUMN a', 'COLUMN b');
     await write(dir, 'generated/tenant/0002_branch_b.sql', other);
     const later = new Date(Date.now() + 5000);
     await utimes(join(dir, 'generated/tenant/0002_branch_b.sql'), later, later);
@@ -163,7 +188,14 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
     expect(conflict.stderr).toMatch(/0002_branch_a\.sql/);
     expect(conflict.stderr).toMatch(/0002_branch_b\.sql/);
 
-    await write(dir, 'schema/tenant/services.yaml', v1.replace('legacy_code: { type: text, nullable: true }', 'legacy_code: { type: text, nullable: true }\n      a: { type: integer, nullable: true }\n      b: { type: integer, nullable: true }'));
+    await write(
+      dir,
+      'schema/tenant/services.yaml',
+      v1.replace(
+        'legacy_code: { type: text, nullable: true }',
+        'legacy_code: { type: text, nullable: true }\n      a: { type: integer, nullable: true }\n      b: { type: integer, nullable: true }',
+      ),
+    );
     const fixed = await runCli(['generate', '--renumber', '--check'], { cwd: dir });
     expect(fixed.stdout).toMatch(/renumbered tenant\/0002_branch_b → 0003_branch_b/);
     expect(fixed.code).toBe(0);

@@ -10,7 +10,10 @@ export interface CliResult {
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'run.js');
 
 /** Run the built CLI (`npm test` builds first) as a user would, in `cwd`. */
-export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,

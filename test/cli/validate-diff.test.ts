@@ -2,9 +2,9 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { serverUrl, testDatabase, type TestDatabase } from '../support/db.js';
-import { runCli } from './run-cli.js';
 import { splitStatements } from '../../src/migrations/index.js';
+import { serverUrl, type TestDatabase, testDatabase } from '../support/db.js';
+import { runCli } from './run-cli.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -41,7 +41,10 @@ describe('pgfleet validate', () => {
 
   it('reports an unknown type found by Postgres with its place', async () => {
     const dir = await exampleProject();
-    await writeFile(join(dir, 'schema', 'tenant', 'zz.yaml'), 'tables:\n  zz:\n    columns:\n      a: { type: intgeer }\n');
+    await writeFile(
+      join(dir, 'schema', 'tenant', 'zz.yaml'),
+      'tables:\n  zz:\n    columns:\n      a: { type: intgeer }\n',
+    );
     const r = await runCli(['validate'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/zz\.yaml:4:\d+/);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../../src/api/generate.js';
-import { type Project, loadProject } from '../../src/api/project.js';
+import { loadProject, type Project } from '../../src/api/project.js';
 import { serverUrl } from '../support/db.js';
 
 export const SHARED = `tables:
@@ -24,13 +24,25 @@ export const TENANT = [
     primaryKey: [id]
 `,
 ];
-TENANT.push(TENANT[0].replace('    primaryKey: [id]', '      capacity: { type: integer, default: 1 }\n    primaryKey: [id]'));
-TENANT.push(TENANT[1].replace('    primaryKey: [id]', '      code: { type: text, nullable: true }\n    primaryKey: [id]'));
-TENANT.push(TENANT[2].replace('    primaryKey: [id]', '    primaryKey: [id]\n    unique:\n      services_service_name_key: [name]'));
+TENANT.push(
+  TENANT[0].replace('    primaryKey: [id]', '      capacity: { type: integer, default: 1 }\n    primaryKey: [id]'),
+);
+TENANT.push(
+  TENANT[1].replace('    primaryKey: [id]', '      code: { type: text, nullable: true }\n    primaryKey: [id]'),
+);
+TENANT.push(
+  TENANT[2].replace(
+    '    primaryKey: [id]',
+    '    primaryKey: [id]\n    unique:\n      services_service_name_key: [name]',
+  ),
+);
 TENANT.push(TENANT[3].replace('    primaryKey: [id]', '      note: { type: text, default: "" }\n    primaryKey: [id]'));
 
 /** A project on the test server whose fleet is every schema named tenant%. */
-export async function fleetProject(databaseUrl: string, config = "tenants:\n  match: 'tenant%'\n"): Promise<{ dir: string; project: () => Promise<Project>; version: (n: number) => Promise<void> }> {
+export async function fleetProject(
+  databaseUrl: string,
+  config = "tenants:\n  match: 'tenant%'\n",
+): Promise<{ dir: string; project: () => Promise<Project>; version: (n: number) => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'pgfleet-fleet-'));
   await mkdir(join(dir, 'schema', 'shared'), { recursive: true });
   await mkdir(join(dir, 'schema', 'tenant'), { recursive: true });

@@ -6,11 +6,14 @@ import { createTenant, migrate, rollback, status } from '../../src/api/fleet.js'
 import { PgfleetError } from '../../src/errors.js';
 import { ident } from '../../src/plan/quote.js';
 import { runCli } from '../cli/run-cli.js';
-import { testDatabase, type TestDatabase } from '../support/db.js';
+import { type TestDatabase, testDatabase } from '../support/db.js';
 import { fleetProject } from './fleet-project.js';
 
 const N = 50;
-const tenants = [...Array.from({ length: N - 1 }, (_, i) => `tenant_${String(i + 1).padStart(2, '0')}`), 'tenant Mixed "Q"'];
+const tenants = [
+  ...Array.from({ length: N - 1 }, (_, i) => `tenant_${String(i + 1).padStart(2, '0')}`),
+  'tenant Mixed "Q"',
+];
 
 const columnsOf = async (db: TestDatabase, schema: string) =>
   (
@@ -48,7 +51,10 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     await fleet.version(2);
     const second = await migrate(await fleet.project(), { concurrency: 4 });
     expect(second.summary).toMatchObject({ applied: N, upToDate: 1, failed: 0 });
-    expect(second.results.find((r) => r.schema === 'tenant_07')?.migrations).toEqual(['0002_add_services_service_capacity', '0003_add_services_service_code']);
+    expect(second.results.find((r) => r.schema === 'tenant_07')?.migrations).toEqual([
+      '0002_add_services_service_capacity',
+      '0003_add_services_service_code',
+    ]);
     expect(new Set((await versions(db)).values())).toEqual(new Set(['0001', '0003']));
 
     const nothing = await migrate(await fleet.project());
@@ -65,7 +71,7 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     expect(await columnsOf(db, 'tenant_03')).toEqual(['id', 'name', 'owner_id', 'capacity', 'code']);
   });
 
-  it('keeps going when one tenant\'s data breaks a migration, reports it, and finishes on rerun', async () => {
+  it("keeps going when one tenant's data breaks a migration, reports it, and finishes on rerun", async () => {
     await db.client.query(`INSERT INTO tenant_07.services_service (name) VALUES ('dup'), ('dup')`);
     await fleet.version(3);
     const r = await migrate(await fleet.project());
@@ -75,7 +81,11 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     expect(failed?.error?.message).toMatch(/could not create unique index/);
 
     const s = await status(await fleet.project());
-    expect(s.groups.find((g) => g.failed)).toMatchObject({ count: 1, failed: '0004_add_services_service_name_key', schemas: ['tenant_07'] });
+    expect(s.groups.find((g) => g.failed)).toMatchObject({
+      count: 1,
+      failed: '0004_add_services_service_name_key',
+      schemas: ['tenant_07'],
+    });
 
     const cli = await runCli(['migrate', '--config', join(fleet.dir, 'pgfleet.yaml')], { cwd: fleet.dir });
     expect(cli.code).toBe(1);
@@ -84,7 +94,9 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     await db.client.query(`DELETE FROM tenant_07.services_service WHERE name = 'dup'`);
     const again = await migrate(await fleet.project());
     expect(again.summary).toMatchObject({ applied: 1, upToDate: N, failed: 0 });
-    expect((await status(await fleet.project())).groups).toEqual([expect.objectContaining({ version: '0004', pending: 0, count: N, failed: null })]);
+    expect((await status(await fleet.project())).groups).toEqual([
+      expect.objectContaining({ version: '0004', pending: 0, count: N, failed: null }),
+    ]);
   });
 
   it('fails a tenant whose table is locked within the timeout and finishes the others', async () => {
@@ -112,20 +124,34 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     expect(refused).toHaveLength(1);
     expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(PgfleetError);
     expect(((refused[0] as PromiseRejectedResult).reason as PgfleetError).code).toBe('lock');
-    const rows = await db.client.query(`SELECT schema_name, count(*) FROM pgfleet.history WHERE version = '0005' GROUP BY 1 HAVING count(*) > 1`);
+    const rows = await db.client.query(
+      `SELECT schema_name, count(*) FROM pgfleet.history WHERE version = '0005' GROUP BY 1 HAVING count(*) > 1`,
+    );
     expect(rows.rowCount).toBe(0);
     expect(new Set((await versions(db)).values())).toEqual(new Set(['0001', '0005']));
   });
 
   it('leaves no tenant half-migrated when the process is killed, and a rerun completes', async () => {
     await rollback(await fleet.project(), { only: { scope: 'tenant' }, steps: 1 });
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'run.js'), 'migrate', '--concurrency', '1', '--config', join(fleet.dir, 'pgfleet.yaml')], {
-      cwd: fleet.dir,
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, '..', '..', 'bin', 'run.js'),
+        'migrate',
+        '--concurrency',
+        '1',
+        '--config',
+        join(fleet.dir, 'pgfleet.yaml'),
+      ],
+      {
+        cwd: fleet.dir,
+        stdio: 'ignore',
+      },
+    );
     // Kill once some tenants are done but not all.
     for (let i = 0; i < 400; i++) {
-      const done = (await db.client.query(`SELECT count(*)::int AS n FROM pgfleet.history WHERE version = '0005'`)).rows[0].n;
+      const done = (await db.client.query(`SELECT count(*)::int AS n FROM pgfleet.history WHERE version = '0005'`))
+        .rows[0].n;
       if (done >= 5) break;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -147,21 +173,33 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     const created = await createTenant(await fleet.project(), 'tenant new "one"');
     expect(created).toMatchObject({ schema: 'tenant new "one"', version: '0005', migrations: 5 });
     expect(await columnsOf(db, 'tenant new "one"')).toEqual(['id', 'name', 'owner_id', 'capacity', 'code', 'note']);
-    expect((await status(await fleet.project(), 'tenant new "one"')).tenants[0]).toMatchObject({ version: '0005', pending: [] });
+    expect((await status(await fleet.project(), 'tenant new "one"')).tenants[0]).toMatchObject({
+      version: '0005',
+      pending: [],
+    });
 
     for (const name of ['pg_evil', 'x'.repeat(64), 'public', 'pgfleet', '']) {
-      const r = await runCli(['tenant', 'create', name, '--config', join(fleet.dir, 'pgfleet.yaml')], { cwd: fleet.dir });
+      const r = await runCli(['tenant', 'create', name, '--config', join(fleet.dir, 'pgfleet.yaml')], {
+        cwd: fleet.dir,
+      });
       expect(r.code, name).toBe(2);
     }
-    const exists = await runCli(['tenant', 'create', 'tenant_01', '--config', join(fleet.dir, 'pgfleet.yaml')], { cwd: fleet.dir });
+    const exists = await runCli(['tenant', 'create', 'tenant_01', '--config', join(fleet.dir, 'pgfleet.yaml')], {
+      cwd: fleet.dir,
+    });
     expect(exists.code).toBe(2);
     expect(exists.stderr).toMatch(/already exists/);
-    const schemas = await db.client.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'pg\\_evil' OR nspname LIKE 'xxxx%'`);
+    const schemas = await db.client.query(
+      `SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'pg\\_evil' OR nspname LIKE 'xxxx%'`,
+    );
     expect(schemas.rows[0].n).toBe(0);
   });
 
   it('exits 3 when the database cannot be reached', async () => {
-    const r = await runCli(['migrate', '--config', join(fleet.dir, 'pgfleet.yaml'), '--database-url', 'postgres://u:p@127.0.0.1:1/x'], { cwd: fleet.dir });
+    const r = await runCli(
+      ['migrate', '--config', join(fleet.dir, 'pgfleet.yaml'), '--database-url', 'postgres://u:p@127.0.0.1:1/x'],
+      { cwd: fleet.dir },
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/could not connect/);
   });

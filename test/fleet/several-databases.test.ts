@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, rollback, statusAll } from '../../src/api/fleet.js';
 import { type EmbeddedServer, startEmbedded } from '../../src/devdb/embedded.js';
 import { runCli } from '../cli/run-cli.js';
-import { serverUrl, testDatabase, type TestDatabase } from '../support/db.js';
+import { serverUrl, type TestDatabase, testDatabase } from '../support/db.js';
 import { fleetProject } from './fleet-project.js';
 
 describe('a fleet spread over two Postgres servers', { timeout: 180_000 }, () => {

@@ -6,7 +6,8 @@ import { BaseCommand } from '../base.js';
 
 export default class TenantCreate extends BaseCommand {
   static summary = 'Create a tenant schema at the latest tenant migration, in one transaction.';
-  static description = 'Runs every tenant migration in the new schema, records them in history and registers the tenant with tenants.register from pgfleet.yaml ($1 = the name). A failure leaves nothing behind.';
+  static description =
+    'Runs every tenant migration in the new schema, records them in history and registers the tenant with tenants.register from pgfleet.yaml ($1 = the name). A failure leaves nothing behind.';
   static examples = ['<%= config.bin %> tenant create tenant_acme'];
   static args = { name: Args.string({ description: 'schema name of the new tenant', required: true }) };
 
@@ -14,7 +15,9 @@ export default class TenantCreate extends BaseCommand {
     const { args, flags } = await this.parse(TenantCreate);
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     const result = await createTenant(project, args.name);
-    this.say(`created tenant "${result.schema}" at ${result.version ?? 'no migration'} (${result.migrations} migrations${result.registered ? ', registered' : ''}) in ${result.ms} ms`);
+    this.say(
+      `created tenant "${result.schema}" at ${result.version ?? 'no migration'} (${result.migrations} migrations${result.registered ? ', registered' : ''}) in ${result.ms} ms`,
+    );
     return result;
   }
 }

@@ -6,7 +6,8 @@ import { BaseCommand } from '../base.js';
 
 export default class TenantDrop extends BaseCommand {
   static summary = 'Drop a tenant schema, with all its data, and its history.';
-  static description = 'Needs --force. Does not remove the tenant from your tenants table: do that in your application.';
+  static description =
+    'Needs --force. Does not remove the tenant from your tenants table: do that in your application.';
   static examples = ['<%= config.bin %> tenant drop tenant_acme --force'];
   static args = { name: Args.string({ description: 'schema name of the tenant', required: true }) };
   static flags = { force: Flags.boolean({ description: 'yes, drop the schema and its data' }) };
@@ -14,7 +15,9 @@ export default class TenantDrop extends BaseCommand {
   async run(): Promise<{ schema: string }> {
     const { args, flags } = await this.parse(TenantDrop);
     if (!flags.force) {
-      throw new PgfleetError('input', `not dropping "${args.name}" without --force`, { hint: `\`pgfleet tenant drop ${args.name} --force\` drops the schema and all its data` });
+      throw new PgfleetError('input', `not dropping "${args.name}" without --force`, {
+        hint: `\`pgfleet tenant drop ${args.name} --force\` drops the schema and all its data`,
+      });
     }
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     const result = await dropTenant(project, args.name);

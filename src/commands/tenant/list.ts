@@ -13,8 +13,16 @@ export default class TenantList extends BaseCommand {
     const { flags } = await this.parse(TenantList);
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     const s = await status(project);
-    const tenants = s.tenants.map((t) => ({ schema: t.schema, version: t.version, pending: t.pending.length, exists: t.exists }));
-    for (const t of tenants) this.say(`${t.schema}\t${t.version ?? '-'}${t.pending ? `\t${t.pending} pending` : ''}${t.exists ? '' : '\t(schema missing)'}`);
+    const tenants = s.tenants.map((t) => ({
+      schema: t.schema,
+      version: t.version,
+      pending: t.pending.length,
+      exists: t.exists,
+    }));
+    for (const t of tenants)
+      this.say(
+        `${t.schema}\t${t.version ?? '-'}${t.pending ? `\t${t.pending} pending` : ''}${t.exists ? '' : '\t(schema missing)'}`,
+      );
     return { tenants };
   }
 }
