@@ -24,14 +24,15 @@ export function syntheticModel(n: number): Model {
           ...(prev ? [column('parent_id', 'bigint', { nullable: true })] : []),
         ],
         {
-          primaryKey: { name: null, columns: ['id'] },
-          uniques: [{ kind: 'unique', name: null, columns: ['slug'], deferrable: 'not deferrable' }],
+          primaryKey: { name: `${name}_pkey`, columns: ['id'] },
+          uniques: [{ kind: 'unique', name: `${name}_slug_key`, columns: ['slug'], deferrable: 'not deferrable' }],
           checks: [{ kind: 'check', name: `${name}_price_check`, expression: 'price >= 0' }],
           foreignKeys: prev
             ? [
                 {
                   kind: 'foreignKey',
-                  name: null,
+                  // Postgres' default names, given so that the plan can also render the reverses.
+                  name: `${name}_parent_id_fkey`,
                   columns: ['parent_id'],
                   refTable: prev,
                   refColumns: ['id'],

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  readonly tenants: number;
+  readonly sweep: readonly number[];
+  readonly runs: number;
+  readonly only: readonly string[] | null;
+  readonly floor: 'psql' | 'pg' | 'auto';
+  readonly history: { readonly tables: number; readonly migrations: number };
+  readonly coreTables: number;
+  readonly bootstrapRuns: number | null;
+  readonly peerRuns: number | null;
+  readonly save: boolean;
+}
+
+export const HELP = `npm run bench -- [flags]
+
+  --tenants N          fleet size of the full table (default 1000; 10000 on demand)
+  --sweep a,b,c        fleet sizes to measure the fleet figures at (default 100,1000[,10000] up to N)
+  --runs K             repetitions per figure (default 3)
+  --only f1,f2         only these figures: startup, introspect, canonicalise, diff-two, generate,
+                       bootstrap, migrate, reads, tenant-create, drift, cli-reads
+  --floor psql|pg      the floor's client (default: psql when installed, else one pg connection)
+  --history TxM        generate figure: T tables reached by M migrations (default 150x200)
+  --core-tables T      tables of the canonicalise / introspect / diff figures (default 200)
+  --bootstrap-runs K   repetitions of the bootstrap at the largest N (default 1 at N >= 1000, else --runs)
+  --peer-runs K        also run the peers at the larger N, K times (default: peers at the smallest N only)
+  --save               with --only, still write bench/results and docs/bench
+
+  BENCH_DATABASE_URL   use this server instead of a private embedded Postgres 17`;
+
+function positive(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, got ${v}`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions | null {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      tenants: { type: 'string' },
+      sweep: { type: 'string' },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      floor: { type: 'string' },
+      history: { type: 'string' },
+      'core-tables': { type: 'string' },
+      'bootstrap-runs': { type: 'string' },
+      'peer-runs': { type: 'string' },
+      save: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return null;
+  const tenants = positive('tenants', values.tenants, 1000);
+  const sweep = values.sweep
+    ? values.sweep.split(',').map((s) => positive('sweep', s.trim(), 1))
+    : [...new Set([100, 1000, 10_000].filter((n) => n < tenants).concat(tenants))];
+  const floor = (values.floor ?? 'auto') as BenchOptions['floor'];
+  if (!['psql', 'pg', 'auto'].includes(floor)) throw new Error(`--floor must be psql or pg, got ${values.floor}`);
+  const h = /^(\d+)x(\d+)$/.exec(values.history ?? '150x200');
+  if (!h) throw new Error(`--history must look like 150x200, got ${values.history}`);
+  return {
+    tenants,
+    sweep: [...new Set(sweep)].sort((a, b) => a - b),
+    runs: positive('runs', values.runs, 3),
+    only: values.only ? values.only.split(',').map((s) => s.trim()) : null,
+    floor,
+    history: { tables: Number(h[1]), migrations: Number(h[2]) },
+    coreTables: positive('core-tables', values['core-tables'], 200),
+    bootstrapRuns: values['bootstrap-runs'] ? positive('bootstrap-runs', values['bootstrap-runs'], 1) : null,
+    peerRuns: values['peer-runs'] ? positive('peer-runs', values['peer-runs'], 1) : null,
+    save: values.save ?? false,
+  };
+}

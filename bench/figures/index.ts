@@ -1,0 +1,26 @@
+import { bootstrap } from '../fleet/bootstrap.js';
+import { oneMigration } from '../fleet/migrate.js';
+import { cliReads, reads, tenantCreate } from '../fleet/reads.js';
+import type { BenchContext, Row } from '../types.js';
+import { canonicaliseDiff, diffTwo, introspect } from './core.js';
+import { driftHook } from './drift-hook.js';
+import { generateFigure } from './generate.js';
+import { startup } from './startup.js';
+
+/** Every figure of the suite by the name `--only` takes; each runs in a process of its own. */
+export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
+  startup,
+  introspect,
+  canonicalise: canonicaliseDiff,
+  'diff-two': diffTwo,
+  generate: generateFigure,
+  bootstrap,
+  migrate: (ctx) => oneMigration(ctx, ctx.peerRuns),
+  reads,
+  'tenant-create': tenantCreate,
+  drift: driftHook,
+  'cli-reads': cliReads,
+};
+
+/** Figures that need the fleet of N tenant schemas, run for each N of the sweep. */
+export const FLEET_FIGURES = ['bootstrap', 'migrate', 'reads', 'tenant-create', 'drift'] as const;
