@@ -48,10 +48,26 @@ function diffColumns(
     changes.push({ kind: 'rename_column', table: to.name, from: old.name, to: now.name });
     renames.set(old.name, now.name);
   }
-  for (const [old, now] of [...m.pairs, ...m.renames]) {
+  const kept = [...m.pairs, ...m.renames].map(([old, now]) => {
     // A generation expression follows the renames of the columns it reads.
     const generated = old.generated && renameInSql(old.generated, renames);
-    const before = { ...old, name: now.name, generated };
+    return [{ ...old, name: now.name, generated }, now] as const;
+  });
+  // Postgres cannot change the type of a column that a generated column reads: such a
+  // generated column becomes plain first (DROP EXPRESSION) and generated again after.
+  const retyped = kept.filter(([a, b]) => a.type !== b.type || a.collation !== b.collation).map(([, b]) => b.name);
+  const first: Change[] = [];
+  const last: Change[] = [];
+  for (const [before, now] of kept) {
+    const reads =
+      before.generated !== null && now.generated !== null && retyped.some((c) => mentions(before.generated, c));
+    if (reads) {
+      const plain = { ...before, generated: null };
+      first.push({ kind: 'alter_column', table: to.name, from: before, to: plain });
+      last.push({ kind: 'alter_column', table: to.name, from: plain, to: now });
+      rebuilt.add(now.name);
+      continue;
+    }
     if (stableKey(columnDefinition(before)) === stableKey(columnDefinition(now))) continue;
     // Postgres cannot make a plain column generated in place: the planner drops and re-adds
     // it, one way or the other (the reverse of DROP EXPRESSION), taking its indexes and
@@ -59,8 +75,15 @@ function diffColumns(
     if ((before.generated === null) !== (now.generated === null)) rebuilt.add(now.name);
     changes.push({ kind: 'alter_column', table: to.name, from: before, to: now });
   }
-  for (const c of m.added) changes.push({ kind: 'add_column', table: to.name, column: c });
-  for (const c of m.removed) changes.push({ kind: 'drop_column', table: to.name, column: c });
+  changes.splice(renames.size, 0, ...first);
+  changes.push(...last);
+  // A generated column needs the columns it reads: it is added after them and dropped
+  // before them (and the down section, reversed, re-adds it last).
+  const generatedLast = (a: Column, b: Column) => Number(a.generated !== null) - Number(b.generated !== null);
+  for (const c of [...m.added].sort(generatedLast)) changes.push({ kind: 'add_column', table: to.name, column: c });
+  for (const c of [...m.removed].sort(generatedLast).reverse()) {
+    changes.push({ kind: 'drop_column', table: to.name, column: c });
+  }
   return { changes, renames, rebuilt };
 }
 
