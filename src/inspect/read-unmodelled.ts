@@ -1,0 +1,73 @@
+import type pg from 'pg';
+import { type CatalogScope, SCHEMAS, scopeParams } from './scope.js';
+
+/** An object of a live schema that the model cannot describe yet, so `pull` did not write it. */
+export interface UnmodelledObject {
+  readonly schema: string;
+  /** e.g. `view`, `function`, `trigger`. */
+  readonly kind: string;
+  readonly name: string;
+}
+
+// Objects that belong to an extension (pg_depend deptype 'e') come with CREATE EXTENSION
+// and are never listed. Each branch lists one kind of object the model lacks; a kind is
+// removed here when the model learns it.
+const NOT_EXTENSION = (classid: string, oid: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '${classid}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
+
+const SQL = `
+SELECT s.nspname AS schema, k.kind, k.name
+FROM ${SCHEMAS}
+CROSS JOIN LATERAL (
+  SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                        ELSE 'partition' END AS kind, c.relname::text AS name
+  FROM pg_class c
+  WHERE c.relnamespace = n.oid AND (c.relkind IN ('f', 'v', 'm') OR (c.relkind IN ('r', 'p') AND c.relispartition))
+    AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+  UNION ALL
+  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function'
+                        ELSE 'function' END,
+         p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+  FROM pg_proc p
+  WHERE p.pronamespace = n.oid AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
+  UNION ALL
+  SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'composite type' END, t.typname::text
+  FROM pg_type t
+  WHERE t.typnamespace = n.oid AND ${NOT_EXTENSION('pg_type', 't.oid')}
+    AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND EXISTS (
+      SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid AND r.relkind = 'c')))
+  UNION ALL
+  SELECT 'trigger', tg.tgname || ' on ' || c.relname
+  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
+  WHERE c.relnamespace = n.oid AND NOT tg.tgisinternal AND tg.tgparentid = 0
+  UNION ALL
+  SELECT 'policy', po.polname || ' on ' || c.relname
+  FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid
+  WHERE c.relnamespace = n.oid
+  UNION ALL
+  SELECT 'row level security', c.relname::text
+  FROM pg_class c
+  WHERE c.relnamespace = n.oid AND (c.relrowsecurity OR c.relforcerowsecurity)
+  UNION ALL
+  SELECT 'exclusion constraint', k.conname || ' on ' || c.relname
+  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+  WHERE c.relnamespace = n.oid AND k.contype = 'x' AND k.conparentid = 0
+  UNION ALL
+  SELECT 'rule', r.rulename || ' on ' || c.relname
+  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+  WHERE c.relnamespace = n.oid AND r.rulename <> '_RETURN'
+  UNION ALL
+  SELECT 'grants', c.relname::text
+  FROM pg_class c
+  WHERE c.relnamespace = n.oid AND c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+    AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+) k
+ORDER BY 1, 2, 3`;
+
+/**
+ * The objects of the inspected schemas that inspection leaves out because the model has no
+ * place for them yet, so that a caller can say what it did not carry over.
+ */
+export async function readUnmodelled(client: pg.ClientBase, scope: CatalogScope): Promise<UnmodelledObject[]> {
+  return (await client.query<UnmodelledObject>(SQL, scopeParams(scope))).rows;
+}

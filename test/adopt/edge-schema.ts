@@ -1,0 +1,68 @@
+/**
+ * A hand-written schema with the corners `pull` must get right: names that need quotes,
+ * constraint names Postgres would and would not choose, truncated default names, every
+ * kind of default, serial and identity columns, standalone sequences, enums with comments,
+ * expression and partial indexes, collations, generated columns, multi-column and
+ * deferrable keys, and a tenant table referencing a shared one.
+ */
+export const EDGE_SHARED = `
+CREATE EXTENSION citext;
+CREATE TYPE "Mood" AS ENUM ('happy', 'sad', 'it''s complicated', 'yes');
+COMMENT ON TYPE "Mood" IS 'How it feels';
+CREATE SEQUENCE invoice_seq AS integer START 1000 INCREMENT 5 CACHE 10;
+CREATE SEQUENCE down_seq INCREMENT -1;
+COMMENT ON SEQUENCE down_seq IS 'counts down';
+CREATE TABLE "Account" (
+  id serial PRIMARY KEY,
+  "Email" citext NOT NULL UNIQUE,
+  handle varchar(40) COLLATE "C" NOT NULL,
+  mood "Mood" NOT NULL DEFAULT 'it''s complicated',
+  "order" integer NOT NULL DEFAULT -5,
+  ratio double precision DEFAULT 1.50,
+  amount numeric(12,3) NOT NULL DEFAULT 0.000,
+  note text DEFAULT E'line\\\\one',
+  yes_no text DEFAULT 'yes',
+  big bigint DEFAULT 9007199254740993,
+  starts date DEFAULT '2024-01-01',
+  at timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP,
+  invoice integer DEFAULT nextval('invoice_seq'),
+  flags boolean[] DEFAULT '{true,false}',
+  lower_email text GENERATED ALWAYS AS (lower("Email"::text)) STORED,
+  CONSTRAINT account_handle_check CHECK (handle <> ''),
+  CHECK (amount >= 0 AND ratio > 0)
+);
+COMMENT ON TABLE "Account" IS 'People: with "quotes"';
+COMMENT ON COLUMN "Account".handle IS 'unique per account, #1';
+CREATE UNIQUE INDEX account_lower_handle ON "Account" (lower(handle)) WHERE handle IS NOT NULL;
+CREATE INDEX account_mood_amount ON "Account" USING btree (mood DESC NULLS LAST, amount) INCLUDE (handle);
+CREATE INDEX account_note_hash ON "Account" USING hash (note);
+CREATE TABLE a_very_long_table_name_that_goes_on_and_on_and_on_until_it_is_cut (
+  first_column_with_a_long_name integer NOT NULL,
+  second_column_with_a_long_name integer NOT NULL,
+  PRIMARY KEY (first_column_with_a_long_name, second_column_with_a_long_name),
+  UNIQUE (second_column_with_a_long_name, first_column_with_a_long_name)
+);
+`;
+
+export const EDGE_TENANT = `
+CREATE TABLE orders_order (
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  account_id integer NOT NULL REFERENCES "Account" ON DELETE CASCADE,
+  code text NOT NULL,
+  region smallint NOT NULL,
+  CONSTRAINT orders_pk PRIMARY KEY (id),
+  CONSTRAINT orders_code_region UNIQUE (code, region),
+  CONSTRAINT orders_id_code UNIQUE (id, code) DEFERRABLE INITIALLY DEFERRED,
+  UNIQUE (code)
+);
+CREATE TABLE orders_line (
+  order_id bigint NOT NULL,
+  line smallserial,
+  code text NOT NULL,
+  region smallint NOT NULL,
+  qty integer NOT NULL CHECK (qty > 0),
+  PRIMARY KEY (order_id, line),
+  FOREIGN KEY (code, region) REFERENCES orders_order (code, region) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT orders_line_order FOREIGN KEY (order_id) REFERENCES orders_order (id) ON DELETE RESTRICT
+);
+`;

@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { diffSchema } from '../../src/api/diff-schema.js';
+import { loadProject } from '../../src/api/project.js';
+import { pull } from '../../src/api/pull.js';
+import { validate } from '../../src/api/validate.js';
+import { loadConfig } from '../../src/load/config.js';
+import { tempProject } from '../cli/project.js';
+import { runCli } from '../cli/run-cli.js';
+import { DJANGO_CONFIG, DJANGO_TENANTS, loadDjangoFixture } from '../fixtures/django/load.js';
+import { type TestDatabase, testDatabase } from '../support/db.js';
+import { EDGE_SHARED, EDGE_TENANT } from './edge-schema.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await testDatabase();
+  await loadDjangoFixture(db.client);
+});
+
+const configOf = (dir: string) => loadConfig({ cwd: dir, env: {} });
+
+describe('pull', { timeout: 120_000 }, () => {
+  it('writes a model of the Django fixture that validates and diffs clean against every schema', async () => {
+    const dir = await tempProject({}, `database: ${db.url}\n${DJANGO_CONFIG}`);
+    const result = await pull(await configOf(dir));
+    expect(result.tenant).toEqual({ schema: 'tenant_a', tables: 7 });
+    expect(result.notPulled).toEqual([]);
+    expect(result.files.map((f) => `${f.scope}/${f.path.split('/').at(-1)}`)).toEqual([
+      'shared/auth.yaml',
+      'shared/django.yaml',
+      'shared/tenants.yaml',
+      'tenant/bookings.yaml',
+      'tenant/customers.yaml',
+      'tenant/django.yaml',
+      'tenant/services.yaml',
+    ]);
+    const bookings = await readFile(join(dir, 'schema', 'tenant', 'bookings.yaml'), 'utf8');
+    // Django's hashed names are kept, Postgres' own are left out, deferrable FKs say so.
+    expect(bookings).toContain('      party_size: { type: integer, default: 1, check: party_size >= 0 }\n');
+    expect(bookings).toContain(
+      `      customer_id:
+        type: bigint
+        references:
+          table: customers_customer
+          deferrable: initially deferred
+          name: bookings_booking_customer_id_5b3c8a1e_fk_customers_customer_id
+`,
+    );
+    expect(bookings).toContain('          table: shared.auth_user\n');
+    expect(bookings).toContain(
+      `      bookings_booking_status_like:
+        columns: [{ column: status, opclass: varchar_pattern_ops }]
+        where: (status)::text <> 'cancelled'::text
+`,
+    );
+    const services = await readFile(join(dir, 'schema', 'tenant', 'services.yaml'), 'utf8');
+    for (const line of [
+      '      slug:      { type: varchar(50), unique: true }',
+      "      price:       { type: 'numeric(10,2)', default: 0.00 }",
+      "      duration:    { type: interval, default: '01:00:00' }",
+      '      discount:    { type: smallint, default: -1 }',
+      "      metadata:    { type: jsonb, default: '{}' }",
+      '      created_at:  { type: timestamptz, default: { sql: now() } }',
+      '      services_service_unique_active_name: { columns: [name], unique: true, where: code IS NOT NULL }',
+    ]) {
+      expect(services).toContain(`${line}\n`);
+    }
+
+    const project = await loadProject({ cwd: dir, configPath: join(dir, 'pgfleet.yaml') });
+    await validate(project);
+    for (const schema of ['public', ...DJANGO_TENANTS]) {
+      const d = await diffSchema(project, schema);
+      expect(
+        d.plan.up.map((s) => s.sql),
+        schema,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
+  it('keeps every corner: quoting, names, defaults, sequences, keys; one file per scope', async () => {
+    const edge = await testDatabase();
+    await edge.client.query('CREATE SCHEMA core; SET search_path = core');
+    await edge.client.query(EDGE_SHARED);
+    await edge.client.query('CREATE SCHEMA acme; SET search_path = acme, core');
+    await edge.client.query(EDGE_TENANT);
+    await edge.client.query('RESET search_path');
+    const dir = await tempProject({}, `database: ${edge.url}\nshared:\n  schema: core\ntenants:\n  list: [acme]\n`);
+    const result = await pull(await configOf(dir), { oneFile: true });
+    expect(result.notPulled).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.files.map((f) => f.path.split('/').slice(-2).join('/'))).toEqual([
+      'shared/schema.yaml',
+      'tenant/schema.yaml',
+    ]);
+    const shared = await readFile(join(dir, 'schema', 'shared', 'schema.yaml'), 'utf8');
+    for (const line of [
+      'extensions: [citext]',
+      "  Mood: { values: [happy, sad, it's complicated, 'yes'], comment: How it feels }",
+      '  down_seq: { increment: -1, comment: counts down }',
+      '  invoice_seq: { type: integer, start: 1000, increment: 5, cache: 10 }',
+      '    comment: \'People: with "quotes"\'',
+      '      id:          { type: serial }',
+      "      mood:        { type: '\"Mood\"', default: it's complicated }",
+      '      order:       { type: integer, default: -5 }',
+      '      note:        { type: text, nullable: true, default: line\\one }',
+      "      yes_no:      { type: text, nullable: true, default: 'yes' }",
+      '      big:         { type: bigint, nullable: true, default: 9007199254740993 }',
+      "      flags:       { type: 'boolean[]', nullable: true, default: '{t,f}' }",
+      '      Account_check: (amount >= (0)::numeric) AND (ratio > (0)::double precision)',
+      '      account_mood_amount: { columns: [{ column: mood, order: desc, nulls: last }, amount], include: [handle] }',
+      // Postgres cut the table name to 63 bytes, and the unique constraint's default name as it does.
+      '  a_very_long_table_name_that_goes_on_and_on_and_on_until_it_is_c:',
+      '      a_very_long_table_name_that_g_second_column_with_a_long_nam_key:',
+    ]) {
+      expect(shared).toContain(`${line}\n`);
+    }
+    const tenant = await readFile(join(dir, 'schema', 'tenant', 'schema.yaml'), 'utf8');
+    for (const line of [
+      '      order_id: { type: bigint, references: { table: orders_order, onDelete: restrict, name: orders_line_order } }',
+      '      line:     { type: smallserial }',
+      '      qty:      { type: integer, check: qty > 0 }',
+      '      orders_line_code_region_fkey:',
+      '      account_id: { type: integer, references: { table: shared.Account, onDelete: cascade } }',
+      '      code:       { type: text, unique: true }',
+      '    primaryKey: { name: orders_pk, columns: [id] }',
+      '      orders_id_code: { columns: [id, code], deferrable: initially deferred }',
+    ]) {
+      expect(tenant).toContain(`${line}\n`);
+    }
+    const project = await loadProject({ cwd: dir, configPath: join(dir, 'pgfleet.yaml') });
+    await validate(project);
+    for (const schema of ['core', 'acme']) {
+      const d = await diffSchema(project, schema);
+      expect(
+        d.plan.up.map((s) => s.sql),
+        schema,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('pgfleet pull (CLI)', { timeout: 240_000 }, () => {
+  it('writes files once, refuses to overwrite them without --force, reads the tenant it is told to', async () => {
+    const dir = await tempProject({}, `database: ${db.url}\n${DJANGO_CONFIG}`);
+    const first = await runCli(['pull', '--json'], { cwd: dir });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      shared: { schema: 'public', tables: 9 },
+      tenant: { schema: 'tenant_a' },
+    });
+
+    const again = await runCli(['pull'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('the model folder already has 7 file(s); pull writes nothing');
+    expect(again.stderr).toContain('hint: rerun with --force');
+
+    const forced = await runCli(['pull', '--force', '--one-file', '--tenant-template', 'tenant_b'], { cwd: dir });
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('pulled 9 shared tables from "public" and 7 tenant tables from "tenant_b"');
+    expect(forced.stdout).toContain('removed schema/tenant/services.yaml');
+    expect(forced.stdout).toContain('wrote schema/tenant/schema.yaml');
+    expect((await runCli(['validate'], { cwd: dir })).code).toBe(0);
+  });
+});
