@@ -1,9 +1,7 @@
 import { connect, safeUrl } from '../devdb/dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
-import { inspectSchemas } from '../inspect/index.js';
-import { settleExpressions } from '../inspect/settle.js';
-import { emptyModel } from '../model/build.js';
+import { inspectSchema } from '../inspect/index.js';
 import { schemaNameProblem } from '../model/names.js';
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
@@ -46,19 +44,11 @@ export async function diffSchema(project: Project, schema: string): Promise<Sche
   // Connect first: a dead database should fail in milliseconds, before the dev database starts.
   const client = await connect(url);
   try {
+    const desired = await withDevDatabase(project, (dev) => canonicalModel(project, dev));
     const exists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
     const sharedSchema = project.config.shared.schema;
-    const inspected = await inspectSchemas(client, [sharedSchema, schema], { sharedSchema });
-    const live = {
-      shared: inspected.get(sharedSchema) ?? emptyModel(),
-      tenant: scope === 'tenant' ? (inspected.get(schema) ?? emptyModel()) : emptyModel(),
-    };
-    // Expressions of a schema that pgfleet did not make may print differently but mean the same.
-    const settled = await withDevDatabase(project, async (dev) => {
-      const desired = await canonicalModel(project, dev);
-      return { desired, live: await settleExpressions(live, desired, dev, sharedSchema) };
-    });
-    const changes = diff(settled.live[scope], settled.desired[scope]);
+    const live = await inspectSchema(client, schema, { sharedSchema });
+    const changes = diff(live, desired[scope]);
     return { schema, scope, exists, plan: plan(changes, { scope, sharedSchema }) };
   } catch (cause) {
     if (cause instanceof PgfleetError) throw cause;

@@ -17,6 +17,7 @@ import {
   SHARED_PREFIX,
   type Table,
 } from '../model/types.js';
+import { roundTripSql } from './round-trip-sql.js';
 import { defaultValue, sqlValue } from './write-default.js';
 import { raw, type YamlMap, type YamlValue, yamlDocument, yamlMap } from './yaml-text.js';
 
@@ -236,12 +237,12 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
     return yamlMap([
       ['type', shortType(c.type)],
       ['nullable', c.nullable ? raw('true') : undefined],
-      ['default', c.default !== null ? defaultValue(c.default, c.type) : undefined],
+      ['default', c.default !== null ? defaultValue(roundTripSql(c.default), c.type) : undefined],
       ['identity', c.identity ?? undefined],
-      ['generated', c.generated !== null ? sqlValue(c.generated) : undefined],
+      ['generated', c.generated !== null ? sqlValue(roundTripSql(c.generated)) : undefined],
       ['collation', c.collation ?? undefined],
       ['unique', columnUnique.has(c.name) ? raw('true') : undefined],
-      ['check', columnCheck.has(c.name) ? withoutParentheses(columnCheck.get(c.name) ?? '') : undefined],
+      ['check', columnCheck.has(c.name) ? expression(columnCheck.get(c.name) ?? '') : undefined],
       ['references', fk ? reference(fk) : undefined],
       ['comment', c.comment ?? undefined],
     ]);
@@ -285,7 +286,7 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
               ]),
         ),
       ],
-      ['checks', named(checks, (c) => withoutParentheses(c.expression))],
+      ['checks', named(checks, (c) => expression(c.expression))],
       [
         'foreignKeys',
         named(foreignKeys, (fk) =>
@@ -309,6 +310,9 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
     { block: true },
   );
 }
+
+/** A check or predicate as the user would write it, and as it reads back to the same expression. */
+const expression = (sql: string): string => withoutParentheses(roundTripSql(sql));
 
 /**
  * `(a > b)` → `a > b`: Postgres prints a check or predicate wrapped in parentheses, which
@@ -354,7 +358,7 @@ function indexElementValue(e: IndexElement): YamlValue {
   const plain = e.order === 'asc' && e.nulls === defaultNulls && e.opclass === null && e.collation === null;
   if (e.column !== null && plain) return e.column;
   return yamlMap([
-    e.column !== null ? ['column', e.column] : ['expression', e.expression ?? ''],
+    e.column !== null ? ['column', e.column] : ['expression', roundTripSql(e.expression ?? '')],
     ['order', e.order === 'desc' ? 'desc' : undefined],
     ['nulls', e.nulls !== defaultNulls ? e.nulls : undefined],
     ['opclass', e.opclass ?? undefined],
@@ -368,6 +372,6 @@ function indexValue(i: Index): YamlValue {
     ['unique', i.unique ? raw('true') : undefined],
     ['method', i.method !== 'btree' ? i.method : undefined],
     ['include', i.include.length > 0 ? [...i.include] : undefined],
-    ['where', i.where !== null ? withoutParentheses(i.where) : undefined],
+    ['where', i.where !== null ? expression(i.where) : undefined],
   ]);
 }
