@@ -48,8 +48,9 @@ function diffColumns(
     changes.push({ kind: 'rename_column', table: to.name, from: old.name, to: now.name });
     renames.set(old.name, now.name);
   }
-  const kept = [...m.pairs, ...m.renames].map(([old, now]) => {
-    // A generation expression follows the renames of the columns it reads.
+  const kept = [...m.pairs, ...m.renames].map(([{ hints: _h, ...old }, now]) => {
+    // A generation expression follows the renames of the columns it reads. (Hints such as
+    // `using` belong to the model being migrated to, never to the one migrated from.)
     const generated = old.generated && renameInSql(old.generated, renames);
     return [{ ...old, name: now.name, generated }, now] as const;
   });
@@ -82,7 +83,9 @@ function diffColumns(
   const generatedLast = (a: Column, b: Column) => Number(a.generated !== null) - Number(b.generated !== null);
   for (const c of [...m.added].sort(generatedLast)) changes.push({ kind: 'add_column', table: to.name, column: c });
   for (const c of [...m.removed].sort(generatedLast).reverse()) {
-    changes.push({ kind: 'drop_column', table: to.name, column: c });
+    // It comes back in the down section while the renames still hold.
+    const generated = c.generated && renameInSql(c.generated, renames);
+    changes.push({ kind: 'drop_column', table: to.name, column: { ...c, generated } });
   }
   return { changes, renames, rebuilt };
 }

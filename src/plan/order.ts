@@ -39,6 +39,10 @@ const PHASE: Record<ChangeKind, number> = {
 
 function phase(c: Change): number {
   if (c.kind === 'drop_constraint') return c.constraint.kind === 'foreignKey' ? 3 : 4;
+  // Postgres cannot change the type of a column that a generated column reads: generated
+  // columns are dropped before the alterations and added after them.
+  if (c.kind === 'drop_column' && c.column.generated !== null) return 11.5;
+  if (c.kind === 'add_column' && c.column.generated !== null) return 12.5;
   if (c.kind === 'add_constraint') return c.constraint.kind === 'foreignKey' ? 22 : 20;
   return PHASE[c.kind];
 }

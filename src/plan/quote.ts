@@ -3,7 +3,8 @@
  * an identifier or a literal into SQL.
  */
 
-const PLAIN = /^[a-z_][a-z0-9_$]*$/;
+// `$` is legal in a bare identifier, but quoting it keeps names clear of dollar-quoted bodies.
+const PLAIN = /^[a-z_][a-z0-9_]*$/;
 
 // Reserved words (and type-function names) that must be quoted even when lower case:
 // the "R" and "T" entries of Postgres' keyword list (src/include/parser/kwlist.h).

@@ -77,13 +77,15 @@ function columnArb(name: string, enums: readonly Enum[]): fc.Arbitrary<Column> {
             ? fc.option(fc.constantFrom('always', 'by default' as const), { nil: null })
             : fc.constant(null),
         comment: fc.option(fc.constantFrom('a note', "it's"), { nil: null, freq: 4 }),
+        collation: STRINGS.includes(type) ? fc.option(fc.constant('C'), { nil: null, freq: 3 }) : fc.constant(null),
       })
-      .map(({ nullable, default: d, identity, comment }) =>
+      .map(({ nullable, default: d, identity, comment, collation }) =>
         column(name, type, {
           nullable: identity === null ? nullable : false,
           default: identity === null ? d : null,
           identity,
           comment,
+          collation,
           // text ↔ enum needs an explicit cast one way; the reverse is the plain cast back.
           ...(name === 'state' || name === 'mood' ? { hints: { using: `${ident(name)}::${type}` } } : {}),
         }),
@@ -92,52 +94,68 @@ function columnArb(name: string, enums: readonly Enum[]): fc.Arbitrary<Column> {
 }
 
 function tableArb(name: string, enums: readonly Enum[]): fc.Arbitrary<Table> {
-  return fc
-    .shuffledSubarray(Object.keys(COLUMNS), { minLength: 1, maxLength: 5 })
-    .chain((names) => fc.tuple(...names.map((n) => columnArb(n, enums))))
-    .chain((columns) => {
-      const names = columns.map((c) => c.name);
-      const pick = fc.constantFrom(...names);
-      return fc
-        .record({
-          pk: fc.option(fc.shuffledSubarray(names, { minLength: 1, maxLength: Math.min(2, names.length) }), {
-            nil: null,
-          }),
-          unique: fc.option(pick, { nil: null }),
-          check: fc.option(pick, { nil: null }),
-          index: fc.option(
-            fc.record({
-              columns: fc.shuffledSubarray(names, { minLength: 1, maxLength: Math.min(2, names.length) }),
-              unique: fc.boolean(),
-              desc: fc.boolean(),
-              partial: fc.boolean(),
+  return (
+    fc
+      .shuffledSubarray(Object.keys(COLUMNS), { minLength: 1, maxLength: 5 })
+      .chain((names) => fc.tuple(fc.tuple(...names.map((n) => columnArb(n, enums))), fc.boolean()))
+      // A stored generated column that reads qty, when there is one.
+      .map(([columns, twice]) =>
+        twice && columns.some((c) => c.name === 'qty')
+          ? [...columns, column('twice', 'numeric(12,2)', { nullable: true, generated: 'qty * 2' })]
+          : columns,
+      )
+      .chain((columns) => {
+        const names = columns.map((c) => c.name);
+        const pick = fc.constantFrom(...names);
+        return fc
+          .record({
+            pk: fc.option(fc.shuffledSubarray(names, { minLength: 1, maxLength: Math.min(2, names.length) }), {
+              nil: null,
             }),
-            { nil: null },
-          ),
-          comment: fc.option(fc.constant('a table'), { nil: null, freq: 4 }),
-        })
-        .map(({ pk, unique, check: checked, index: ix, comment }) => {
-          const byName = (n: string) => columns.find((c) => c.name === n) as Column;
-          const indexes: Index[] = ix
-            ? [
-                index(`${name} idx`, [], {
-                  unique: ix.unique,
-                  elements: ix.columns.map((c, i) =>
-                    indexElement(c, i === 0 && ix.desc ? { order: 'desc', nulls: 'first' } : {}),
-                  ),
-                  where: ix.partial ? `${ident(ix.columns[0])} IS NOT NULL` : null,
-                }),
-              ]
-            : [];
-          return table(name, columns, {
-            primaryKey: pk && { name: null, columns: pk },
-            uniques: unique ? [{ kind: 'unique', name: null, columns: [unique], deferrable: 'not deferrable' }] : [],
-            checks: checked ? [{ kind: 'check', name: null, expression: check(byName(checked)) }] : [],
-            indexes,
-            comment,
+            unique: fc.option(
+              fc.record({
+                column: pick,
+                deferrable: fc.constantFrom('not deferrable', 'deferrable initially deferred' as const),
+              }),
+              { nil: null },
+            ),
+            check: fc.option(pick, { nil: null }),
+            index: fc.option(
+              fc.record({
+                columns: fc.shuffledSubarray(names, { minLength: 1, maxLength: Math.min(2, names.length) }),
+                unique: fc.boolean(),
+                desc: fc.boolean(),
+                partial: fc.boolean(),
+              }),
+              { nil: null },
+            ),
+            comment: fc.option(fc.constant('a table'), { nil: null, freq: 4 }),
+          })
+          .map(({ pk, unique, check: checked, index: ix, comment }) => {
+            const byName = (n: string) => columns.find((c) => c.name === n) as Column;
+            const indexes: Index[] = ix
+              ? [
+                  index(`${name} idx`, [], {
+                    unique: ix.unique,
+                    elements: ix.columns.map((c, i) =>
+                      indexElement(c, i === 0 && ix.desc ? { order: 'desc', nulls: 'first' } : {}),
+                    ),
+                    where: ix.partial ? `${ident(ix.columns[0])} IS NOT NULL` : null,
+                  }),
+                ]
+              : [];
+            return table(name, columns, {
+              primaryKey: pk && { name: null, columns: pk },
+              uniques: unique
+                ? [{ kind: 'unique', name: null, columns: [unique.column], deferrable: unique.deferrable }]
+                : [],
+              checks: checked ? [{ kind: 'check', name: null, expression: check(byName(checked)) }] : [],
+              indexes,
+              comment,
+            });
           });
-        });
-    });
+      })
+  );
 }
 
 /** Foreign keys from a table to a single-column primary key of the same type (possibly its own). */
@@ -148,17 +166,23 @@ function withForeignKeys(tables: readonly Table[]): fc.Arbitrary<Table[]> {
       const options = targets.flatMap((target) => {
         const key = target.columns.find((c) => c.name === target.primaryKey?.columns[0]) as Column;
         return t.columns
-          .filter((c) => c.type === key.type && !(target === t && c.name === key.name))
+          .filter((c) => c.type === key.type && c.generated === null && !(target === t && c.name === key.name))
           .map((c) => ({ target, key, column: c }));
       });
       if (options.length === 0) return fc.constant(t);
       return fc
-        .option(fc.tuple(fc.constantFrom(...options), fc.constantFrom('no action', 'cascade', 'set null' as const)), {
-          nil: null,
-        })
+        .option(
+          fc.tuple(
+            fc.constantFrom(...options),
+            fc.constantFrom('no action', 'cascade', 'set null' as const),
+            fc.constantFrom('no action', 'cascade' as const),
+            fc.constantFrom('not deferrable', 'deferrable initially deferred' as const),
+          ),
+          { nil: null },
+        )
         .map((choice): Table => {
           if (!choice) return t;
-          const [{ target, key, column: c }, onDelete] = choice;
+          const [{ target, key, column: c }, onDelete, onUpdate, deferrable] = choice;
           const fk: ForeignKey = {
             kind: 'foreignKey',
             name: null,
@@ -167,8 +191,8 @@ function withForeignKeys(tables: readonly Table[]): fc.Arbitrary<Table[]> {
             refColumns: [key.name],
             // SET NULL on a NOT NULL column is accepted by Postgres; keep it to nullable columns anyway.
             onDelete: onDelete === 'set null' && !c.nullable ? 'no action' : onDelete,
-            onUpdate: 'no action',
-            deferrable: 'not deferrable',
+            onUpdate,
+            deferrable,
           };
           return { ...t, foreignKeys: [fk] };
         });

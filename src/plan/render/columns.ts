@@ -1,5 +1,6 @@
 import type { Column } from '../../model/types.js';
 import { ident, literal } from '../quote.js';
+import { roundTripSql } from '../round-trip-sql.js';
 import type { Hazard, Statement } from '../types.js';
 import { commentOnColumn } from './comments.js';
 import { columnDefinition } from './definitions.js';
@@ -101,10 +102,10 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
     }
   }
   if (from.generated !== null && to.generated !== null && from.generated !== to.generated) {
-    out.push(alter(`SET EXPRESSION AS (${to.generated})`));
+    out.push(alter(`SET EXPRESSION AS (${roundTripSql(to.generated)})`));
     hazards.push(hazard('rewrites_table', object, `recomputing ${object} rewrites ${table}`));
   }
-  if (to.default !== null && defaultChanged) out.push(alter(`SET DEFAULT ${to.default}`));
+  if (to.default !== null && defaultChanged) out.push(alter(`SET DEFAULT ${roundTripSql(to.default)}`));
   if (from.identity !== null && to.identity !== null && from.identity !== to.identity) {
     out.push(alter(`SET GENERATED ${to.identity.toUpperCase()}`));
   }

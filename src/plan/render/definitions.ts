@@ -12,15 +12,16 @@ import type {
   UniqueConstraint,
 } from '../../model/types.js';
 import { ident, identList, qualified } from '../quote.js';
+import { roundTripSql } from '../round-trip-sql.js';
 import type { PlanOptions } from '../types.js';
 
 /** `name type [COLLATE c] [GENERATED ...] [DEFAULT e] [NOT NULL]`, as in CREATE TABLE and ADD COLUMN. */
 export function columnDefinition(c: Column): string {
   const parts = [ident(c.name), c.type];
   if (c.collation !== null) parts.push(`COLLATE ${ident(c.collation)}`);
-  if (c.generated !== null) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
+  if (c.generated !== null) parts.push(`GENERATED ALWAYS AS (${roundTripSql(c.generated)}) STORED`);
   if (c.identity !== null) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
-  if (c.default !== null) parts.push(`DEFAULT ${c.default}`);
+  if (c.default !== null) parts.push(`DEFAULT ${roundTripSql(c.default)}`);
   if (!c.nullable) parts.push('NOT NULL');
   return parts.join(' ');
 }
@@ -36,7 +37,7 @@ export const primaryKeyClause = (pk: PrimaryKey): string => `${named(pk.name)}PR
 export const uniqueClause = (u: UniqueConstraint): string =>
   `${named(u.name)}UNIQUE (${identList(u.columns)})${deferrable(u.deferrable)}`;
 
-export const checkClause = (c: CheckConstraint): string => `${named(c.name)}CHECK (${c.expression})`;
+export const checkClause = (c: CheckConstraint): string => `${named(c.name)}CHECK (${roundTripSql(c.expression)})`;
 
 /** A referenced table: `shared.<t>` from a tenant points into the configured shared schema. */
 export function tableReference(refTable: string, options: PlanOptions): string {
@@ -60,7 +61,7 @@ export function constraintClause(c: TableConstraint, options: PlanOptions): stri
 }
 
 function indexElement(e: IndexElement): string {
-  const parts = [e.column !== null ? ident(e.column) : `(${e.expression})`];
+  const parts = [e.column !== null ? ident(e.column) : `(${roundTripSql(e.expression ?? '')})`];
   if (e.collation !== null) parts.push(`COLLATE ${ident(e.collation)}`);
   if (e.opclass !== null) parts.push(ident(e.opclass));
   if (e.order === 'desc') parts.push('DESC');
@@ -75,6 +76,6 @@ export function createIndexSql(table: string, i: Index): string {
   const name = i.name === null ? '' : `${ident(i.name)} `;
   const using = i.method === 'btree' ? '' : ` USING ${ident(i.method)}`;
   const include = i.include.length > 0 ? ` INCLUDE (${identList(i.include)})` : '';
-  const where = i.where !== null ? ` WHERE ${i.where}` : '';
+  const where = i.where !== null ? ` WHERE ${roundTripSql(i.where)}` : '';
   return `${head}${name}ON ${ident(table)}${using} (${i.elements.map(indexElement).join(', ')})${include}${where}`;
 }

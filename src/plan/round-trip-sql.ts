@@ -1,6 +1,9 @@
 /**
- * SQL as Postgres prints it, rewritten where the printed text would not parse back into the
- * same expression, so that a pulled model recreates exactly what the database holds.
+ * An SQL expression as Postgres prints it, rewritten where that text would not parse back
+ * into the same expression. The planner renders every stored expression (defaults,
+ * generation expressions, checks, index expressions and predicates) through it, so that
+ * what a migration creates prints as the model says, and a model pulled from a database
+ * recreates exactly what the database holds.
  *
  * The one case known to matter: `status IN ('a', 'b')` on a varchar column (Django writes
  * these for `CheckConstraint(check=Q(status__in=...))`) is stored as a cast of a whole
