@@ -5,7 +5,7 @@ import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
 import { configValidator } from './json-schemas.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
-import { YamlSource } from './yaml-source.js';
+import { isStackOverflow, YamlSource } from './yaml-source.js';
 
 /** The project config (pgfleet.yaml) with every default filled in and every path absolute. */
 export interface Config {
@@ -93,12 +93,27 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const path = resolve(cwd, options.configPath ?? 'pgfleet.yaml');
   const text = await readConfigText(path, path !== resolve(cwd, 'pgfleet.yaml'));
   const root = dirname(path);
-  const raw = text === null ? {} : await parseConfig(displayName(path, cwd), text, env, options);
+  const file = displayName(path, cwd);
+  const raw =
+    text === null
+      ? {}
+      : await parseConfig(file, text, env, options).catch((error) => {
+          if (!isStackOverflow(error)) throw error;
+          throw new PgfleetError('input', `1 problem in ${file}`, {
+            diagnostics: [{ file, line: 1, col: 1, pointer: '', message: 'this file nests too deeply to read' }],
+            hint: 'pgfleet.yaml needs only a few levels of nesting; look for runaway [ or {',
+          });
+        });
 
   const tenants = tenantsConfig(raw.tenants);
   const database = options.databaseUrl || raw.database || (raw.databases ? null : env.DATABASE_URL) || null;
   const databases = options.databaseUrl
-    ? [{ url: options.databaseUrl, tenants: tenantsConfig(raw.databases?.find((d) => d.url === options.databaseUrl)?.tenants ?? raw.tenants) }]
+    ? [
+        {
+          url: options.databaseUrl,
+          tenants: tenantsConfig(raw.databases?.find((d) => d.url === options.databaseUrl)?.tenants ?? raw.tenants),
+        },
+      ]
     : raw.databases
       ? raw.databases.map((d) => ({ url: d.url, tenants: d.tenants ? tenantsConfig(d.tenants) : tenants }))
       : database
@@ -216,7 +231,13 @@ function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
   oneSource(tenants, ['tenants']);
   raw.databases?.forEach((d, i) => d.tenants && oneSource(d.tenants, ['databases', i, 'tenants']));
   if (raw.databases && raw.database) {
-    problems.push(source.diagnostic(['database'], 'use either database or databases, not both', 'databases lists every database of a sharded fleet'));
+    problems.push(
+      source.diagnostic(
+        ['database'],
+        'use either database or databases, not both',
+        'databases lists every database of a sharded fleet',
+      ),
+    );
   }
   const schemaName = (path: (string | number)[], name: string, what: string) => {
     const problem = schemaNameProblem(name);

@@ -12,7 +12,7 @@ import { firstTables, mergeScope } from './merge-scope.js';
 import type { RawFile } from './raw-model.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { type SourceIndex, sourceIndex } from './source-index.js';
-import { YamlSource } from './yaml-source.js';
+import { isStackOverflow, YamlSource } from './yaml-source.js';
 
 export type { SourceIndex } from './source-index.js';
 
@@ -52,39 +52,54 @@ export async function loadModel(config: Config): Promise<LoadedModel> {
       allReadable = false;
       continue;
     }
-    const source = YamlSource.parse(displayName(path), text);
-    const syntax = source.syntaxDiagnostics();
-    if (syntax.length > 0) {
-      diagnostics.push(...syntax);
+    try {
+      const source = YamlSource.parse(displayName(path), text);
+      const syntax = source.syntaxDiagnostics();
+      if (syntax.length > 0) {
+        diagnostics.push(...syntax);
+        allReadable = false;
+        continue;
+      }
+      const parsed = source.value();
+      if (!parsed.ok) {
+        diagnostics.push(parsed.diagnostic);
+        allReadable = false;
+        continue;
+      }
+      // An empty file (or one with only comments) declares nothing.
+      const value = parsed.value ?? {};
+      if (!validate(value)) {
+        diagnostics.push(...schemaDiagnostics(validate.errors ?? [], source, describeModelPath));
+        allReadable = false;
+        continue;
+      }
+      const raw = value as RawFile;
+      const scopes = fileScopes(raw, folderScope);
+      if (scopes === null) {
+        report(
+          source.diagnostic(
+            [],
+            'a file directly in the model folder needs `scope: shared | tenant | both`',
+            'or move it into shared/ or tenant/',
+          ),
+        );
+        continue;
+      }
+      files.push({ source, raw, scopes });
+    } catch (error) {
+      // The YAML parser and the validator recurse: a file nested thousands of levels deep
+      // would overflow the stack. It is bad input, not a crash.
+      if (!isStackOverflow(error)) throw error;
+      diagnostics.push({
+        file: displayName(path),
+        line: 1,
+        col: 1,
+        pointer: '',
+        message: 'this file nests too deeply to read',
+        hint: 'the model format needs only a few levels of nesting; look for runaway [ or {',
+      });
       allReadable = false;
-      continue;
     }
-    const parsed = source.value();
-    if (!parsed.ok) {
-      diagnostics.push(parsed.diagnostic);
-      allReadable = false;
-      continue;
-    }
-    // An empty file (or one with only comments) declares nothing.
-    const value = parsed.value ?? {};
-    if (!validate(value)) {
-      diagnostics.push(...schemaDiagnostics(validate.errors ?? [], source, describeModelPath));
-      allReadable = false;
-      continue;
-    }
-    const raw = value as RawFile;
-    const scopes = fileScopes(raw, folderScope);
-    if (scopes === null) {
-      report(
-        source.diagnostic(
-          [],
-          'a file directly in the model folder needs `scope: shared | tenant | both`',
-          'or move it into shared/ or tenant/',
-        ),
-      );
-      continue;
-    }
-    files.push({ source, raw, scopes });
   }
 
   const objects: Record<Scope, FileObjects[]> = { shared: [], tenant: [] };

@@ -258,3 +258,11 @@ function yamlMessage(code: string, message: string): string {
       return `invalid YAML: ${message}`;
   }
 }
+
+/**
+ * True for a stack overflow, whichever way V8 reports it (a RangeError, or a SyntaxError
+ * when it happens while a regular expression is compiled): deeply nested input is bad
+ * input, not a crash.
+ */
+export const isStackOverflow = (error: unknown): boolean =>
+  error instanceof RangeError || (error instanceof SyntaxError && /call stack/i.test(error.message));
