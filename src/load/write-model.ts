@@ -17,7 +17,6 @@ import {
   SHARED_PREFIX,
   type Table,
 } from '../model/types.js';
-import { roundTripSql } from './round-trip-sql.js';
 import { defaultValue, sqlValue } from './write-default.js';
 import { raw, type YamlMap, type YamlValue, yamlDocument, yamlMap } from './yaml-text.js';
 
@@ -237,9 +236,9 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
     return yamlMap([
       ['type', shortType(c.type)],
       ['nullable', c.nullable ? raw('true') : undefined],
-      ['default', c.default !== null ? defaultValue(roundTripSql(c.default), c.type) : undefined],
+      ['default', c.default !== null ? defaultValue(c.default, c.type) : undefined],
       ['identity', c.identity ?? undefined],
-      ['generated', c.generated !== null ? sqlValue(roundTripSql(c.generated)) : undefined],
+      ['generated', c.generated !== null ? sqlValue(c.generated) : undefined],
       ['collation', c.collation ?? undefined],
       ['unique', columnUnique.has(c.name) ? raw('true') : undefined],
       ['check', columnCheck.has(c.name) ? expression(columnCheck.get(c.name) ?? '') : undefined],
@@ -311,8 +310,8 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
   );
 }
 
-/** A check or predicate as the user would write it, and as it reads back to the same expression. */
-const expression = (sql: string): string => withoutParentheses(roundTripSql(sql));
+/** A check or predicate as a user would write it. */
+const expression = (sql: string): string => withoutParentheses(sql);
 
 /**
  * `(a > b)` → `a > b`: Postgres prints a check or predicate wrapped in parentheses, which
@@ -358,7 +357,7 @@ function indexElementValue(e: IndexElement): YamlValue {
   const plain = e.order === 'asc' && e.nulls === defaultNulls && e.opclass === null && e.collation === null;
   if (e.column !== null && plain) return e.column;
   return yamlMap([
-    e.column !== null ? ['column', e.column] : ['expression', roundTripSql(e.expression ?? '')],
+    e.column !== null ? ['column', e.column] : ['expression', e.expression ?? ''],
     ['order', e.order === 'desc' ? 'desc' : undefined],
     ['nulls', e.nulls !== defaultNulls ? e.nulls : undefined],
     ['opclass', e.opclass ?? undefined],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roundTripSql } from '../../src/load/round-trip-sql.js';
+import { roundTripSql } from '../../src/plan/round-trip-sql.js';
 
 describe('roundTripSql', () => {
   it('casts an array constructor to its element type before a cast of the whole array', () => {

@@ -1,4 +1,3 @@
-import { SHARED_PREFIX } from '../../model/types.js';
 import type {
   CheckConstraint,
   Column,
@@ -11,6 +10,7 @@ import type {
   TableConstraint,
   UniqueConstraint,
 } from '../../model/types.js';
+import { SHARED_PREFIX } from '../../model/types.js';
 import { ident, identList, qualified } from '../quote.js';
 import { roundTripSql } from '../round-trip-sql.js';
 import type { PlanOptions } from '../types.js';
