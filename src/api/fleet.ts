@@ -48,9 +48,23 @@ async function withFleet<T>(
   const fleet = await openFleet(db.url, concurrency);
   try {
     return await work(fleet, { ...project.config, tenants: db.tenants, database: db.url });
+  } catch (error) {
+    throw connectionLost(error, db.url);
   } finally {
     await fleet.close();
   }
+}
+
+/** A database error outside any one schema's work (the coordinator's connection) is a lost connection: exit 3. */
+function connectionLost(error: unknown, url: string): unknown {
+  if (error instanceof PgfleetError) return error;
+  const e = error as Error & { code?: string };
+  const lost = /^(08|57)/.test(e.code ?? '') || /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE/.test(e.message);
+  if (!lost) return error;
+  return new PgfleetError('connection', `lost the connection to ${safeUrl(url)}: ${e.message}`, {
+    hint: 'every schema is at a version recorded in history; run the command again to resume',
+    cause: error,
+  });
 }
 
 function checkConcurrency(n: number): number {

@@ -21,9 +21,17 @@ export interface FleetConnection {
 
 export async function openFleet(url: string, concurrency: number): Promise<FleetConnection> {
   const coordinator = await connect(url);
-  const pool = new pg.Pool({ connectionString: url, max: concurrency, connectionTimeoutMillis: 10_000 });
-  // An idle pooled connection that the server drops must not crash the process.
+  // application_name lets a DBA see (and tests find) pgfleet's connections in pg_stat_activity.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: concurrency,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'pgfleet',
+  });
+  // A pooled connection that the server drops (idle or in use) must not crash the process:
+  // the query running on it fails, and that schema's result says so.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return {
     url,
     coordinator,

@@ -1,4 +1,5 @@
 import { PgfleetError } from '../errors.js';
+import type pg from 'pg';
 import type { Config } from '../load/config.js';
 import { compareVersions, type Migration, type MigrationSet } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
@@ -56,7 +57,12 @@ export interface RunSummary {
   readonly invalidNames: ReadonlyArray<{ readonly name: string; readonly problem: string }>;
 }
 
-const failedResult = (schema: string, scope: Scope, message: string, migration: string | null = null): SchemaResult => ({
+const failedResult = (
+  schema: string,
+  scope: Scope,
+  message: string,
+  migration: string | null = null,
+): SchemaResult => ({
   schema,
   scope,
   status: 'failed',
@@ -66,7 +72,14 @@ const failedResult = (schema: string, scope: Scope, message: string, migration: 
   attempts: 0,
 });
 
-const skipped = (schema: string, scope: Scope): SchemaResult => ({ schema, scope, status: 'skipped', migrations: [], ms: 0, attempts: 0 });
+const skipped = (schema: string, scope: Scope): SchemaResult => ({
+  schema,
+  scope,
+  status: 'skipped',
+  migrations: [],
+  ms: 0,
+  attempts: 0,
+});
 
 /** What `direction` does to a schema in `state`: pending migrations up, or applied ones down in reverse. */
 function work(state: SchemaState, o: RunOptions): Migration[] {
@@ -81,7 +94,12 @@ function work(state: SchemaState, o: RunOptions): Migration[] {
  * stops before any tenant), then every tenant `concurrency` at a time, each in its own
  * transaction with its history. Returns a result per schema; database errors never throw.
  */
-export async function runFleet(fleet: FleetConnection, config: Config, set: MigrationSet, o: RunOptions): Promise<RunResult> {
+export async function runFleet(
+  fleet: FleetConnection,
+  config: Config,
+  set: MigrationSet,
+  o: RunOptions,
+): Promise<RunResult> {
   const shared = config.shared.schema;
   const one = o.only && 'schema' in o.only ? o.only.schema : undefined;
   const scopeOnly = o.only && 'scope' in o.only ? o.only.scope : undefined;
@@ -91,11 +109,16 @@ export async function runFleet(fleet: FleetConnection, config: Config, set: Migr
   const to = o.direction === 'up' ? o.to : undefined;
   // Shared migrations may create the table the tenants query reads: list tenants after them.
   let snap = await snapshot(fleet, config, one, true);
-  const stateOf = (schema: string, scope: Scope) => schemaState(schema, scope, set[scope], snap.history.get(schema) ?? [], to);
-  const statesNow = () => [...(doShared ? [stateOf(shared, 'shared')] : []), ...(doTenants ? snap.tenants.tenants : []).map((t) => stateOf(t, 'tenant'))];
+  const stateOf = (schema: string, scope: Scope) =>
+    schemaState(schema, scope, set[scope], snap.history.get(schema) ?? [], to);
+  const statesNow = () => [
+    ...(doShared ? [stateOf(shared, 'shared')] : []),
+    ...(doTenants ? snap.tenants.tenants : []).map((t) => stateOf(t, 'tenant')),
+  ];
   let states = statesNow();
   refuseEdited(states);
-  const planOf = (list: SchemaState[]) => list.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o).map((m) => m.id) }));
+  const planOf = (list: SchemaState[]) =>
+    list.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o).map((m) => m.id) }));
   const results: SchemaResult[] = [];
   let total = states.length;
   let failures = 0;
@@ -113,28 +136,48 @@ export async function runFleet(fleet: FleetConnection, config: Config, set: Migr
     if (state.problems.length > 0) return report(failedResult(state.schema, state.scope, state.problems.join('; ')));
     const todo = work(state, o);
     if (todo.length > 0 && !snap.existing.has(state.schema)) {
-      return report(failedResult(state.schema, state.scope, `schema "${state.schema}" does not exist (create tenants with \`pgfleet tenant create\`)`));
-    }
-    const client = await fleet.pool.connect();
-    try {
       return report(
-        await applyToSchema(client, { schema: state.schema, scope: state.scope, shared }, todo, {
-          direction: o.direction,
-          fake: o.fake,
-          lockTimeoutMs,
-          retries,
-        }),
+        failedResult(
+          state.schema,
+          state.scope,
+          `schema "${state.schema}" does not exist (create tenants with \`pgfleet tenant create\`)`,
+        ),
       );
-    } finally {
-      client.release();
     }
+    let client: pg.PoolClient;
+    try {
+      client = await fleet.pool.connect();
+    } catch (error) {
+      return report(failedResult(state.schema, state.scope, `could not connect: ${(error as Error).message}`));
+    }
+    let result: SchemaResult | undefined;
+    try {
+      result = await applyToSchema(client, { schema: state.schema, scope: state.scope, shared }, todo, {
+        direction: o.direction,
+        fake: o.fake,
+        lockTimeoutMs,
+        retries,
+      });
+    } catch (error) {
+      result = failedResult(state.schema, state.scope, (error as Error).message);
+    } finally {
+      // A connection that saw a failure may be broken (terminated, cut): never hand it out again.
+      client.release(result?.status === 'failed' || result?.status === 'locked');
+    }
+    return report(result);
   };
 
   const sharedState = states.find((s) => s.scope === 'shared');
   let tenantStates = states.filter((s) => s.scope === 'tenant');
   // Rolling back goes the other way: tenants first, then the shared schema they depend on.
   if (o.direction === 'down') {
-    await forEachBounded(tenantStates, o.concurrency, apply, (s) => report(skipped(s.schema, s.scope)), () => !!o.failFast && failures > 0);
+    await forEachBounded(
+      tenantStates,
+      o.concurrency,
+      apply,
+      (s) => report(skipped(s.schema, s.scope)),
+      () => !!o.failFast && failures > 0,
+    );
     if (sharedState) await (failures > 0 ? report(skipped(sharedState.schema, 'shared')) : apply(sharedState));
     return finish(o.direction, results, planOf(states), snap.tenants.invalid);
   }
@@ -154,10 +197,13 @@ export async function runFleet(fleet: FleetConnection, config: Config, set: Migr
   }
   // `requires: shared V` is checked against the shared schema's history as it is now.
   const sharedApplied = new Set(
-    ((await readHistory(fleet.coordinator, [shared])).get(shared) ?? []).filter((r) => r.status === 'applied').map((r) => r.version),
+    ((await readHistory(fleet.coordinator, [shared])).get(shared) ?? [])
+      .filter((r) => r.status === 'applied')
+      .map((r) => r.version),
   );
   const sharedHas = (v: string) =>
-    sharedApplied.has(v) || set.shared.some((m) => m.replaces.some((id) => id.startsWith(`${v}_`)) && sharedApplied.has(m.version));
+    sharedApplied.has(v) ||
+    set.shared.some((m) => m.replaces.some((id) => id.startsWith(`${v}_`)) && sharedApplied.has(m.version));
   await forEachBounded(
     tenantStates,
     o.concurrency,
@@ -165,7 +211,12 @@ export async function runFleet(fleet: FleetConnection, config: Config, set: Migr
       const missing = work(state, o).find((m) => m.requires?.scope === 'shared' && !sharedHas(m.requires.version));
       if (missing?.requires) {
         return report(
-          failedResult(state.schema, 'tenant', `${missing.id} requires shared ${missing.requires.version}, which the shared schema has not applied; run \`pgfleet migrate --shared\` first`, missing.id),
+          failedResult(
+            state.schema,
+            'tenant',
+            `${missing.id} requires shared ${missing.requires.version}, which the shared schema has not applied; run \`pgfleet migrate --shared\` first`,
+            missing.id,
+          ),
         );
       }
       return apply(state);
