@@ -51,3 +51,23 @@ export async function expectSameInspection(a: string, b: string, schemas: readon
     expect(left.get(schema)!.tables.length, `schema ${schema} has tables`).toBeGreaterThan(0);
   }
 }
+
+/** A fingerprint of every row of every table in `schemas`, to check that data was left alone. */
+export async function dataFingerprint(url: string, schemas: readonly string[]): Promise<Record<string, string>> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ schema: string; table: string }>(
+      `SELECT n.nspname AS schema, c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') ORDER BY 1, 2`,
+      [schemas],
+    );
+    const out: Record<string, string> = {};
+    for (const { schema, table } of rows) {
+      const name = `${ident(schema)}.${ident(table)}`;
+      const r = await client.query<{ n: string; md5: string | null }>(
+        `SELECT count(*) AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS md5 FROM ${name} t`,
+      );
+      out[`${schema}.${table}`] = `${r.rows[0].n}:${r.rows[0].md5}`;
+    }
+    return out;
+  });
+}
