@@ -16,7 +16,8 @@ interface Row {
 
 // enumsortorder, not the OID, gives the order: ALTER TYPE ... ADD VALUE BEFORE/AFTER gives
 // a new label a fractional sort order between its neighbours.
-const SQL = `
+/** The catalog query behind this reader (`$1` schema names, `$2` their search paths); drift fingerprints wrap it. */
+export const SQL = `
 SELECT s.nspname AS schema, t.typname::text AS name,
        ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS values,
        d.description AS comment

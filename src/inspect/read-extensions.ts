@@ -9,7 +9,8 @@ export interface InspectedExtension {
 
 // An extension belongs to the schema it was created in (extnamespace), normally the shared
 // one; plpgsql lives in pg_catalog and is never inspected.
-const SQL = `
+/** The catalog query behind this reader (`$1` schema names, `$2` their search paths); drift fingerprints wrap it. */
+export const SQL = `
 SELECT s.nspname AS schema, x.extname::text AS name
 FROM ${SCHEMAS}
 JOIN pg_extension x ON x.extnamespace = n.oid`;

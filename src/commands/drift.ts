@@ -1,0 +1,62 @@
+import { Flags } from '@oclif/core';
+import { drift } from '../api/drift.js';
+import { loadProject } from '../api/project.js';
+import type { DriftResult } from '../drift/types.js';
+import { driftFixSql, driftText } from '../ui/drift.js';
+import { BaseCommand } from './base.js';
+import { onlyOf } from './migrate.js';
+
+export default class Drift extends BaseCommand {
+  static summary = 'Compare every live schema with what it should be; group the schemas that drift the same way.';
+  static description =
+    `By default each schema is compared with the state its applied migrations produce (replayed on the dev database and cached), so an index dropped during an incident, a column added by hand or a tenant restored from an old backup shows up; with --against model, with the model itself. The history is checked too: migrations recorded as applied but missing from the migration directory, or changed since they ran, and changes applied without their history row. Pending migrations are shown as information, not drift.
+
+Schemas are compared by a fingerprint of their catalog rows, read for the whole fleet in one query, so only one schema of each distinct state is read in full.
+
+Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one entry per schema, the groups and a summary. --fix-sql prints, per drifted schema, SQL that brings it back to its expected state, for a human to review (the report then goes to stderr).`;
+  static examples = [
+    '<%= config.bin %> drift',
+    '<%= config.bin %> drift --tenant --json',
+    '<%= config.bin %> drift --schema tenant_acme --against model',
+    '<%= config.bin %> drift --fix-sql > repair.sql',
+  ];
+
+  static flags = {
+    shared: Flags.boolean({ description: 'only the shared schema', exclusive: ['tenant', 'schema'] }),
+    tenant: Flags.boolean({ description: 'only the tenant schemas', exclusive: ['shared', 'schema'] }),
+    schema: Flags.string({ description: 'only this schema', exclusive: ['shared', 'tenant'] }),
+    against: Flags.string({
+      description: 'what a schema should be: what its applied migrations produce, or the model',
+      options: ['history', 'model'],
+      default: 'history',
+    }),
+    'fix-sql': Flags.boolean({ description: 'print SQL that repairs each drifted schema (the report goes to stderr)' }),
+    concurrency: Flags.integer({
+      description: 'connections that read the catalog side by side (default: pgfleet.yaml, 4)',
+      min: 1,
+      max: 256,
+    }),
+  };
+
+  async run(): Promise<DriftResult> {
+    const { flags } = await this.parse(Drift);
+    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    const result = await drift(project, {
+      only: onlyOf(flags),
+      against: flags.against as 'history' | 'model',
+      fixSql: flags['fix-sql'],
+      concurrency: flags.concurrency,
+    });
+    if (!this.jsonEnabled()) {
+      if (flags['fix-sql']) {
+        process.stdout.write(driftFixSql(result));
+        process.stderr.write(`${driftText(result)}\n`);
+      } else {
+        this.log(driftText(result));
+      }
+    }
+    // Drift is a finding for CI: exit 1, and the result is still the --json output.
+    if (!result.clean) process.exitCode = 1;
+    return result;
+  }
+}

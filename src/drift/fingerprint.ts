@@ -1,0 +1,228 @@
+import type pg from 'pg';
+import { printedIn } from '../inspect/printed-in.js';
+import { SQL as ENUMS } from '../inspect/read-enums.js';
+import { SQL as EXTENSIONS } from '../inspect/read-extensions.js';
+import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from '../inspect/scope.js';
+
+/**
+ * A fingerprint of each schema's catalog rows, computed by Postgres for many schemas in one
+ * query that returns one short row per schema.
+ *
+ * The one rule: two schemas with equal fingerprints give equal models when inspected (the
+ * names of the schemas themselves aside). A fingerprint may be finer than the model (two
+ * schemas with equal models may hash differently: that only costs one more inspection),
+ * never coarser (that would hide drift). So every part hashes at least what the inspector
+ * reads, in a form that does not name the schema:
+ *
+ * - enums and extensions: the inspector's own queries, wrapped, so they cannot fall behind it;
+ * - tables, columns, constraints, indexes and sequences: leaner queries over the same rows
+ *   (the inspector's versions cost about three times more at fleet scale). They read every
+ *   table and sequence of the schema, with the flags the inspector filters on (partition,
+ *   extension member, identity sequence), and hash raw catalog values where those are the
+ *   same in every schema (attnum, conkey, indoption, OIDs of built-in types, operator
+ *   classes and collations), and SQL text printed under the schema's own search_path (see
+ *   `printedIn`) where they are not (defaults, checks, index expressions and predicates,
+ *   non-built-in types), which prints the schema's own objects unqualified. Column numbers
+ *   stand for column names, so the columns part hashes both.
+ * - owned sequences: what the inspector needs to fold a column into `serial`.
+ *
+ * test/drift/fingerprint.test.ts holds this rule against the golden cases: for every pair
+ * of their schemas, equal fingerprints exactly when the inspected models are equal.
+ */
+
+/** One row of text per catalog row: `(schema, r)`. */
+interface Part {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * FROM items: `rels`, every table and sequence of the schemas with what the inspector
+ * filters them on, sorted by schema (see `perTable`); `tables`, its tables. One scan of
+ * pg_class, which has no index by schema, serves every part.
+ */
+const RELATIONS = `
+rels AS MATERIALIZED (
+  SELECT s.nspname, s.search_path, n.oid AS nspoid, c.oid AS reloid, c.relname, c.relkind, c.relispartition,
+         ${extensionMember('pg_class', 'c.oid')} AS extension_member
+  FROM ${SCHEMAS}
+  JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'S')
+  ORDER BY s.nspname),
+tables AS MATERIALIZED (SELECT * FROM rels WHERE relkind IN ('r', 'p'))`;
+
+const TABLES: Part = {
+  name: 'tables',
+  sql: `SELECT s.nspname AS schema, ROW(s.relname, s.relkind, s.relispartition, s.extension_member, d.description)::text AS r
+  FROM tables s
+  LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0`,
+};
+
+// The inspector leaves out identity sequences (deptype 'i'), which belong to their column.
+const SEQUENCES: Part = {
+  name: 'sequences',
+  sql: `SELECT s.nspname AS schema, ROW(
+    s.relname, s.extension_member,
+    EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass AND o.objid = s.reloid AND o.deptype = 'i'),
+    sq.seqtypid, sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle, d.description)::text AS r
+  FROM rels s
+  LEFT JOIN pg_sequence sq ON sq.seqrelid = s.reloid
+  LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+  WHERE s.relkind = 'S'`,
+};
+
+/** The inspector's own query, its rows as JSON without the schema column. */
+const wrapped = (name: string, sql: string): Part => ({
+  name,
+  sql: `SELECT i.schema, (to_jsonb(i) - 'schema')::text AS r FROM (${sql}) i`,
+});
+
+// OIDs below FirstNormalObjectId (16384) were assigned by initdb: the same object in every
+// schema of the cluster, so the OID itself can be hashed instead of its printed name.
+const FIRST_NORMAL_OID = 16384;
+
+/**
+ * A part read table by table: `select` (one text column `r`) runs once per table `s` of
+ * `tables`, which is sorted by schema. Printing under each schema's search_path
+ * (`printedIn`) is cheap only when the rows of one schema come together, as the path then
+ * changes once per schema. A join would let the planner read the catalogs in OID order,
+ * which interleaves schemas created or migrated side by side; sorting its rows would sort
+ * wide node trees. So each table's rows are fetched by index, in the order of `tables`
+ * (OFFSET 0 keeps the subquery from being merged into a join).
+ */
+const perTable = (name: string, select: string): Part => ({
+  name,
+  sql: `SELECT s.nspname AS schema, x.r FROM tables s CROSS JOIN LATERAL (${select} OFFSET 0) x`,
+});
+
+const COLUMNS = perTable(
+  'columns',
+  `SELECT ROW(
+    s.relname, a.attnum, a.attname,
+    CASE WHEN a.atttypid < ${FIRST_NORMAL_OID} THEN a.atttypid::text ELSE format_type(${printedIn('a.atttypid')}, NULL) END,
+    a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
+    CASE WHEN d.adbin IS NOT NULL THEN pg_get_expr(d.adbin, ${printedIn('d.adrelid')}) END,
+    a.attcollation, ds.description,
+    CASE WHEN a.atttypid >= ${FIRST_NORMAL_OID} THEN (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid) END)::text AS r
+  FROM pg_attribute a
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
+  WHERE a.attrelid = s.reloid AND a.attnum > 0 AND NOT a.attisdropped`,
+);
+
+// The same constraints as the inspector's. A referenced table in the schema itself is
+// hashed as '' (the model writes it unqualified); conkey and confkey are column numbers,
+// named through the columns part (of this schema, or of the one schema referenced).
+const CONSTRAINTS = perTable(
+  'constraints',
+  `SELECT ROW(
+    s.relname, k.conname, k.contype, k.condeferrable, k.condeferred, k.conkey,
+    CASE WHEN rc.relnamespace = s.nspoid THEN '' ELSE rn.nspname END, rc.relname, k.confkey,
+    k.confdeltype, k.confupdtype,
+    CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END)::text AS r
+  FROM pg_constraint k
+  LEFT JOIN pg_class rc ON rc.oid = k.confrelid
+  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+  WHERE k.conrelid = s.reloid AND k.contype IN ('p', 'u', 'c', 'f') AND k.conparentid = 0`,
+);
+
+// The same indexes as the inspector's: not those behind a primary key, unique or exclusion
+// constraint (which is on the same table, hence the conrelid test that lets an index find
+// it). indclass and indcollation are OIDs of operator classes and collations, which live
+// in pg_catalog; an expression column's collation is compared by the inspector with its
+// type's, hence the types' collations of expression indexes.
+const INDEXES = perTable(
+  'indexes',
+  `SELECT ROW(
+    s.relname, ic.relname, x.indisunique, ic.relam, x.indnatts, x.indnkeyatts,
+    x.indkey, x.indoption, x.indclass, x.indcollation,
+    CASE WHEN x.indexprs IS NOT NULL THEN pg_get_expr(x.indexprs, ${printedIn('x.indrelid')}) END,
+    CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, ${printedIn('x.indrelid')}) END,
+    CASE WHEN x.indexprs IS NOT NULL THEN ARRAY(
+      SELECT t.typcollation FROM pg_attribute ia JOIN pg_type t ON t.oid = ia.atttypid
+      WHERE ia.attrelid = x.indexrelid ORDER BY ia.attnum) END)::text AS r
+  FROM pg_index x
+  JOIN pg_class ic ON ic.oid = x.indexrelid
+  WHERE x.indrelid = s.reloid AND NOT EXISTS (
+    SELECT 1 FROM pg_constraint pk
+    WHERE pk.conrelid = x.indrelid AND pk.conindid = x.indexrelid AND pk.contype IN ('p', 'u', 'x'))`,
+);
+
+// What readColumns looks at to fold a column into serial: a sequence owned by the column
+// (deptype 'a'), its options, and its name as printed in the column's default.
+const OWNED_SEQUENCES = perTable(
+  'owned',
+  `SELECT ROW(
+    s.relname, o.refobjsubid, ${printedIn('q.oid')}::regclass::text, sq.seqtypid,
+    sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle)::text AS r
+  FROM pg_depend o
+  JOIN pg_class q ON q.oid = o.objid AND q.relkind = 'S'
+  LEFT JOIN pg_sequence sq ON sq.seqrelid = q.oid
+  WHERE o.refclassid = 'pg_class'::regclass AND o.refobjid = s.reloid AND o.refobjsubid > 0
+    AND o.classid = 'pg_class'::regclass AND o.deptype = 'a'`,
+);
+
+const PARTS: readonly Part[] = [
+  // Part `schema` says that the schema exists, which an empty schema would not otherwise show.
+  { name: 'schema', sql: `SELECT s.nspname AS schema, '' AS r FROM ${SCHEMAS}` },
+  TABLES,
+  COLUMNS,
+  CONSTRAINTS,
+  INDEXES,
+  OWNED_SEQUENCES,
+  SEQUENCES,
+  wrapped('enums', ENUMS),
+  wrapped('extensions', EXTENSIONS),
+];
+
+/**
+ * Each row is hashed with its part's name (md5 is only a mixer here: nothing is secret),
+ * and a schema's row hashes are summed, two 64-bit halves apart, with the row count: a
+ * hash of the set of rows that no sort is needed for. A sum of random 64-bit values is a
+ * sound multiset hash (AdHash); the chance that two different schemas collide is about
+ * 2^-64, far below that of a bit flip in the server's memory.
+ */
+export const FINGERPRINT_SQL = `
+WITH ${RELATIONS}
+SELECT h.schema, count(*) AS n, sum(hashtextextended(h.r, 0)) AS a, sum(hashtextextended(h.r, 1)) AS b
+FROM (
+  ${PARTS.map((p) => `SELECT p.schema, '${p.name}' || chr(10) || p.r AS r FROM (${p.sql}) p`).join('\n  UNION ALL\n  ')}
+) h
+GROUP BY h.schema`;
+
+export interface Fingerprint {
+  readonly exists: boolean;
+  /** Equal for two schemas whose inspected models are equal (names of the schemas themselves aside). */
+  readonly hash: string;
+}
+
+/** The fingerprint of a schema that does not exist: the same as an empty one's would be, apart from `exists`. */
+const MISSING: Fingerprint = { exists: false, hash: 'missing' };
+
+/**
+ * The fingerprints of `scope.schemas`, in one query. Runs in its own read-only
+ * transaction, like `inspectSchemas`, so `client` must not be in one.
+ *
+ * @example
+ * const prints = await fingerprints(client, scopeOf(['tenant_a', 'tenant_b'], 'public'));
+ * prints.get('tenant_a')?.hash === prints.get('tenant_b')?.hash; // true when they look alike
+ */
+export async function fingerprints(client: pg.ClientBase, scope: CatalogScope): Promise<Map<string, Fingerprint>> {
+  const result = new Map<string, Fingerprint>();
+  if (scope.schemas.length === 0) return result;
+  // The SET LOCAL makes the query parse under a known search_path (see scopeOf).
+  // work_mem: the per-schema sums are aggregated in memory rather than sorted on disk.
+  await client.query(
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog; SET LOCAL work_mem = '64MB'",
+  );
+  let rows: Array<{ schema: string; n: string; a: string; b: string }>;
+  try {
+    rows = (await client.query(FINGERPRINT_SQL, scopeParams(scope))).rows;
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+  for (const r of rows) result.set(r.schema, { exists: true, hash: `${r.n}.${r.a}.${r.b}` });
+  for (const schema of scope.schemas) if (!result.has(schema)) result.set(schema, MISSING);
+  return result;
+}

@@ -1,0 +1,81 @@
+import { type RecordedMigration, recordAppliedSql } from '../fleet/history.js';
+import type { Scope } from '../model/types.js';
+import { ident } from '../plan/quote.js';
+import type { Plan } from '../plan/types.js';
+
+/** What repairs one group of schemas: the same for each of them, apart from the schema name. */
+export interface Repair {
+  readonly scope: Scope;
+  readonly sharedSchema: string;
+  /** The plan of the group's changes, or why there is none. */
+  readonly plan: Plan | { readonly error: string };
+  /** Migrations whose changes the schemas have, to record as applied in the history. */
+  readonly record: readonly RecordedMigration[];
+  /** Findings SQL cannot repair, said as comments (a migration missing from the directory). */
+  readonly notes: readonly string[];
+  /** Lines that say what is repaired, as comments above each schema's SQL. */
+  readonly summary: readonly string[];
+}
+
+const comment = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `-- ${line}`)
+    .join('\n');
+
+/**
+ * SQL that brings `schema` back to its expected state, for a human to review and run (with
+ * psql, or statement by statement). The search path is set first, as migrations run:
+ * the schema, then the shared schema. Statements that may run in a transaction run in one,
+ * with the history rows to record; the others (concurrent index builds) run between.
+ * Hazards are comments above their statements.
+ *
+ * @example
+ * fixSql('tenant_a', exists, repair);
+ * // -- tenant_a (tenant)
+ * // SET search_path = tenant_a, public;
+ * // BEGIN;
+ * // CREATE INDEX ...;
+ * // COMMIT;
+ */
+export function fixSql(schema: string, exists: boolean, repair: Repair): string {
+  const out = [comment(`${schema} (${repair.scope})`)];
+  for (const line of repair.summary) out.push(comment(`  ${line}`));
+  for (const note of repair.notes) out.push(comment(`not repaired: ${note}`));
+  if ('error' in repair.plan) {
+    out.push(comment(`no repair SQL: ${repair.plan.error}`));
+    return `${out.join('\n')}\n`;
+  }
+  const steps = repair.plan.changes;
+  if (steps.length === 0 && repair.record.length === 0) return `${out.join('\n')}\n`;
+  // A schema that is gone is created empty, so its objects have somewhere to go.
+  if (!exists) out.push(`CREATE SCHEMA ${ident(schema)};`);
+  const path = repair.scope === 'shared' ? [schema] : [schema, repair.sharedSchema];
+  out.push(`SET search_path = ${path.map(ident).join(', ')};`);
+  let open = false;
+  const begin = () => {
+    if (!open) out.push('BEGIN;');
+    open = true;
+  };
+  const commit = () => {
+    if (open) out.push('COMMIT;');
+    open = false;
+  };
+  for (const step of steps) {
+    step.up.forEach((statement, i) => {
+      if (statement.transactional) begin();
+      else commit();
+      if (i === 0) for (const h of step.hazards) out.push(`-- hazard ${h.kind}: ${h.message}`);
+      if (!statement.transactional) out.push('-- runs outside a transaction');
+      out.push(`${statement.sql};`);
+    });
+  }
+  if (repair.record.length > 0) {
+    begin();
+    out.push('-- record in the history the migrations whose changes the schema already has');
+    for (const m of repair.record) out.push(`${recordAppliedSql(schema, m)};`);
+  }
+  commit();
+  out.push('RESET search_path;');
+  return `${out.join('\n')}\n`;
+}
