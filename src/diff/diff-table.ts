@@ -148,7 +148,7 @@ export function diffTable(fromTable: Table, to: Table): Change[] {
 
   const fromPk = from.primaryKey;
   const toPk = to.primaryKey;
-  const pkRebuilt = toPk !== null && toPk.columns.some((c) => rebuilt.has(c));
+  const pkRebuilt = toPk?.columns.some((c) => rebuilt.has(c)) ?? false;
   if (fromPk && toPk && stableKey(fromPk.columns) === stableKey(toPk.columns) && !pkRebuilt) {
     if (fromPk.name !== toPk.name && fromPk.name && toPk.name) {
       changes.push({ kind: 'rename_constraint', table: t, from: fromPk.name, to: toPk.name });
