@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { migrate } from '../api/fleet.js';
+import type { Project } from '../api/project.js';
 import { loadProject } from '../api/project.js';
-import type { RunResult } from '../fleet/index.js';
+import type { RunOptions, RunResult } from '../fleet/index.js';
 import { progressBar } from '../ui/progress.js';
 import { runPlan, runSummary } from '../ui/run-summary.js';
 import { BaseCommand } from './base.js';
@@ -28,6 +29,47 @@ export const onlyOf = (flags: { shared?: boolean; tenant?: boolean; schema?: str
         ? { scope: 'tenant' as const }
         : undefined;
 
+type FleetFlags = {
+  shared?: boolean;
+  tenant?: boolean;
+  schema?: string;
+  plan?: boolean;
+  concurrency?: number;
+  'fail-fast'?: boolean;
+  'lock-timeout': number;
+  config: string;
+  'database-url'?: string;
+};
+
+/**
+ * What migrate and rollback share: load the project, run with a progress bar, print the
+ * plan or the summary, exit 1 when a schema failed or was locked.
+ */
+export async function runFleetCommand(
+  command: BaseCommand & { jsonEnabled(): boolean },
+  flags: FleetFlags,
+  run: (
+    project: Project,
+    options: Pick<RunOptions, 'only' | 'planOnly' | 'failFast' | 'lockTimeoutMs' | 'onProgress'> & {
+      concurrency?: number;
+    },
+  ) => Promise<RunResult>,
+): Promise<RunResult> {
+  const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+  const bar = progressBar(!command.jsonEnabled() && !flags.plan);
+  const result = await run(project, {
+    only: onlyOf(flags),
+    planOnly: flags.plan,
+    concurrency: flags.concurrency,
+    failFast: flags['fail-fast'],
+    lockTimeoutMs: flags['lock-timeout'],
+    onProgress: bar.onProgress,
+  }).finally(() => bar.stop());
+  if (!command.jsonEnabled()) command.log(flags.plan ? runPlan(result) : runSummary(result));
+  if (result.summary.failed + result.summary.locked > 0) process.exitCode = 1;
+  return result;
+}
+
 export default class Migrate extends BaseCommand {
   static summary = 'Apply pending migrations: the shared schema first, then every tenant schema.';
   static description =
@@ -48,21 +90,8 @@ export default class Migrate extends BaseCommand {
 
   async run(): Promise<RunResult> {
     const { flags } = await this.parse(Migrate);
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-    const bar = progressBar(!this.jsonEnabled() && !flags.plan);
-    const result = await migrate(project, {
-      only: onlyOf(flags),
-      to: flags.to,
-      fake: flags.fake,
-      planOnly: flags.plan,
-      concurrency: flags.concurrency,
-      failFast: flags['fail-fast'],
-      lockTimeoutMs: flags['lock-timeout'],
-      onProgress: bar.onProgress,
-    });
-    bar.stop();
-    this.say(flags.plan ? runPlan(result) : runSummary(result));
-    if (result.summary.failed + result.summary.locked > 0) process.exitCode = 1;
-    return result;
+    return runFleetCommand(this, flags, (project, options) =>
+      migrate(project, { ...options, to: flags.to, fake: flags.fake }),
+    );
   }
 }
