@@ -4,6 +4,8 @@ export interface BenchOptions {
   readonly tenants: number;
   readonly sweep: readonly number[];
   readonly runs: number;
+  /** Repetitions of the generate figure (each is tens of seconds): --runs when given, else 2. */
+  readonly generateRuns: number;
   readonly only: readonly string[] | null;
   readonly floor: 'psql' | 'pg' | 'auto';
   readonly history: { readonly tables: number; readonly migrations: number };
@@ -17,13 +19,13 @@ export const HELP = `npm run bench -- [flags]
 
   --tenants N          fleet size of the full table (default 1000; 10000 on demand)
   --sweep a,b,c        fleet sizes to measure the fleet figures at (default 100,1000[,10000] up to N)
-  --runs K             repetitions per figure (default 3)
+  --runs K             repetitions per figure (default 3; generate 2 unless given)
   --only f1,f2         only these figures: startup, introspect, canonicalise, diff-two, generate,
                        bootstrap, migrate, reads, tenant-create, drift, cli-reads
   --floor psql|pg      the floor's client (default: psql when installed, else one pg connection)
   --history TxM        generate figure: T tables reached by M migrations (default 150x200)
   --core-tables T      tables of the canonicalise / introspect / diff figures (default 200)
-  --bootstrap-runs K   repetitions of the bootstrap at the largest N (default 1 at N >= 1000, else --runs)
+  --bootstrap-runs K   repetitions of the bootstrap (default 1 at N >= 1000, else 2)
   --peer-runs K        also run the peers at the larger N, K times (default: peers at the smallest N only)
   --save               with --only, still write bench/results and docs/bench
 
@@ -66,6 +68,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
     tenants,
     sweep: [...new Set(sweep)].sort((a, b) => a - b),
     runs: positive('runs', values.runs, 3),
+    generateRuns: positive('runs', values.runs, 2),
     only: values.only ? values.only.split(',').map((s) => s.trim()) : null,
     floor,
     history: { tables: Number(h[1]), migrations: Number(h[2]) },

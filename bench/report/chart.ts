@@ -27,15 +27,15 @@ function ticks(max: number): number[] {
   return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => +(i * step).toPrecision(6));
 }
 
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const fmt = (ms: number) => (ms === 0 ? '0' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 
 /** Panels side by side: time per tenant (y, ms) against the number of tenants (x, log scale). */
 export function lineChart(title: string, subtitle: string, panels: readonly Panel[]): string {
   const W = 330;
   const H = 300;
-  const m = { l: 56, r: 12, t: 52, b: 96 };
+  const m = { l: 56, r: 12, t: 72, b: 96 };
   const width = W * panels.length + 20;
-  const height = H + 40;
+  const height = H + 60;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,

@@ -7,13 +7,18 @@ const when = (r: Results) => `${r.date.slice(0, 16).replace('T', ' ')} UTC`;
 function section(r: Results): string {
   const goals = r.rows.map((row) => ({ row, check: checkGoal(row) })).filter((g) => g.check && g.check.state !== 'elsewhere');
   return [
-    `## N = ${r.options.tenants.toLocaleString('en-US')} tenants (fleet figures also at ${r.options.sweep.filter((n) => n !== r.options.tenants).map((n) => n.toLocaleString('en-US')).join(', ') || '—'})`,
+    `## N = ${r.options.tenants.toLocaleString('en-US')} tenants` +
+      (r.options.sweep.length > 1 ? ` (fleet figures also at ${r.options.sweep.filter((n) => n !== r.options.tenants).map((n) => n.toLocaleString('en-US')).join(', ')})` : '') +
+      (r.options.only ? ` — only ${r.options.only.join(', ')}` : ''),
     '',
     `Measured ${when(r)} at commit \`${r.commit}\` on ${r.host.cores} cores (${r.host.cpu}), ${r.host.memoryGiB} GiB, Node ${r.host.node}; ` +
       `Postgres ${r.server.version} (${r.server.embedded ? 'embedded, fsync off' : 'BENCH_DATABASE_URL'}); load average at start ${r.load.map((l) => l.toFixed(1)).join(' / ')}; ` +
       `${r.options.runs} runs per figure unless the spread column says otherwise; the whole suite took ${Math.round(r.elapsedS / 60)} min.`,
     '',
-    `Floor: ${r.floor}.`,
+    `Floor: ${r.floor}.` +
+      (r.options.only && !r.options.only.includes('bootstrap') && !r.options.only.includes('migrate')
+        ? ' The fleet of this run is ledger-only: empty schemas whose history says 0001 and 0002 (`migrate --fake`), which is all that the reads look at.'
+        : ''),
     '',
     markdownTable(r.rows),
     '',

@@ -27,11 +27,14 @@ export async function readResults(file: string): Promise<Results | null> {
   }
 }
 
-/** `latest.json` (the last full run) and `tenants-<N>.json` (the last full run at that N). */
+/**
+ * `tenants-<N>.json` (the last saved run at that N) and, for a run of every figure,
+ * `latest.json` (what the next run compares itself with).
+ */
 export async function writeResults(dir: string, results: Results): Promise<void> {
   await mkdir(dir, { recursive: true });
   const text = `${JSON.stringify(results, null, 1)}\n`;
-  await writeFile(join(dir, 'latest.json'), text);
+  if (results.options.only === null) await writeFile(join(dir, 'latest.json'), text);
   await writeFile(join(dir, `tenants-${results.options.tenants}.json`), text);
 }
 
