@@ -31,21 +31,37 @@ interface Expectations {
 
 const read = (dir: string, file: string) => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '');
 
-let db: TestDatabase;
+// Cases wait mostly on Postgres round trips, so a few run at once, each in a database of its
+// own (an extension can be created once per database). A scratch database per
+// canonicalisation would cost a CREATE DATABASE each; emptied ones are reused.
+const WORKERS = 3;
+const idle: TestDatabase[] = [];
+const waiting: ((db: TestDatabase) => void)[] = [];
 let dev: DevDatabase;
 beforeAll(async () => {
-  db = await testDatabase();
-  // A scratch database per canonicalisation costs a CREATE DATABASE; emptied ones are reused.
+  for (let i = 0; i < WORKERS; i++) idle.push(await testDatabase());
   dev = reusedScratch(serverUrl());
 });
 afterAll(async () => dev.close());
 
+async function withDatabase<T>(f: (db: TestDatabase) => Promise<T>): Promise<T> {
+  const db = idle.pop() ?? (await new Promise<TestDatabase>((resolve) => waiting.push(resolve)));
+  try {
+    return await f(db);
+  } finally {
+    const next = waiting.shift();
+    if (next) next(db);
+    else idle.push(db);
+  }
+}
+
 describe.each([...new Set(cases.map((c) => c.kind))])('%s', (kind) => {
-  it.each(cases.filter((c) => c.kind === kind).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+  it.concurrent.each(cases.filter((c) => c.kind === kind).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const shared = read(c.dir, 'shared.yaml');
     const from = await modelsFromYaml(read(c.dir, 'from.yaml'), shared);
     const to = await modelsFromYaml(read(c.dir, 'to.yaml'), shared);
-    const result = await converge(db.client, dev, from, to, c.name.replace(/[^a-z0-9_]/g, '_').slice(0, 20));
+    const label = c.name.replace(/[^a-z0-9_]/g, '_').slice(0, 20);
+    const result = await withDatabase((db) => converge(db.client, dev, from, to, label));
     const expected: Expectations = parse(read(c.dir, 'expect.yaml') || '{}') ?? {};
     const tenant = result.plans.tenant;
     if (expected.up) expect(tenant.up.map((s) => s.sql)).toEqual(expected.up);
