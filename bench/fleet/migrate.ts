@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
 import { migrate } from '../../src/api/fleet.js';
+import { readMigrations } from '../../src/migrations/index.js';
 import { handRolled } from '../peers/hand-rolled.js';
 import { nodePgMigrate } from '../peers/node-pg-migrate.js';
 import { interleaved, peakRssMiB } from '../timing.js';
 import { type BenchContext, type Row, rowId } from '../types.js';
 import { expectRun, floorOf, openFleetProject, reset, SHARED } from './open.js';
-import { fleetPrefix, inSchema, names, undoScript } from './schemas.js';
+import { fleetPrefix, inSchema, names, pgfleetMessage, undoScript } from './schemas.js';
 
 /**
  * One new migration (tenant 0002: a column with a default and an index on it) across a
@@ -21,6 +22,9 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
   const fleet = names(fleetPrefix(n), n);
   const { change } = project;
   const ups = fleet.map((s) => inSchema(s, SHARED, change.up));
+  const m = (await readMigrations(project.migrations)).tenant.find((x) => x.version === change.version);
+  if (!m) throw new Error(`tenant migration ${change.version} is not in ${project.migrations}`);
+  const pgfleetSql = fleet.map((s) => pgfleetMessage(s, SHARED, m));
   const undo = () => reset(ctx.url, fleet.map((s) => undoScript(s, SHARED, change.down, change.version))).then(() => {});
   const pgfleet = (concurrency: number) => async () => {
     const r = await migrate(await project.load(), { only: { scope: 'tenant' }, concurrency });
@@ -31,7 +35,9 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
     { name: 'floor', work: () => floor.run(ctx.url, ups, 1), after: undo },
     { name: 'pgfleet c4', work: pgfleet(4), after: undo },
     { name: 'floor c4', work: () => floor.run(ctx.url, ups, 4), after: undo },
+    { name: 'floor, pgfleet SQL', work: () => floor.run(ctx.url, pgfleetSql, 1), after: undo },
   ]);
+  const bookkeeping = t['floor, pgfleet SQL'].median;
   const rss = peakRssMiB();
   const figure = (k: number) => `one new migration, concurrency ${k}`;
   const floorWhat = `${floor.label}, 1 connection`;
@@ -46,6 +52,7 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
       floorWhat,
       rssMiB: rss,
       goal: { kind: 'ratio', max: 1.5, at: 1000, text: '≤ 1.5× floor' },
+      note: `the floor's client running pgfleet's own per-schema SQL (lock_timeout, advisory lock, ledger row) took ${Math.round(bookkeeping)} ms (${(bookkeeping / t.floor.median).toFixed(2)}× the floor)`,
     },
     {
       id: rowId('migrate-c4', n, 'pgfleet'),
@@ -66,6 +73,7 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
     await pgfleet(4)();
     return rows;
   }
+  const peer = { figure: figure(1), tenants: n, floor: t.floor, floorWhat, rssMiB: null };
   const migrations = [
     { name: '0001_initial', up: project.initial.up, down: '' },
     { name: basename(change.path, '.sql'), up: change.up, down: change.down },
@@ -81,7 +89,7 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
           after: () => reset(ctx.url, fleet.map((s) => inSchema(s, SHARED, change.down, npm.forgetSql(s)))).then(() => {}),
         },
       ]);
-      rows.push({ ...rows[0], id: rowId('migrate-c1', n, 'node-pg-migrate'), who: 'node-pg-migrate 9.0.0 (runner per schema)', time: p['node-pg-migrate'], rssMiB: null, goal: undefined });
+      rows.push({ ...peer, id: rowId('migrate-c1', n, 'node-pg-migrate'), who: 'node-pg-migrate 9.0.0 (runner per schema)', time: p['node-pg-migrate'] });
     } finally {
       await npm.close();
     }
@@ -96,14 +104,7 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
       after: () => reset(ctx.url, fleet.map((s) => inSchema(s, SHARED, change.down, handRolled.forgetSql(s, migrations[1].name)))).then(() => {}),
     },
   ]);
-  rows.push({
-    ...rows[0],
-    id: rowId('migrate-c1', n, 'hand-rolled'),
-    who: 'hand-rolled runner (a connection per schema)',
-    time: h['hand-rolled'],
-    rssMiB: null,
-    goal: undefined,
-  });
+  rows.push({ ...peer, id: rowId('migrate-c1', n, 'hand-rolled'), who: 'hand-rolled runner (a connection per schema)', time: h['hand-rolled'] });
 
   // Leave the fleet at 0002 for the reads.
   await pgfleet(4)();

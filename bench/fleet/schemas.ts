@@ -1,5 +1,8 @@
 import pg from 'pg';
+import { LOCK_NAMESPACE, schemaLockKey } from '../../src/fleet/apply-schema.js';
+import { recordAppliedSql } from '../../src/fleet/history.js';
 import { HISTORY } from '../../src/fleet/index.js';
+import type { Migration } from '../../src/migrations/index.js';
 import { ident, literal } from '../../src/plan/quote.js';
 
 /** Tenant schemas of the fleet at N: `t<N>_00000` ...; its `match` pattern is `t<N>\_%`. */
@@ -50,3 +53,18 @@ export const inSchema = (schema: string, shared: string, sql: string, extra = ''
 /** Undo migration `version` (its down SQL) and forget it in the ledger: the untimed reset between runs. */
 export const undoScript = (schema: string, shared: string, down: string, version: string): string =>
   inSchema(schema, shared, down, `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(version)};\n`);
+
+/**
+ * pgfleet's own message for one transactional migration of one schema, as
+ * `transactionMessages` in src/fleet/apply-schema.ts builds it (lock_timeout, search path,
+ * the advisory lock, the migration, its ledger row): run by the floor's client, it splits
+ * pgfleet's gap into what its SQL costs and what its client costs.
+ */
+export const pgfleetMessage = (schema: string, shared: string, m: Migration, lockTimeoutMs = 5000): string =>
+  [
+    'BEGIN',
+    `SET LOCAL lock_timeout = ${literal(`${lockTimeoutMs}ms`)}`,
+    `SET LOCAL search_path = ${ident(schema)}, ${ident(shared)}`,
+    `DO $pgfleet$BEGIN IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(schema)}) THEN ` +
+      `RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = 'PGF01'; END IF; END$pgfleet$`,
+  ].join(';\n') + `;\n${m.up}\n;\n${recordAppliedSql(schema, m)};\nCOMMIT;`;

@@ -48,8 +48,11 @@ export async function latestMarkdown(runs: readonly Results[], notesFile: string
       'psql when it is installed (each schema\'s statements in one message), else one `pg` connection doing the same; for reads, one catalog query. ' +
       'The ratio is pgfleet\'s median over the floor\'s median. Peers run the same task on the same server in the same run.',
     '',
-    'Reproduce: `npm run bench` (N = 1,000; about 10 minutes on 2 cores), `npm run bench -- --tenants 10000` (on demand; about an hour), ' +
-      '`npm run bench -- --only status,reads --runs 5`, `BENCH_DATABASE_URL=postgres://… npm run bench` for another server. `npm run bench -- --help` lists the flags.',
+    'Reproduce: `npm run bench` (N = 1,000, fleet figures at 100 and 1,000; each section below says how long its run took), ' +
+      '`npm run bench -- --tenants 10000` (on demand: its bootstrap alone creates 2 × 10,000 schemas of 20 tables), ' +
+      '`npm run bench -- --tenants 10000 --sweep 10000 --only reads,cli-reads,tenant-create --save` (the reads at 10,000 on a ledger-only fleet, minutes), ' +
+      '`BENCH_DATABASE_URL=postgres://… npm run bench` for another server, `BENCH_FLOOR=pg` to use one pg connection as the floor even where psql is installed. ' +
+      '`npm run bench -- --help` lists the flags; the default `npm test` runs no benchmark.',
     '',
     '![time per tenant against N](per-tenant.svg)',
     '',
