@@ -85,9 +85,15 @@ export const cleanName = (name: string): string =>
     .replace(/^_+|_+$/g, '')
     .slice(0, 50) || 'migration';
 
+const transactional = (c: PlannedChange) => c.up.every((s) => s.transactional);
+// A concurrent index build has nothing after it that needs it, so it can wait for the end
+// and the rest stays in one transaction.
+const concurrentBuild = (c: PlannedChange) => c.change.kind === 'create_index' && c.change.index.concurrently === true;
+
 /**
- * The next migration(s) of a scope for `plan`. Statements that cannot run in a transaction
- * (concurrent index builds) go to a second migration of their own, after the first.
+ * The next migration(s) of a scope for `plan`, in plan order: each run of statements that
+ * can share a transaction is one migration, each run of those that cannot (ALTER TYPE ...
+ * ADD VALUE before its first use, CREATE INDEX CONCURRENTLY, moved last) another.
  */
 export function draftsFor(
   scope: Scope,
@@ -95,23 +101,37 @@ export function draftsFor(
   existing: readonly Migration[],
   options: { name?: string; requires: MigrationDraft['requires'] },
 ): Array<{ draft: MigrationDraft; summary: string[] }> {
-  const inTransaction = plan.changes.filter((c) => c.up.every((s) => s.transactional));
-  const outside = plan.changes.filter((c) => !c.up.every((s) => s.transactional));
-  const nameOf = (steps: readonly PlannedChange[]) => {
-    const changes = steps.map((c) => c.change);
-    return isInitial(existing, changes) ? 'initial' : migrationName(changes);
-  };
-  const drafts: Array<{ draft: MigrationDraft; summary: string[] }> = [];
-  const add = (steps: readonly PlannedChange[], name: string, transactional: boolean) => {
-    const version = nextVersion([...existing, ...drafts.map((d) => d.draft)]);
-    const draft = { scope, version, name, requires: options.requires, transactional, ...sections(steps) };
-    drafts.push({ draft, summary: steps.map((s) => describeChange(s.change)) });
-  };
-  const given = options.name ? cleanName(options.name) : null;
-  if (inTransaction.length > 0) add(inTransaction, given ?? nameOf(inTransaction), true);
-  if (outside.length > 0) {
-    const name = given ? `${given.slice(0, 36).replace(/_+$/, '')}_concurrently` : nameOf(outside);
-    add(outside, name, false);
+  const ordered = [...plan.changes.filter((c) => !concurrentBuild(c)), ...plan.changes.filter(concurrentBuild)];
+  const runs: PlannedChange[][] = [];
+  for (const c of ordered) {
+    const last = runs.at(-1);
+    if (last && transactional(last[0]) === transactional(c)) last.push(c);
+    else runs.push([c]);
   }
+  const given = options.name ? cleanName(options.name) : null;
+  const drafts: Array<{ draft: MigrationDraft; summary: string[] }> = [];
+  runs.forEach((steps, i) => {
+    const changes = steps.map((c) => c.change);
+    const derived = isInitial(existing, changes) ? 'initial' : migrationName(changes);
+    const suffix = transactional(steps[0]) ? `_${i + 1}` : '_concurrently';
+    const name =
+      given === null
+        ? i > 0 && derived === drafts[0]?.draft.name
+          ? `${derived.slice(0, 40)}${suffix}`
+          : derived
+        : i === 0
+          ? given
+          : `${given.slice(0, 36).replace(/_+$/, '')}${suffix}`;
+    const version = nextVersion([...existing, ...drafts.map((d) => d.draft)]);
+    const draft = {
+      scope,
+      version,
+      name,
+      requires: options.requires,
+      transactional: transactional(steps[0]),
+      ...sections(steps),
+    };
+    drafts.push({ draft, summary: steps.map((s) => describeChange(s.change)) });
+  });
   return drafts;
 }

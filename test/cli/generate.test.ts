@@ -222,6 +222,24 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
   });
 });
 
+describe('generate keeps plan order across transaction boundaries', { timeout: 240_000 }, () => {
+  it('commits a new enum value in its own migration before the migration that uses it', async () => {
+    const enumModel = (values: string, defaultValue: string) =>
+      `enums:\n  status: [${values}]\ntables:\n  t:\n    columns:\n      id: { type: bigint, identity: always }\n      s: { type: status, default: ${defaultValue} }\n    primaryKey: [id]\n`;
+    const dir = await tempProject({ 'schema/tenant/t.yaml': enumModel('new, done', 'new') });
+    expect((await runCli(['generate'], { cwd: dir })).code).toBe(0);
+    await write(dir, 'schema/tenant/t.yaml', enumModel('new, open, done', 'open'));
+    const r = await runCli(['generate', '--name', 'open status'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(await files(dir, 'tenant')).toEqual(['0001_initial.sql', '0002_open_status.sql', '0003_open_status_2.sql']);
+    const first = await read(dir, 'tenant/0002_open_status.sql');
+    expect(first).toMatch(/-- transaction: false/);
+    expect(first).toContain("ALTER TYPE status ADD VALUE 'open' AFTER 'new';");
+    expect(await read(dir, 'tenant/0003_open_status_2.sql')).toContain("SET DEFAULT 'open'::status");
+  });
+});
+
 describe('the example project', () => {
   it('generated/ is exactly what schema/ gives (run `pgfleet generate` after changing schema/)', async () => {
     const r = await runCli(['generate', '--check'], { cwd: await exampleCopy() });
