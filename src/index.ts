@@ -8,6 +8,7 @@
  * await createTenant(project, 'tenant_acme');
  */
 export { diffSchema, type SchemaDiff } from './api/diff-schema.js';
+export { type DriftGroup, type DriftOptions, type DriftResult, drift, type SchemaDrift } from './api/drift.js';
 export {
   createTenant,
   dropTenant,

@@ -85,7 +85,6 @@ function historyFindings(state: ReturnType<typeof schemaState>): HistoryFinding[
           },
         ]
       : []),
-    ...state.pending.map((m): HistoryFinding => ({ kind: 'pending', migration: m.id, message: `${m.id} is pending` })),
   ];
 }
 

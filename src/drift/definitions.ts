@@ -79,16 +79,16 @@ function yamlOf(model: Model, names: ReadonlyMap<Section, ReadonlySet<string>>):
 
 /**
  * A unified diff of the expected and live definitions of the objects `changes` concern,
- * as YAML of their stored form (so column order and hints never show). Empty when
- * `changes` is.
+ * as YAML of their stored form (so column order and hints never show), from its first
+ * hunk on: `withHeader` names the schema. Empty when `changes` is.
  *
  * @example
- * definitionDiff('tenant_a', expected, live, diff(live, expected));
+ * withHeader('tenant_a', definitionDiff(expected, live, diff(live, expected)));
  * // --- expected/tenant_a
  * // +++ live/tenant_a
  * // @@ -3,2 +3,3 @@ ...
  */
-export function definitionDiff(schema: string, expected: Model, live: Model, changes: readonly Change[]): string {
+export function definitionDiff(expected: Model, live: Model, changes: readonly Change[]): string {
   if (changes.length === 0) return '';
   const names = new Map<Section, Set<string>>();
   for (const [section, name] of changes.flatMap(concerned)) {
@@ -97,14 +97,21 @@ export function definitionDiff(schema: string, expected: Model, live: Model, cha
     names.set(section, set);
   }
   const patch = createTwoFilesPatch(
-    `expected/${schema}`,
-    `live/${schema}`,
+    'expected',
+    'live',
     yamlOf(stored(expected), names),
     yamlOf(stored(live), names),
     undefined,
     undefined,
-    { context: 3 },
+    {
+      context: 3,
+    },
   );
-  // Drop the `=====` line that opens every patch of the `diff` package.
-  return patch.replace(/^=+\n/, '');
+  // From the first hunk: the `=====`, `---` and `+++` lines are the caller's.
+  const hunk = patch.indexOf('\n@@');
+  return hunk < 0 ? '' : patch.slice(hunk + 1);
 }
+
+/** A diff body from `definitionDiff` with the `---`/`+++` lines naming `schema`. */
+export const withHeader = (schema: string, body: string): string =>
+  body === '' ? '' : `--- expected/${schema}\n+++ live/${schema}\n${body}`;

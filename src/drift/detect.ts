@@ -8,7 +8,7 @@ import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
-import { definitionDiff } from './definitions.js';
+import { definitionDiff, withHeader } from './definitions.js';
 import { describeDrift } from './describe.js';
 import { type Fingerprint, fingerprints } from './fingerprint.js';
 import { fixSql, type Repair } from './fix-sql.js';
@@ -68,6 +68,7 @@ interface Outcome {
   /** History drift found by comparing (missing history rows, or no expected state at all). */
   readonly found: readonly HistoryFinding[];
   readonly record: readonly RecordedMigration[];
+  /** `definitionDiff` of the expected and live state: the same for every schema of the group. */
   readonly diff: string;
 }
 
@@ -262,7 +263,7 @@ function report(
     schemas: g.schemas,
     differences: g.outcome.differences,
     history: g.history,
-    diff: g.outcome.diff,
+    diff: withHeader(g.schemas[0], g.outcome.diff),
     ...(options.fixSql ? { fixSql: groupFixSql(g, options.sharedSchema) } : {}),
   }));
   const withGroups: SchemaDrift[] = schemas.map((s, i) => {
@@ -335,7 +336,7 @@ async function compare(t: DriftTarget, live: Model, e: Expectation, options: Det
     differences: describeDrift(changes ?? []),
     found: [],
     record: [],
-    diff: definitionDiff(t.schema, expected.model, live, changes ?? []),
+    diff: definitionDiff(expected.model, live, changes ?? []),
   };
 }
 

@@ -23,23 +23,24 @@ import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from '../ins
  *   classes and collations), and SQL text printed under the schema's own search_path (see
  *   `printedIn`) where they are not (defaults, checks, index expressions and predicates,
  *   non-built-in types), which prints the schema's own objects unqualified. Column numbers
- *   stand for column names, so the columns part hashes both.
- * - owned sequences: what the inspector needs to fold a column into `serial`.
+ *   stand for column names, so the columns part hashes both. A sequence comes with the
+ *   column that owns it, which is what the inspector needs to fold a column into `serial`.
  *
- * test/drift/fingerprint.test.ts holds this rule against the golden cases: for every pair
- * of their schemas, equal fingerprints exactly when the inspected models are equal.
+ * test/drift/fingerprint.test.ts holds this rule against the golden cases and against
+ * differences chosen to slip through: equal fingerprints only for equal models.
  */
 
-/** One row of text per catalog row: `(schema, r)`. */
-interface Part {
-  readonly name: string;
-  readonly sql: string;
-}
+// OIDs below FirstNormalObjectId (16384) were assigned by initdb: the same object in every
+// schema of the cluster, so the OID itself can be hashed instead of its printed name.
+const FIRST_NORMAL_OID = 16384;
+
+/** A row as text, tagged with its part so that rows of two parts never hash alike. */
+const tagged = (part: string, fields: string) => `'${part}' || chr(10) || ROW(${fields})::text`;
 
 /**
- * FROM items: `rels`, every table and sequence of the schemas with what the inspector
- * filters them on, sorted by schema (see `perTable`); `tables`, its tables. One scan of
- * pg_class, which has no index by schema, serves every part.
+ * `rels`: every table and sequence of the schemas, with what the inspector filters them
+ * on, sorted by schema; `tables`: its tables. One scan of pg_class (which has no index by
+ * schema) serves every part.
  */
 const RELATIONS = `
 rels AS MATERIALIZED (
@@ -50,142 +51,124 @@ rels AS MATERIALIZED (
   ORDER BY s.nspname),
 tables AS MATERIALIZED (SELECT * FROM rels WHERE relkind IN ('r', 'p'))`;
 
-const TABLES: Part = {
-  name: 'tables',
-  sql: `SELECT s.nspname AS schema, ROW(s.relname, s.relkind, s.relispartition, s.extension_member, d.description)::text AS r
+const TABLES = `SELECT s.nspname AS schema,
+    ${tagged('table', 's.relname, s.relkind, s.relispartition, s.extension_member, d.description')} AS r
   FROM tables s
-  LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0`,
-};
+  LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0`;
 
-// The inspector leaves out identity sequences (deptype 'i'), which belong to their column.
-const SEQUENCES: Part = {
-  name: 'sequences',
-  sql: `SELECT s.nspname AS schema, ROW(
-    s.relname, s.extension_member,
-    EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass AND o.objid = s.reloid AND o.deptype = 'i'),
-    sq.seqtypid, sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle, d.description)::text AS r
-  FROM rels s
-  LEFT JOIN pg_sequence sq ON sq.seqrelid = s.reloid
-  LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
-  WHERE s.relkind = 'S'`,
-};
-
-/** The inspector's own query, its rows as JSON without the schema column. */
-const wrapped = (name: string, sql: string): Part => ({
-  name,
-  sql: `SELECT i.schema, (to_jsonb(i) - 'schema')::text AS r FROM (${sql}) i`,
-});
-
-// OIDs below FirstNormalObjectId (16384) were assigned by initdb: the same object in every
-// schema of the cluster, so the OID itself can be hashed instead of its printed name.
-const FIRST_NORMAL_OID = 16384;
-
-/**
- * A part read table by table: `select` (one text column `r`) runs once per table `s` of
- * `tables`, which is sorted by schema. Printing under each schema's search_path
- * (`printedIn`) is cheap only when the rows of one schema come together, as the path then
- * changes once per schema. A join would let the planner read the catalogs in OID order,
- * which interleaves schemas created or migrated side by side; sorting its rows would sort
- * wide node trees. So each table's rows are fetched by index, in the order of `tables`
- * (OFFSET 0 keeps the subquery from being merged into a join).
- */
-const perTable = (name: string, select: string): Part => ({
-  name,
-  sql: `SELECT s.nspname AS schema, x.r FROM tables s CROSS JOIN LATERAL (${select} OFFSET 0) x`,
-});
-
-const COLUMNS = perTable(
-  'columns',
-  `SELECT ROW(
-    s.relname, a.attnum, a.attname,
+const COLUMNS = `SELECT ${tagged(
+  'column',
+  `s.relname, a.attnum, a.attname,
     CASE WHEN a.atttypid < ${FIRST_NORMAL_OID} THEN a.atttypid::text ELSE format_type(${printedIn('a.atttypid')}, NULL) END,
     a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
     CASE WHEN d.adbin IS NOT NULL THEN pg_get_expr(d.adbin, ${printedIn('d.adrelid')}) END,
     a.attcollation, ds.description,
-    CASE WHEN a.atttypid >= ${FIRST_NORMAL_OID} THEN (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid) END)::text AS r
+    CASE WHEN a.atttypid >= ${FIRST_NORMAL_OID} THEN (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid) END`,
+)} AS r
   FROM pg_attribute a
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
-  WHERE a.attrelid = s.reloid AND a.attnum > 0 AND NOT a.attisdropped`,
-);
+  WHERE a.attrelid = s.reloid AND a.attnum > 0 AND NOT a.attisdropped`;
 
 // The same constraints as the inspector's. A referenced table in the schema itself is
 // hashed as '' (the model writes it unqualified); conkey and confkey are column numbers,
 // named through the columns part (of this schema, or of the one schema referenced).
-const CONSTRAINTS = perTable(
-  'constraints',
-  `SELECT ROW(
-    s.relname, k.conname, k.contype, k.condeferrable, k.condeferred, k.conkey,
+const CONSTRAINTS = `SELECT ${tagged(
+  'constraint',
+  `s.relname, k.conname, k.contype, k.condeferrable, k.condeferred, k.conkey,
     CASE WHEN rc.relnamespace = s.nspoid THEN '' ELSE rn.nspname END, rc.relname, k.confkey,
     k.confdeltype, k.confupdtype,
-    CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END)::text AS r
+    CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END`,
+)} AS r
   FROM pg_constraint k
   LEFT JOIN pg_class rc ON rc.oid = k.confrelid
   LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-  WHERE k.conrelid = s.reloid AND k.contype IN ('p', 'u', 'c', 'f') AND k.conparentid = 0`,
-);
+  WHERE k.conrelid = s.reloid AND k.contype IN ('p', 'u', 'c', 'f') AND k.conparentid = 0`;
 
 // The same indexes as the inspector's: not those behind a primary key, unique or exclusion
 // constraint (which is on the same table, hence the conrelid test that lets an index find
 // it). indclass and indcollation are OIDs of operator classes and collations, which live
 // in pg_catalog; an expression column's collation is compared by the inspector with its
 // type's, hence the types' collations of expression indexes.
-const INDEXES = perTable(
-  'indexes',
-  `SELECT ROW(
-    s.relname, ic.relname, x.indisunique, ic.relam, x.indnatts, x.indnkeyatts,
+const INDEXES = `SELECT ${tagged(
+  'index',
+  `s.relname, ic.relname, x.indisunique, ic.relam, x.indnatts, x.indnkeyatts,
     x.indkey, x.indoption, x.indclass, x.indcollation,
     CASE WHEN x.indexprs IS NOT NULL THEN pg_get_expr(x.indexprs, ${printedIn('x.indrelid')}) END,
     CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, ${printedIn('x.indrelid')}) END,
     CASE WHEN x.indexprs IS NOT NULL THEN ARRAY(
       SELECT t.typcollation FROM pg_attribute ia JOIN pg_type t ON t.oid = ia.atttypid
-      WHERE ia.attrelid = x.indexrelid ORDER BY ia.attnum) END)::text AS r
+      WHERE ia.attrelid = x.indexrelid ORDER BY ia.attnum) END`,
+)} AS r
   FROM pg_index x
   JOIN pg_class ic ON ic.oid = x.indexrelid
   WHERE x.indrelid = s.reloid AND NOT EXISTS (
     SELECT 1 FROM pg_constraint pk
-    WHERE pk.conrelid = x.indrelid AND pk.conindid = x.indexrelid AND pk.contype IN ('p', 'u', 'x'))`,
-);
-
-// What readColumns looks at to fold a column into serial: a sequence owned by the column
-// (deptype 'a'), its options, and its name as printed in the column's default.
-const OWNED_SEQUENCES = perTable(
-  'owned',
-  `SELECT ROW(
-    s.relname, o.refobjsubid, ${printedIn('q.oid')}::regclass::text, sq.seqtypid,
-    sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle)::text AS r
-  FROM pg_depend o
-  JOIN pg_class q ON q.oid = o.objid AND q.relkind = 'S'
-  LEFT JOIN pg_sequence sq ON sq.seqrelid = q.oid
-  WHERE o.refclassid = 'pg_class'::regclass AND o.refobjid = s.reloid AND o.refobjsubid > 0
-    AND o.classid = 'pg_class'::regclass AND o.deptype = 'a'`,
-);
-
-const PARTS: readonly Part[] = [
-  // Part `schema` says that the schema exists, which an empty schema would not otherwise show.
-  { name: 'schema', sql: `SELECT s.nspname AS schema, '' AS r FROM ${SCHEMAS}` },
-  TABLES,
-  COLUMNS,
-  CONSTRAINTS,
-  INDEXES,
-  OWNED_SEQUENCES,
-  SEQUENCES,
-  wrapped('enums', ENUMS),
-  wrapped('extensions', EXTENSIONS),
-];
+    WHERE pk.conrelid = x.indrelid AND pk.conindid = x.indexrelid AND pk.contype IN ('p', 'u', 'x'))`;
 
 /**
- * Each row is hashed with its part's name (md5 is only a mixer here: nothing is secret),
- * and a schema's row hashes are summed, two 64-bit halves apart, with the row count: a
- * hash of the set of rows that no sort is needed for. A sum of random 64-bit values is a
- * sound multiset hash (AdHash); the chance that two different schemas collide is about
- * 2^-64, far below that of a bit flip in the server's memory.
+ * Columns, constraints and indexes, read table by table: the subquery runs once per table
+ * `s` of `tables`, in schema order. Printing under each schema's search_path (`printedIn`)
+ * is cheap only when the rows of one schema come together, as the path then changes once
+ * per schema. A join would let the planner read the catalogs in OID order, which
+ * interleaves schemas created or migrated side by side; sorting its rows would sort wide
+ * node trees. Here each table's rows are fetched by index, in the order of `tables`
+ * (OFFSET 0 keeps the subquery from being merged into a join).
+ */
+const PER_TABLE = `SELECT s.nspname AS schema, x.r FROM tables s CROSS JOIN LATERAL (
+  ${COLUMNS}
+  UNION ALL
+  ${CONSTRAINTS}
+  UNION ALL
+  ${INDEXES}
+  OFFSET 0) x`;
+
+// A sequence with the column that owns it, if one does: deptype 'a' (OWNED BY, which the
+// inspector may fold into a serial column, comparing the column's default with the
+// sequence's name as printed) or 'i' (an identity column's, which the inspector leaves
+// out). Postgres keeps an owned sequence in the schema of its table, so the table's name
+// says which it is.
+const SEQUENCES = `SELECT s.nspname AS schema, ${tagged(
+  'sequence',
+  `s.relname, s.extension_member, o.deptype, ot.relname, o.refobjsubid,
+    CASE WHEN o.deptype = 'a' THEN ${printedIn('s.reloid')}::regclass::text END,
+    sq.seqtypid, sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle, d.description`,
+)} AS r
+  FROM rels s
+  LEFT JOIN pg_sequence sq ON sq.seqrelid = s.reloid
+  LEFT JOIN pg_depend o ON o.classid = 'pg_class'::regclass AND o.objid = s.reloid AND o.objsubid = 0
+    AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')
+  LEFT JOIN pg_class ot ON ot.oid = o.refobjid
+  LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+  WHERE s.relkind = 'S'`;
+
+/** The inspector's own query, its rows as JSON without the schema column. */
+const wrapped = (part: string, sql: string) =>
+  `SELECT i.schema, '${part}' || chr(10) || (to_jsonb(i) - 'schema')::text AS r FROM (${sql}) i`;
+
+/**
+ * Every part yields `(schema, r)`, one text `r` per catalog row; the `schema` part says that
+ * the schema exists, which an empty schema would not otherwise show. A schema's rows are
+ * hashed one by one and summed, with two seeds, and counted: a hash of the set of rows
+ * that no sort is needed for. A sum of random 64-bit values is a sound multiset hash
+ * (AdHash); the chance that two different schemas collide is about 2^-64 (hashtextextended
+ * is no cryptographic hash, but nobody here chooses catalog rows to collide).
  */
 export const FINGERPRINT_SQL = `
 WITH ${RELATIONS}
 SELECT h.schema, count(*) AS n, sum(hashtextextended(h.r, 0)) AS a, sum(hashtextextended(h.r, 1)) AS b
 FROM (
-  ${PARTS.map((p) => `SELECT p.schema, '${p.name}' || chr(10) || p.r AS r FROM (${p.sql}) p`).join('\n  UNION ALL\n  ')}
+  SELECT s.nspname AS schema, 'schema' AS r FROM ${SCHEMAS}
+  UNION ALL
+  ${TABLES}
+  UNION ALL
+  ${PER_TABLE}
+  UNION ALL
+  ${SEQUENCES}
+  UNION ALL
+  ${wrapped('enum', ENUMS)}
+  UNION ALL
+  ${wrapped('extension', EXTENSIONS)}
 ) h
 GROUP BY h.schema`;
 
@@ -195,7 +178,7 @@ export interface Fingerprint {
   readonly hash: string;
 }
 
-/** The fingerprint of a schema that does not exist: the same as an empty one's would be, apart from `exists`. */
+/** The fingerprint of a schema that does not exist: an empty one's would differ in `exists` alone. */
 const MISSING: Fingerprint = { exists: false, hash: 'missing' };
 
 /**
@@ -209,8 +192,8 @@ const MISSING: Fingerprint = { exists: false, hash: 'missing' };
 export async function fingerprints(client: pg.ClientBase, scope: CatalogScope): Promise<Map<string, Fingerprint>> {
   const result = new Map<string, Fingerprint>();
   if (scope.schemas.length === 0) return result;
-  // The SET LOCAL makes the query parse under a known search_path (see scopeOf).
-  // work_mem: the per-schema sums are aggregated in memory rather than sorted on disk.
+  // search_path: the query parses under a known one (see scopeOf). work_mem: the
+  // per-schema sums are aggregated in memory rather than sorted on disk.
   await client.query(
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog; SET LOCAL work_mem = '64MB'",
   );

@@ -20,10 +20,11 @@ export interface Difference {
 
 /**
  * A finding in a schema's migration history. `unknown_migration`, `edited_migration`,
- * `missing_history` and `unreplayable` are drift; `pending` and `failed` are information.
+ * `missing_history` and `unreplayable` are drift; `failed` (a failed attempt to migrate)
+ * is information, as pending migrations are (`SchemaDrift.pending`).
  */
 export interface HistoryFinding {
-  readonly kind: 'unknown_migration' | 'edited_migration' | 'missing_history' | 'unreplayable' | 'pending' | 'failed';
+  readonly kind: 'unknown_migration' | 'edited_migration' | 'missing_history' | 'unreplayable' | 'failed';
   /** The migration concerned (`0005_add_note`), or null. */
   readonly migration: string | null;
   readonly message: string;
@@ -66,7 +67,8 @@ export interface DriftGroup {
   readonly history: readonly HistoryFinding[];
   /**
    * A unified diff of the expected and live definitions (YAML) of the objects concerned, as
-   * seen in the group's first schema; empty when only history drifts.
+   * in the group's first schema (its schemas share the change, not always the context);
+   * empty when only history drifts.
    */
   readonly diff: string;
   /** With `fixSql`: the SQL that brings every schema of the group back, for a human to review. */
