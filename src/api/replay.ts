@@ -79,7 +79,7 @@ export async function replayInScratch(
 }
 
 // Bump when the cached model's shape or the inspector's output changes.
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 function cacheKey(set: MigrationSet, sharedSchema: string): string {
   const h = createHash('sha256').update(`pgfleet-replay-${CACHE_FORMAT}\0${sharedSchema}\0`);

@@ -2,6 +2,7 @@ import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Model, Table } from '../model/types.js';
 import { diffEnum } from './diff-enums.js';
+import { diffDomains, diffFunctions, diffTriggers, diffViews } from './diff-objects.js';
 import { diffTable } from './diff-table.js';
 import { matchByName } from './match.js';
 import { applyRenames, followTarget, renamesOf } from './renames.js';
@@ -46,6 +47,14 @@ export function diff(from: Model, to: Model): Change[] {
   }
   for (const [a, b] of tables.pairs) changes.push(...diffTable(targets(a), b));
   changes.push(...releaseForeignKeys(changes, to));
+
+  changes.push(...diffDomains(from, to));
+  const routines = diffFunctions(from, to);
+  changes.push(...routines.changes);
+  for (const [a, b] of [...tables.pairs, ...tables.renames]) {
+    changes.push(...diffTriggers(b.name, a.name, a.triggers, b.triggers));
+  }
+  changes.push(...diffViews(from, to, changes, routines.recreated, renames));
   return changes;
 }
 
@@ -94,9 +103,10 @@ function releaseForeignKeys(changes: readonly Change[], to: Model): Change[] {
 /** A new table, then its indexes and foreign keys as their own changes (FKs need their targets first). */
 function createTable(table: Table): Change[] {
   return [
-    { kind: 'create_table', table: { ...table, foreignKeys: [], indexes: [] } },
+    { kind: 'create_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [] } },
     ...table.indexes.map((index): Change => ({ kind: 'create_index', table: table.name, index })),
     ...table.foreignKeys.map((fk): Change => ({ kind: 'add_constraint', table: table.name, constraint: fk })),
+    ...table.triggers.map((trigger): Change => ({ kind: 'create_trigger', table: table.name, trigger })),
   ];
 }
 
@@ -108,6 +118,7 @@ function dropTable(table: Table): Change[] {
   return [
     ...table.foreignKeys.map((fk): Change => ({ kind: 'drop_constraint', table: table.name, constraint: fk })),
     ...table.indexes.map((index): Change => ({ kind: 'drop_index', table: table.name, index })),
-    { kind: 'drop_table', table: { ...table, foreignKeys: [], indexes: [] } },
+    ...table.triggers.map((trigger): Change => ({ kind: 'drop_trigger', table: table.name, trigger })),
+    { kind: 'drop_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [] } },
   ];
 }

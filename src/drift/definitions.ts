@@ -33,6 +33,22 @@ function concerned(c: Change): Array<[Section, string]> {
         ['tables', c.from],
         ['tables', c.to],
       ];
+    case 'create_domain':
+    case 'drop_domain':
+      return [['domains', c.domain.name]];
+    case 'alter_domain':
+      return [['domains', c.to.name]];
+    case 'create_function':
+    case 'drop_function':
+      return [['functions', c.routine.name]];
+    case 'replace_function':
+      return [['functions', c.to.name]];
+    case 'create_view':
+    case 'drop_view':
+      return [['views', c.view.name]];
+    case 'set_comment':
+      if (c.target.kind === 'trigger') return [['tables', c.target.on]];
+      return [[c.target.kind === 'view' ? 'views' : 'functions', c.target.name]];
     default:
       return [['tables', c.table]];
   }

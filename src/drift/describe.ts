@@ -193,6 +193,43 @@ export function describeChange(c: Change): Difference {
         `index ${c.from} on ${c.table} is expected to be named ${c.to}`,
         c.kind,
       );
+    case 'create_domain':
+      return make('missing', `domain ${c.domain.name}`, `missing domain ${c.domain.name}`, c.kind);
+    case 'drop_domain':
+      return make('extra', `domain ${c.domain.name}`, `extra domain ${c.domain.name}`, c.kind);
+    case 'alter_domain':
+      return make('changed', `domain ${c.to.name}`, `domain ${c.to.name} differs`, c.kind);
+    case 'create_function':
+      return make('missing', `function ${c.routine.name}`, `missing function ${c.routine.name}`, c.kind);
+    case 'drop_function':
+      return make('extra', `function ${c.routine.name}`, `extra function ${c.routine.name}`, c.kind);
+    case 'replace_function':
+      return make('changed', `function ${c.to.name}`, `function ${c.to.name} has another definition`, c.kind);
+    case 'create_view':
+      return make('missing', `view ${c.view.name}`, `missing view ${c.view.name}`, c.kind);
+    case 'drop_view':
+      return make('extra', `view ${c.view.name}`, `extra view ${c.view.name}`, c.kind);
+    case 'create_trigger':
+      return make(
+        'missing',
+        `trigger ${c.table}.${c.trigger.name}`,
+        `missing trigger ${c.trigger.name} on ${c.table}`,
+        c.kind,
+      );
+    case 'drop_trigger':
+      return make(
+        'extra',
+        `trigger ${c.table}.${c.trigger.name}`,
+        `extra trigger ${c.trigger.name} on ${c.table}`,
+        c.kind,
+      );
+    case 'set_comment':
+      return make(
+        'changed',
+        `comment on ${c.target.kind} ${c.target.name}`,
+        `comment on ${c.target.kind} ${c.target.name} is ${text(c.from)} (expected ${text(c.to)})`,
+        c.kind,
+      );
     default:
       return unreachable(c);
   }

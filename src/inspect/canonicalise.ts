@@ -94,9 +94,13 @@ function changePath(change: Change): string[] {
       return ['tables', table, 'columns', change.constraint.columns[0]];
     }
     if (change.kind === 'create_index' && change.index.name) return ['tables', table, 'indexes', change.index.name];
+    if (change.kind === 'create_trigger') return ['tables', table, 'triggers', change.trigger.name];
     return ['tables', table];
   }
   if (change.kind === 'create_enum') return ['enums', change.enum.name];
+  if (change.kind === 'create_domain') return ['domains', change.domain.name];
+  if (change.kind === 'create_function') return ['functions', change.routine.name];
+  if (change.kind === 'create_view') return [change.view.materialized ? 'materializedViews' : 'views', change.view.name];
   if (change.kind === 'create_sequence') return ['sequences', change.sequence.name];
   if (change.kind === 'create_extension') return ['extensions'];
   return [];

@@ -7,6 +7,7 @@ import { type InspectedConstraint, readConstraints } from './read-constraints.js
 import { readEnums } from './read-enums.js';
 import { readExtensions } from './read-extensions.js';
 import { readIndexes } from './read-indexes.js';
+import { readObjects } from './read-objects.js';
 import { readSequences } from './read-sequences.js';
 import { readTables } from './read-tables.js';
 import { type CatalogScope, scopeOf } from './scope.js';
@@ -83,6 +84,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const sequences = await readSequences(client, scope);
   const enums = await readEnums(client, scope);
   const extensions = await readExtensions(client, scope);
+  const { domains, routines: functions, views, triggers } = await readObjects(client, scope);
 
   const columnsOf = groupBy(columns, (c) => tableKey(c.schema, c.table));
   const constraintsOf = groupBy(constraints, (c) => tableKey(c.schema, c.table));
@@ -91,6 +93,10 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const sequencesOf = groupBy(sequences, (s) => s.schema);
   const enumsOf = groupBy(enums, (e) => e.schema);
   const extensionsOf = groupBy(extensions, (e) => e.schema);
+  const domainsOf = groupBy(domains, (d) => d.schema);
+  const functionsOf = groupBy(functions, (f) => f.schema);
+  const viewsOf = groupBy(views, (v) => v.schema);
+  const triggersOf = groupBy(triggers, (t) => tableKey(t.schema, t.table));
   const serialSequences = new Set(
     columns.flatMap((c) => (c.serialSequence === null ? [] : [tableKey(c.schema, c.serialSequence)])),
   );
@@ -105,6 +111,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
         (columnsOf.get(key) ?? []).map((c) => c.column),
         constraintsOf.get(key) ?? [],
         (indexesOf.get(key) ?? []).map((i) => i.index),
+        (triggersOf.get(key) ?? []).map((t) => t.trigger),
       );
     });
     models.set(schema, {
@@ -116,6 +123,13 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
           .map((s) => s.sequence),
       ),
       tables: sortedByName(schemaTables),
+      domains: (domainsOf.get(schema) ?? []).map((d) => d.domain),
+      functions: sortedByName((functionsOf.get(schema) ?? []).map((f) => f.routine)),
+      views: (viewsOf.get(schema) ?? []).map(({ view }) => ({
+        ...view,
+        // Indexes are read for tables and materialized views alike (one namespace: no clash).
+        indexes: sortedByName((indexesOf.get(tableKey(schema, view.name)) ?? []).map((i) => i.index)),
+      })),
     });
   }
   return models;
@@ -127,6 +141,7 @@ function assembleTable(
   columns: readonly Column[],
   constraints: readonly InspectedConstraint[],
   indexes: Table['indexes'],
+  triggers: Table['triggers'],
 ): Table {
   let primaryKey: Table['primaryKey'] = null;
   const uniques: Table['uniques'][number][] = [];
@@ -159,6 +174,7 @@ function assembleTable(
     checks: sortedByName(checks),
     foreignKeys: sortedByName(foreignKeys),
     indexes: sortedByName(indexes),
+    triggers: sortedByName(triggers),
     comment,
   };
 }

@@ -19,27 +19,20 @@ const SQL = `
 SELECT s.nspname AS schema, k.kind, k.name
 FROM ${SCHEMAS}
 CROSS JOIN LATERAL (
-  SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                        ELSE 'partition' END AS kind, c.relname::text AS name
+  SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'partition' END AS kind, c.relname::text AS name
   FROM pg_class c
-  WHERE c.relnamespace = n.oid AND (c.relkind IN ('f', 'v', 'm') OR (c.relkind IN ('r', 'p') AND c.relispartition))
+  WHERE c.relnamespace = n.oid AND (c.relkind = 'f' OR (c.relkind IN ('r', 'p') AND c.relispartition))
     AND ${NOT_EXTENSION('pg_class', 'c.oid')}
   UNION ALL
-  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function'
-                        ELSE 'function' END,
-         p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-  FROM pg_proc p
-  WHERE p.pronamespace = n.oid AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
-  UNION ALL
-  SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'composite type' END, t.typname::text
+  SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'composite type' END, t.typname::text
   FROM pg_type t
   WHERE t.typnamespace = n.oid AND ${NOT_EXTENSION('pg_type', 't.oid')}
-    AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND EXISTS (
+    AND (t.typtype = 'r' OR (t.typtype = 'c' AND EXISTS (
       SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid AND r.relkind = 'c')))
   UNION ALL
   SELECT 'trigger', tg.tgname || ' on ' || c.relname
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
-  WHERE c.relnamespace = n.oid AND NOT tg.tgisinternal AND tg.tgparentid = 0
+  WHERE c.relnamespace = n.oid AND NOT tg.tgisinternal AND tg.tgparentid = 0 AND c.relkind NOT IN ('r', 'p')
   UNION ALL
   SELECT 'policy', po.polname || ' on ' || c.relname
   FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid

@@ -96,6 +96,29 @@ export async function unknownTypes(
       for (const t of models[scope].tables)
         await attempt(client, `CREATE TYPE ${qualified(schemas[scope], t.name)} AS ()`);
     }
+    // Domains (over enums, extension types or other domains, so created in passes until
+    // none is left or a pass makes no progress), seen as in production: a tenant's before the shared ones.
+    for (const scope of ['shared', 'tenant'] as const) {
+      const path = scope === 'shared' ? [schemas.shared, 'public'] : [schemas.tenant, schemas.shared, 'public'];
+      await client.query(`SET LOCAL search_path TO ${path.map(ident).join(', ')}`);
+      let left = [...models[scope].domains];
+      const failures = new Map<string, string>();
+      while (left.length > 0) {
+        const next = [];
+        for (const d of left) {
+          const failed = await attempt(client, `CREATE DOMAIN ${qualified(schemas[scope], d.name)} AS ${d.type}`);
+          if (failed) {
+            failures.set(d.name, failed);
+            next.push(d);
+          }
+        }
+        if (next.length === left.length) break;
+        left = next;
+      }
+      for (const d of left) {
+        at(scope, ['domains', d.name, 'type'], `domain ${d.name} cannot be created: ${failures.get(d.name)}`);
+      }
+    }
 
     const uses = (['shared', 'tenant'] as const).flatMap((scope) =>
       models[scope].tables.flatMap((t) =>

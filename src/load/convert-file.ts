@@ -1,5 +1,6 @@
 import type { Extension, Scope } from '../model/types.js';
 import { convertEnum } from './convert-enum.js';
+import { convertDomain, convertRoutine, convertView } from './convert-objects.js';
 import { convertSequence } from './convert-sequence.js';
 import { convertTable } from './convert-table.js';
 import type { ConvertContext, Declared, FileObjects } from './drafts.js';
@@ -32,6 +33,18 @@ export function convertFile(raw: RawFile, ctx: ConvertContext): FileObjects {
       declared(['sequences', name], convertSequence(name, s, ctx)),
     ),
     tables: Object.entries(raw.tables ?? {}).map(([name, t]) => convertTable(name, t, ctx)),
+    domains: Object.entries(raw.domains ?? {}).map(([name, d]) =>
+      declared(['domains', name], convertDomain(name, d, ctx)),
+    ),
+    functions: Object.entries(raw.functions ?? {}).map(([name, f]) =>
+      declared(['functions', name], convertRoutine(name, f, ctx)),
+    ),
+    views: [
+      ...Object.entries(raw.views ?? {}).map(([name, v]) => declared(['views', name], convertView(name, v, false, ctx))),
+      ...Object.entries(raw.materializedViews ?? {}).map(([name, v]) =>
+        declared(['materializedViews', name], convertView(name, v, true, ctx)),
+      ),
+    ],
   };
 }
 

@@ -10,6 +10,7 @@ import type {
 } from '../model/types.js';
 import { closest } from './closest.js';
 import { convertColumn } from './convert-column.js';
+import { convertTriggers } from './convert-objects.js';
 import { byName, deferrable, fkAction } from './convert-values.js';
 import type { ConvertContext, ForeignKeyDraft, NamedThing, TableDraft } from './drafts.js';
 import type { RawIndex, RawIndexElement, RawTable } from './raw-model.js';
@@ -139,13 +140,14 @@ export function convertTable(name: string, raw: RawTable, ctx: ConvertContext): 
     checks: byName(checks),
     foreignKeys: [],
     indexes: byName(indexes),
+    triggers: convertTriggers(name, raw.triggers ?? {}, ctx),
     comment: raw.comment ?? null,
     ...(raw.renamedFrom !== undefined && raw.renamedFrom !== name ? { hints: { renamedFrom: raw.renamedFrom } } : {}),
   };
   return { source: ctx.source, path, table, foreignKeys, names };
 }
 
-function convertIndex(
+export function convertIndex(
   name: string,
   raw: RawIndex,
   path: Path,

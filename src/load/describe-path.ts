@@ -5,6 +5,7 @@ const NAMED: Record<string, string> = {
   unique: 'unique constraint',
   checks: 'check',
   foreignKeys: 'foreign key',
+  triggers: 'trigger',
 };
 
 /**
@@ -27,7 +28,16 @@ export function describeModelPath(path: Path): string {
     base = `primary key of table ${name}`;
     remaining = item === undefined ? [] : [item, ...rest];
   } else {
-    const singular = { tables: 'table', enums: 'enum', sequences: 'sequence' }[kind] ?? kind;
+    const singular =
+      {
+        tables: 'table',
+        enums: 'enum',
+        sequences: 'sequence',
+        domains: 'domain',
+        functions: 'function',
+        views: 'view',
+        materializedViews: 'materialized view',
+      }[kind] ?? kind;
     base = `${singular} ${name}`;
     remaining = part === undefined ? [] : [part, ...(item === undefined ? [] : [item]), ...rest];
   }

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../errors.js';
-import type { Enum, Extension, ForeignKey, Scope, Sequence, Table } from '../model/types.js';
+import type { Domain, Enum, Extension, ForeignKey, Routine, Scope, Sequence, Table, View } from '../model/types.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
 /**
@@ -49,6 +49,9 @@ export interface FileObjects {
   readonly enums: readonly Declared<Enum>[];
   readonly sequences: readonly Declared<Sequence>[];
   readonly tables: readonly TableDraft[];
+  readonly domains: readonly Declared<Domain>[];
+  readonly functions: readonly Declared<Routine>[];
+  readonly views: readonly Declared<View>[];
 }
 
 /** What a converter needs: the file, the scope it converts for, and where to report. */

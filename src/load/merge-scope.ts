@@ -58,6 +58,18 @@ export function mergeScope(options: MergeOptions): Model {
     'sequence',
     files.flatMap((f) => f.sequences),
   );
+  const domains = unique(
+    'domain',
+    files.flatMap((f) => f.domains),
+  );
+  const functions = unique(
+    'function',
+    files.flatMap((f) => f.functions),
+  );
+  const views = unique(
+    'view',
+    files.flatMap((f) => f.views),
+  );
   const tableDrafts = files.flatMap((f) => f.tables);
   unique(
     'table',
@@ -77,6 +89,9 @@ export function mergeScope(options: MergeOptions): Model {
     enums: byName(enums),
     sequences: byName(sequences),
     tables: byName(finished),
+    domains: byName(domains),
+    functions: byName(functions),
+    views: byName(views),
   };
 }
 
@@ -87,17 +102,17 @@ const place = (where: Located): string => {
   return `${where.source.file}:${line}:${col}`;
 };
 
-type Kind = NamedKind | 'table' | 'sequence' | 'enum';
+type Kind = NamedKind | 'table' | 'sequence' | 'enum' | 'view' | 'domain';
 
 // Postgres keeps tables, sequences and indexes (including those behind primary keys and
 // unique constraints) in pg_class, one name per schema; a table's row type and an enum
 // share pg_type. Constraint names are only unique per table in Postgres, but Django and
 // the SQL standard treat them as schema-wide and a schema-wide name is what a migration
 // can refer to unambiguously, so pgfleet asks for that too.
-const RELATION = new Set<Kind>(['table', 'sequence', 'index', 'primary key', 'unique constraint']);
+const RELATION = new Set<Kind>(['table', 'sequence', 'index', 'primary key', 'unique constraint', 'view']);
 const CONSTRAINT = new Set<Kind>(['primary key', 'unique constraint', 'check constraint', 'foreign key', 'index']);
-const TYPE = new Set<Kind>(['table', 'enum']);
-const DECLARED_ONCE = new Set<Kind>(['table', 'sequence', 'enum']);
+const TYPE = new Set<Kind>(['table', 'enum', 'view', 'domain']);
+const DECLARED_ONCE = new Set<Kind>(['table', 'sequence', 'enum', 'view', 'domain']);
 
 function collide(a: Kind, b: Kind): boolean {
   // Two tables (or enums, sequences) with one name are reported as a duplicate declaration.
@@ -130,6 +145,8 @@ function checkNamespaces(
   for (const file of files) {
     for (const e of file.enums) add(e.value.name, { ...e, kind: 'enum' });
     for (const s of file.sequences) add(s.value.name, { ...s, kind: 'sequence' });
+    for (const d of file.domains) add(d.value.name, { ...d, kind: 'domain' });
+    for (const v of file.views) add(v.value.name, { ...v, kind: 'view' });
   }
   for (const t of tables.values()) add(t.table.name, { ...t, kind: 'table' });
   for (const t of tables.values()) for (const n of t.names) add(n.name, n);

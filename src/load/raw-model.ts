@@ -13,6 +13,26 @@ export interface RawFile {
   enums?: Record<string, string[] | { values: string[]; comment?: string }>;
   sequences?: Record<string, RawSequence>;
   tables?: Record<string, RawTable>;
+  domains?: Record<string, RawDomain>;
+  functions?: Record<string, RawSql>;
+  views?: Record<string, RawSql>;
+  materializedViews?: Record<string, RawSql & { indexes?: Record<string, RawIndex> }>;
+}
+
+/** An object given by its SQL: `{ sql, comment? }`. */
+export interface RawSql {
+  sql: string;
+  comment?: string;
+}
+
+export interface RawDomain {
+  type: string;
+  notNull?: boolean;
+  default?: RawLiteralOrSql;
+  collation?: string;
+  check?: string;
+  checks?: Record<string, string>;
+  comment?: string;
 }
 
 export type RawInteger = number | string;
@@ -90,4 +110,5 @@ export interface RawTable {
   checks?: Record<string, string>;
   foreignKeys?: Record<string, RawForeignKey>;
   indexes?: Record<string, RawIndex>;
+  triggers?: Record<string, RawSql>;
 }

@@ -89,6 +89,13 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, describe: Describe
       // The schema lists kinds we do not support yet under `not: {}`, so that they get this
       // message instead of "unknown key".
       const kind = String(path[path.length - 1]);
+      if (kind === 'triggers' && path.length === 1) {
+        return source.diagnostic(
+          path,
+          'triggers are declared under their table',
+          'move each one to tables.<table>.triggers.<name>: { sql: CREATE TRIGGER ... }',
+        );
+      }
       return source.diagnostic(
         path,
         kind === 'partitionBy'

@@ -7,15 +7,18 @@ import {
 import {
   type Column,
   type Deferrable,
+  type Domain,
   type Enum,
   type ForeignKey,
   type Index,
   type IndexElement,
   type Model,
+  type Routine,
   type Scope,
   type Sequence,
   SHARED_PREFIX,
   type Table,
+  type View,
 } from '../model/types.js';
 import { defaultValue, sqlValue } from './write-default.js';
 import { raw, type YamlMap, type YamlValue, yamlDocument, yamlMap } from './yaml-text.js';
@@ -64,11 +67,22 @@ interface Group {
   enums: Enum[];
   sequences: Sequence[];
   tables: Table[];
+  domains: Domain[];
+  functions: Routine[];
+  views: View[];
 }
 
 function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, options: WriteModelOptions): ModelFile[] {
   const model = models[scope];
-  const empty = (): Group => ({ extensions: [], enums: [], sequences: [], tables: [] });
+  const empty = (): Group => ({
+    extensions: [],
+    enums: [],
+    sequences: [],
+    tables: [],
+    domains: [],
+    functions: [],
+    views: [],
+  });
   const groups = new Map<string, Group>();
   const group = (key: string) => {
     let g = groups.get(key);
@@ -87,6 +101,9 @@ function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, option
   };
   for (const e of model.enums) group(otherKey(e.name)).enums.push(e);
   for (const s of model.sequences) group(otherKey(s.name)).sequences.push(s);
+  for (const d of model.domains) group(otherKey(d.name)).domains.push(d);
+  for (const f of model.functions) group(otherKey(f.name)).functions.push(f);
+  for (const v of model.views) group(otherKey(v.name)).views.push(v);
   for (const x of model.extensions) group(options.oneFile ? 'schema' : 'common').extensions.push(x.name);
 
   const header = options.schemaUrl ? [`yaml-language-server: $schema=${options.schemaUrl}`] : [];
@@ -112,18 +129,62 @@ function fileMap(g: Group, scope: Scope, models: Readonly<Record<Scope, Model>>)
   const section = <T extends { name: string }>(items: readonly T[], value: (item: T) => YamlValue) =>
     items.length === 0 ? undefined : yamlMap(items.map((i) => [i.name, value(i)] as const));
   const tables = section(g.tables, (t) => tableMap(t, scope, models));
+  const plainViews = g.views.filter((v) => !v.materialized);
+  const materialized = g.views.filter((v) => v.materialized);
   return yamlMap(
     [
       ['extensions', g.extensions.length > 0 ? [...g.extensions] : undefined],
       ['enums', blockOf(section(g.enums, enumValue))],
+      ['domains', blockOf(section(g.domains, domainValue))],
       ['sequences', blockOf(section(g.sequences, sequenceValue))],
+      ['functions', spacedOf(section(g.functions, routineValue))],
       ['tables', tables && { ...tables, block: true, spaced: true }],
+      ['views', spacedOf(section(plainViews, viewValue))],
+      ['materializedViews', spacedOf(section(materialized, viewValue))],
     ],
     { spaced: true },
   );
 }
 
 const blockOf = (m: YamlMap | undefined): YamlMap | undefined => m && { ...m, block: true };
+const spacedOf = (m: YamlMap | undefined): YamlMap | undefined => m && { ...m, block: true, spaced: true };
+
+/** An object given by its SQL: `{ sql, comment? }`. */
+const sqlObject = (sql: string, comment: string | null, more: [string, YamlValue | undefined][] = []) =>
+  yamlMap([['sql', sql], ...more, ['comment', comment ?? undefined]], { block: true });
+
+const routineValue = (r: Routine): YamlValue => sqlObject(r.definition, r.comment);
+
+const viewValue = (v: View): YamlValue =>
+  sqlObject(v.definition, v.comment, [
+    [
+      'indexes',
+      v.indexes.length > 0
+        ? yamlMap(
+            v.indexes.map((i) => [i.name ?? '', indexValue(i)] as const),
+            { block: true },
+          )
+        : undefined,
+    ],
+  ]);
+
+function domainValue(d: Domain): YamlValue {
+  const shorthand = d.checks.length === 1 && d.checks[0].name === defaultCheckName(d.name, null) ? d.checks[0] : null;
+  return yamlMap([
+    ['type', shortType(d.type)],
+    ['notNull', d.notNull ? raw('true') : undefined],
+    ['default', d.default !== null ? defaultValue(d.default, d.type) : undefined],
+    ['collation', d.collation ?? undefined],
+    ['check', shorthand ? withoutParentheses(shorthand.expression) : undefined],
+    [
+      'checks',
+      shorthand || d.checks.length === 0
+        ? undefined
+        : yamlMap(d.checks.map((c) => [c.name ?? '', withoutParentheses(c.expression)] as const)),
+    ],
+    ['comment', d.comment ?? undefined],
+  ]);
+}
 
 function enumValue(e: Enum): YamlValue {
   return e.comment === null
@@ -305,6 +366,7 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
         ),
       ],
       ['indexes', named(t.indexes, indexValue)],
+      ['triggers', named(t.triggers, (tr) => sqlObject(tr.definition, tr.comment))],
     ],
     { block: true },
   );

@@ -76,10 +76,35 @@ function describe(change: Change): string {
       return `add_${change.index.name ?? `${change.table}_index`}`;
     case 'drop_index':
       return `drop_${change.index.name ?? `${change.table}_index`}`;
+    case 'create_domain':
+      return `create_domain_${change.domain.name}`;
+    case 'drop_domain':
+      return `drop_domain_${change.domain.name}`;
+    case 'alter_domain':
+      return `alter_domain_${change.to.name}`;
+    case 'create_function':
+      return `create_${routineName(change.routine.name)}`;
+    case 'drop_function':
+      return `drop_${routineName(change.routine.name)}`;
+    case 'replace_function':
+      return `replace_${routineName(change.to.name)}`;
+    case 'create_view':
+      return `create_${change.view.name}`;
+    case 'drop_view':
+      return `drop_${change.view.name}`;
+    case 'create_trigger':
+      return `add_${change.table}_${change.trigger.name}`;
+    case 'drop_trigger':
+      return `drop_${change.table}_${change.trigger.name}`;
+    case 'set_comment':
+      return `comment_${routineName(change.target.name)}`;
     default:
       return unreachable(change);
   }
 }
+
+/** `film_in_stock(integer,integer)` → `film_in_stock`. */
+const routineName = (identity: string): string => identity.replace(/\(.*$/s, '');
 
 const SUFFIX: Record<TableConstraint['kind'], string> = { unique: 'key', check: 'check', foreignKey: 'fkey' };
 

@@ -2,7 +2,15 @@ import type { Column, Enum, Index, IndexElement, Model, Sequence, Table } from '
 
 /** Tiny constructors: tests and the loader fill only what differs from Postgres' defaults. */
 
-export const emptyModel = (): Model => ({ extensions: [], enums: [], sequences: [], tables: [] });
+export const emptyModel = (): Model => ({
+  extensions: [],
+  enums: [],
+  sequences: [],
+  tables: [],
+  domains: [],
+  functions: [],
+  views: [],
+});
 
 export const column = (name: string, type: string, more: Partial<Column> = {}): Column => ({
   name,
@@ -25,6 +33,7 @@ export const table = (name: string, columns: readonly Column[], more: Partial<Ta
   checks: [],
   foreignKeys: [],
   indexes: [],
+  triggers: [],
   comment: null,
   ...more,
 });

@@ -1,13 +1,17 @@
 import type {
   Column,
+  Domain,
   Enum,
   Extension,
   ForeignKey,
   Index,
   PrimaryKey,
+  Routine,
   Sequence,
   Table,
   TableConstraint,
+  Trigger,
+  View,
 } from './types.js';
 
 /**
@@ -34,7 +38,12 @@ export type Change =
   | { readonly kind: 'add_enum_values'; readonly from: Enum; readonly to: Enum; readonly usages: readonly EnumUsage[] }
   /** Values removed or reordered: the type is rebuilt and its columns cast over. */
   | { readonly kind: 'recreate_enum'; readonly from: Enum; readonly to: Enum; readonly usages: readonly EnumUsage[] }
-  | { readonly kind: 'set_enum_comment'; readonly name: string; readonly from: string | null; readonly to: string | null }
+  | {
+      readonly kind: 'set_enum_comment';
+      readonly name: string;
+      readonly from: string | null;
+      readonly to: string | null;
+    }
   | { readonly kind: 'create_sequence'; readonly sequence: Sequence }
   | { readonly kind: 'drop_sequence'; readonly sequence: Sequence }
   | { readonly kind: 'alter_sequence'; readonly from: Sequence; readonly to: Sequence }
@@ -42,7 +51,12 @@ export type Change =
   | { readonly kind: 'create_table'; readonly table: Table }
   | { readonly kind: 'drop_table'; readonly table: Table }
   | { readonly kind: 'rename_table'; readonly from: string; readonly to: string }
-  | { readonly kind: 'set_table_comment'; readonly table: string; readonly from: string | null; readonly to: string | null }
+  | {
+      readonly kind: 'set_table_comment';
+      readonly table: string;
+      readonly from: string | null;
+      readonly to: string | null;
+    }
   | { readonly kind: 'add_column'; readonly table: string; readonly column: Column }
   | { readonly kind: 'drop_column'; readonly table: string; readonly column: Column }
   | { readonly kind: 'rename_column'; readonly table: string; readonly from: string; readonly to: string }
@@ -54,7 +68,38 @@ export type Change =
   | { readonly kind: 'rename_constraint'; readonly table: string; readonly from: string; readonly to: string }
   | { readonly kind: 'create_index'; readonly table: string; readonly index: Index }
   | { readonly kind: 'drop_index'; readonly table: string; readonly index: Index }
-  | { readonly kind: 'rename_index'; readonly table: string; readonly from: string; readonly to: string };
+  | { readonly kind: 'rename_index'; readonly table: string; readonly from: string; readonly to: string }
+  | { readonly kind: 'create_domain'; readonly domain: Domain }
+  | { readonly kind: 'drop_domain'; readonly domain: Domain }
+  /** Default, NOT NULL, checks or comment of a domain whose base type stays. */
+  | { readonly kind: 'alter_domain'; readonly from: Domain; readonly to: Domain }
+  /**
+   * `late`: the routine names a table (its row type) in its signature, so it is created
+   * after the tables and dropped before them. `depth`: how many other routines of the
+   * model it calls through, so that callers are created after what they call.
+   */
+  | { readonly kind: 'create_function'; readonly routine: Routine; readonly late: boolean; readonly depth: number }
+  | { readonly kind: 'drop_function'; readonly routine: Routine; readonly late: boolean; readonly depth: number }
+  /** CREATE OR REPLACE with the new definition (dropped first when its result type changes). */
+  | { readonly kind: 'replace_function'; readonly from: Routine; readonly to: Routine; readonly late: boolean }
+  /** `depth`: how many views of the model it reads through (created after them, dropped before them). */
+  | { readonly kind: 'create_view'; readonly view: View; readonly depth: number }
+  | { readonly kind: 'drop_view'; readonly view: View; readonly depth: number }
+  | { readonly kind: 'create_trigger'; readonly table: string; readonly trigger: Trigger }
+  | { readonly kind: 'drop_trigger'; readonly table: string; readonly trigger: Trigger }
+  /** COMMENT ON a view, routine or trigger (of `table`) whose definition stays. */
+  | {
+      readonly kind: 'set_comment';
+      readonly target: CommentTarget;
+      readonly from: string | null;
+      readonly to: string | null;
+    };
+
+/** What a `set_comment` comments on: the object's kind and name (a trigger also names its table). */
+export type CommentTarget =
+  | { readonly kind: 'view'; readonly name: string; readonly materialized: boolean }
+  | { readonly kind: 'function'; readonly name: string; readonly definition: string }
+  | { readonly kind: 'trigger'; readonly name: string; readonly on: string };
 
 export type ChangeKind = Change['kind'];
 
@@ -111,6 +156,27 @@ export function invert(change: Change): Change {
       return { kind: 'drop_index', table: change.table, index: change.index };
     case 'drop_index':
       return { kind: 'create_index', table: change.table, index: change.index };
+    case 'create_domain':
+      return { kind: 'drop_domain', domain: change.domain };
+    case 'drop_domain':
+      return { kind: 'create_domain', domain: change.domain };
+    case 'alter_domain':
+    case 'replace_function':
+      return { ...change, from: change.to, to: change.from } as Change;
+    case 'create_function':
+      return { ...change, kind: 'drop_function' };
+    case 'drop_function':
+      return { ...change, kind: 'create_function' };
+    case 'create_view':
+      return { ...change, kind: 'drop_view' };
+    case 'drop_view':
+      return { ...change, kind: 'create_view' };
+    case 'create_trigger':
+      return { ...change, kind: 'drop_trigger' };
+    case 'drop_trigger':
+      return { ...change, kind: 'create_trigger' };
+    case 'set_comment':
+      return { ...change, from: change.to, to: change.from };
     default:
       return unreachable(change);
   }

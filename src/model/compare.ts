@@ -26,12 +26,16 @@ export function stored(model: Model): Model {
     checks: [...t.checks].sort(byName),
     foreignKeys: [...t.foreignKeys].sort(byName),
     indexes: t.indexes.map(withoutIndexHints).sort(byName),
+    triggers: [...t.triggers].sort(byName),
   });
   return {
     extensions: [...model.extensions].sort(byName),
     enums: [...model.enums].sort(byName),
     sequences: [...model.sequences].sort(byName),
     tables: model.tables.map(table).sort(byName),
+    domains: model.domains.map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
+    functions: [...model.functions].sort(byName),
+    views: model.views.map((v) => ({ ...v, indexes: v.indexes.map(withoutIndexHints).sort(byName) })).sort(byName),
   };
 }
 

@@ -19,6 +19,11 @@ export interface Model {
   readonly enums: readonly Enum[];
   readonly sequences: readonly Sequence[];
   readonly tables: readonly Table[];
+  readonly domains: readonly Domain[];
+  /** Functions, procedures and aggregates. */
+  readonly functions: readonly Routine[];
+  /** Views and materialized views. */
+  readonly views: readonly View[];
 }
 
 export interface Extension {
@@ -139,9 +144,63 @@ export interface Table {
   readonly checks: readonly CheckConstraint[];
   readonly foreignKeys: readonly ForeignKey[];
   readonly indexes: readonly Index[];
+  readonly triggers: readonly Trigger[];
   readonly comment: string | null;
   readonly hints?: { readonly renamedFrom?: string };
 }
 
 /** A constraint that lives on a table, under a name unique in the schema. */
 export type TableConstraint = UniqueConstraint | CheckConstraint | ForeignKey;
+
+/**
+ * A domain: a base type with an optional default, NOT NULL and checks (whose expressions
+ * read `VALUE`). Unlike a column, a domain allows NULL unless `notNull`.
+ */
+export interface Domain {
+  readonly kind: 'domain';
+  readonly name: string;
+  /** The base type as Postgres prints it. */
+  readonly type: string;
+  readonly notNull: boolean;
+  readonly default: string | null;
+  readonly collation: string | null;
+  /** Named checks; a null name is Postgres' default (`<domain>_check`). */
+  readonly checks: readonly CheckConstraint[];
+  readonly comment: string | null;
+}
+
+/**
+ * A function, procedure or aggregate, kept as the SQL that creates it.
+ *
+ * `name` is the routine's identity: its name and argument types as Postgres prints a
+ * `regprocedure` (`film_in_stock(integer,integer)`) once canonicalised; in a model read
+ * from YAML it is the key the user wrote. `definition` is a complete `CREATE [OR REPLACE]
+ * FUNCTION | PROCEDURE | AGGREGATE` statement; canonical ones are what `pg_get_functiondef`
+ * prints (aggregates: built from pg_aggregate), with the routine's own name unqualified.
+ */
+export interface Routine {
+  readonly kind: 'function';
+  readonly name: string;
+  readonly definition: string;
+  readonly comment: string | null;
+}
+
+/** A view or materialized view: its query, as written or (canonical) as `pg_get_viewdef` prints it. */
+export interface View {
+  readonly kind: 'view';
+  readonly name: string;
+  readonly materialized: boolean;
+  /** The SELECT (no trailing semicolon). */
+  readonly definition: string;
+  /** Indexes of a materialized view (always empty for a plain view). */
+  readonly indexes: readonly Index[];
+  readonly comment: string | null;
+}
+
+/** A trigger of a table, kept as its `CREATE TRIGGER` statement (canonical: `pg_get_triggerdef`). */
+export interface Trigger {
+  readonly kind: 'trigger';
+  readonly name: string;
+  readonly definition: string;
+  readonly comment: string | null;
+}

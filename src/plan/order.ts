@@ -35,6 +35,23 @@ const PHASE: Record<ChangeKind, number> = {
   create_index: 21,
   set_table_comment: 23,
   set_enum_comment: 23,
+  // Triggers and views go first, even before renames, and come back last: they read
+  // tables, columns and routines that the changes in between may rename or alter, and in
+  // the down section their old definitions (with the old names) come back only after the
+  // renames are undone. Routines are created before the tables whose defaults and checks
+  // may call them (bodies are not checked then), except those whose signature names a
+  // table's row type (`late`), which need the table.
+  drop_trigger: -2,
+  drop_view: -1, // deeper views first, see phase()
+  create_domain: 7.5,
+  alter_domain: 8.5,
+  create_function: 9.5, // late ones at 12.8, callers after callees, see phase()
+  replace_function: 9.5,
+  drop_function: 16.5, // late ones at 13.9
+  drop_domain: 16.8,
+  create_view: 22.5, // views they read first
+  create_trigger: 22.8,
+  set_comment: 23,
 };
 
 function phase(c: Change): number {
@@ -44,6 +61,12 @@ function phase(c: Change): number {
   if (c.kind === 'drop_column' && c.column.generated !== null) return 11.5;
   if (c.kind === 'add_column' && c.column.generated !== null) return 12.5;
   if (c.kind === 'add_constraint') return c.constraint.kind === 'foreignKey' ? 22 : 20;
+  // A depth below 1000 keeps each kind inside its own phase.
+  if (c.kind === 'drop_view') return PHASE.drop_view - c.depth / 1000;
+  if (c.kind === 'create_view') return PHASE.create_view + c.depth / 1000;
+  if (c.kind === 'create_function') return (c.late ? 12.8 : PHASE.create_function) + c.depth / 1000;
+  if (c.kind === 'drop_function') return (c.late ? 13.9 : PHASE.drop_function) - c.depth / 1000;
+  if (c.kind === 'replace_function' && c.late) return 12.8;
   return PHASE[c.kind];
 }
 
@@ -61,6 +84,17 @@ function subject(c: Change): string {
       return c.sequence.name;
     case 'set_enum_comment':
       return c.name;
+    case 'create_domain':
+    case 'drop_domain':
+      return c.domain.name;
+    case 'create_function':
+    case 'drop_function':
+      return c.routine.name;
+    case 'create_view':
+    case 'drop_view':
+      return c.view.name;
+    case 'set_comment':
+      return c.target.name;
     default:
       return 'to' in c && typeof c.to === 'object' && c.to !== null && 'name' in c.to ? String(c.to.name) : '';
   }

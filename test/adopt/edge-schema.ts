@@ -36,6 +36,25 @@ COMMENT ON COLUMN "Account".handle IS 'unique per account, #1';
 CREATE UNIQUE INDEX account_lower_handle ON "Account" (lower(handle)) WHERE handle IS NOT NULL;
 CREATE INDEX account_mood_amount ON "Account" USING btree (mood DESC NULLS LAST, amount) INCLUDE (handle);
 CREATE INDEX account_note_hash ON "Account" USING hash (note);
+CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+CREATE DOMAIN "Code" AS text COLLATE "C" DEFAULT 'x' NOT NULL CONSTRAINT code_short CHECK (length(VALUE) < 10);
+COMMENT ON DOMAIN "Code" IS 'a short code';
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.at = now();
+  RETURN NEW;
+END $$;
+CREATE FUNCTION "Account_by_mood"(m "Mood") RETURNS SETOF "Account" LANGUAGE sql STABLE AS $$ SELECT * FROM "Account" WHERE mood = m $$;
+COMMENT ON FUNCTION "Account_by_mood"("Mood") IS 'accounts in a mood';
+CREATE FUNCTION concat_pair(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce($1 || ', ', '') || $2 $$;
+CREATE AGGREGATE concat_all(text) (SFUNC = concat_pair, STYPE = text);
+CREATE PROCEDURE noop(INOUT n integer) LANGUAGE plpgsql AS $$ BEGIN n := n + 1; END $$;
+CREATE TRIGGER account_touch BEFORE UPDATE OF handle ON "Account" FOR EACH ROW WHEN (OLD.handle IS DISTINCT FROM NEW.handle) EXECUTE FUNCTION touch();
+COMMENT ON TRIGGER account_touch ON "Account" IS 'keeps at current';
+CREATE VIEW happy_accounts AS SELECT id, "Email", handle FROM "Account" WHERE mood = 'happy';
+COMMENT ON VIEW happy_accounts IS 'the happy ones';
+CREATE MATERIALIZED VIEW account_moods AS SELECT mood, count(*) AS n, concat_all(handle) AS handles FROM "Account" GROUP BY mood;
+CREATE UNIQUE INDEX account_moods_mood ON account_moods (mood);
 CREATE TABLE a_very_long_table_name_that_goes_on_and_on_and_on_until_it_is_cut (
   first_column_with_a_long_name integer NOT NULL,
   second_column_with_a_long_name integer NOT NULL,
@@ -65,4 +84,8 @@ CREATE TABLE orders_line (
   FOREIGN KEY (code, region) REFERENCES orders_order (code, region) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED,
   CONSTRAINT orders_line_order FOREIGN KEY (order_id) REFERENCES orders_order (id) ON DELETE RESTRICT
 );
+ALTER TABLE orders_order ADD COLUMN year year;
+CREATE VIEW orders_by_account AS
+  SELECT a.handle, count(o.id) AS orders FROM "Account" a LEFT JOIN orders_order o ON o.account_id = a.id GROUP BY a.handle;
+CREATE TRIGGER orders_order_guard BEFORE DELETE ON orders_order FOR EACH STATEMENT EXECUTE FUNCTION touch();
 `;

@@ -107,7 +107,7 @@ it("prints the shared schema's own types unqualified when it is the one inspecte
   );
 });
 
-it('reads a partitioned table, but neither its partitions nor views', async () => {
+it('reads a partitioned table and views, but not its partitions', async () => {
   expect(await inspectSchema(client, 'parts', options)).toEqual(
     model({
       tables: [
@@ -115,6 +115,16 @@ it('reads a partitioned table, but neither its partitions nor views', async () =
           primaryKey: { name: 'events_pkey', columns: ['id', 'at'] },
           indexes: [index('events_at_idx', ['at'])],
         }),
+      ],
+      views: [
+        {
+          kind: 'view',
+          name: 'recent',
+          materialized: false,
+          definition: 'SELECT id,\n    at\n   FROM events',
+          indexes: [],
+          comment: null,
+        },
       ],
     }),
   );

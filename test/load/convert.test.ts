@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { column, index, indexElement, sequence, table } from '../../src/model/build.js';
+import { column, emptyModel, index, indexElement, sequence, table } from '../../src/model/build.js';
 import { load } from './project.js';
 
 const tenant = async (yaml: string) => (await load({ 'schema/tenant/a.yaml': yaml })).tenant;
@@ -283,8 +283,8 @@ tables:
 
   it('empty files and files with only comments declare nothing', async () => {
     const loaded = await load({ 'schema/shared/empty.yaml': '', 'schema/tenant/c.yml': '# nothing yet\n' });
-    expect(loaded.shared).toEqual({ extensions: [], enums: [], sequences: [], tables: [] });
-    expect(loaded.tenant).toEqual({ extensions: [], enums: [], sequences: [], tables: [] });
+    expect(loaded.shared).toEqual(emptyModel());
+    expect(loaded.tenant).toEqual(emptyModel());
   });
 
   it('anchors and aliases reuse definitions', async () => {

@@ -2,12 +2,16 @@ import { type Change, unreachable } from '../../model/changes.js';
 import type { PlanOptions } from '../types.js';
 import { addColumn, alterColumn, dropColumn, renameColumn } from './columns.js';
 import { addConstraint, addPrimaryKey, dropConstraint, dropPrimaryKey, renameConstraint } from './constraints.js';
+import { alterDomain, createDomain, dropDomain } from './domains.js';
 import { addEnumValues, createEnum, dropEnum, recreateEnum, setEnumComment } from './enums.js';
 import { createExtension, dropExtension } from './extensions.js';
+import { createFunction, dropFunction, replaceFunction } from './functions.js';
 import { createIndex, dropIndex, renameIndex } from './indexes.js';
 import type { Rendered } from './rendered.js';
 import { alterSequence, createSequence, dropSequence } from './sequences.js';
 import { createTable, dropTable, renameTable, setTableComment } from './tables.js';
+import { createTrigger, dropTrigger } from './triggers.js';
+import { createView, dropView, setComment } from './views.js';
 
 const SERIAL = /^(small|big)?serial$/;
 
@@ -72,6 +76,28 @@ export function render(change: Change, options: PlanOptions): Rendered {
       return dropIndex(change.index);
     case 'rename_index':
       return renameIndex(change.from, change.to);
+    case 'create_domain':
+      return createDomain(change.domain);
+    case 'drop_domain':
+      return dropDomain(change.domain);
+    case 'alter_domain':
+      return alterDomain(change.from, change.to);
+    case 'create_function':
+      return createFunction(change.routine);
+    case 'drop_function':
+      return dropFunction(change.routine);
+    case 'replace_function':
+      return replaceFunction(change.from, change.to);
+    case 'create_view':
+      return createView(change.view);
+    case 'drop_view':
+      return dropView(change.view);
+    case 'create_trigger':
+      return createTrigger(change.table, change.trigger);
+    case 'drop_trigger':
+      return dropTrigger(change.table, change.trigger);
+    case 'set_comment':
+      return setComment(change.target, change.to);
     default:
       return unreachable(change);
   }

@@ -1,0 +1,178 @@
+import type pg from 'pg';
+import type { Domain, Routine, Trigger, View } from '../model/types.js';
+import { printedIn } from './printed-in.js';
+import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scope.js';
+
+/**
+ * Domains, routines, views and triggers: the objects the model keeps as SQL text, read in
+ * one query (each kind costs a round trip and a plan otherwise). Objects that belong to an
+ * extension come and go with it and are left out.
+ */
+export interface InspectedObjects {
+  readonly domains: readonly { schema: string; domain: Domain }[];
+  readonly routines: readonly { schema: string; routine: Routine }[];
+  readonly views: readonly { schema: string; view: View }[];
+  readonly triggers: readonly { schema: string; table: string; trigger: Trigger }[];
+}
+
+interface Row {
+  readonly schema: string;
+  readonly kind: 'domain' | 'function' | 'view' | 'trigger';
+  /** The table of a trigger. */
+  readonly owner: string | null;
+  readonly name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON built by the query, one shape per kind.
+  readonly data: any;
+}
+
+const comment = (catalog: string, oid: string) =>
+  `(SELECT d.description FROM pg_description d WHERE d.objoid = ${oid} AND d.classoid = '${catalog}'::regclass AND d.objsubid = 0)`;
+
+const regproc = (oid: string) => `(${printedIn(oid)})::regproc::text`;
+
+// A domain's checks are pg_constraint rows with contypid set (conrelid 0); their expressions
+// read VALUE, which pg_get_expr prints as such. PG 17 also keeps the domain's NOT NULL as a
+// constraint row ('n'), which typnotnull already says. A collation is reported when it
+// differs from the base type's, as for columns.
+const DOMAINS = `
+  SELECT 'domain' AS kind, NULL::text AS owner, t.typname::text AS name, json_build_object(
+    'type', format_type(${printedIn('t.typbasetype')}, t.typtypmod),
+    'notNull', t.typnotnull,
+    'default', pg_get_expr(t.typdefaultbin, ${printedIn('0')}),
+    'collation', CASE WHEN t.typcollation <> b.typcollation
+                      THEN (SELECT co.collname::text FROM pg_collation co WHERE co.oid = t.typcollation) END,
+    'comment', ${comment('pg_type', 't.oid')},
+    'checks', COALESCE((SELECT json_agg(json_build_object('name', k.conname::text,
+                          'expression', pg_get_expr(k.conbin, ${printedIn('0')})) ORDER BY k.conname)
+                        FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '[]')) AS data
+  FROM pg_type t JOIN pg_type b ON b.oid = t.typbasetype
+  WHERE t.typnamespace = n.oid AND t.typtype = 'd' AND NOT ${extensionMember('pg_type', 't.oid')}`;
+
+// pg_get_functiondef refuses aggregates; their CREATE AGGREGATE is built from pg_aggregate
+// (the plain options: SFUNC, STYPE, FINALFUNC, COMBINEFUNC, INITCOND, SORTOP).
+const AGGREGATE = `'CREATE OR REPLACE AGGREGATE ' || quote_ident(p.proname) || '(' ||
+    pg_get_function_arguments(${printedIn('p.oid')}) || ') (SFUNC = ' || ${regproc('a.aggtransfn')} ||
+    ', STYPE = ' || format_type(${printedIn('a.aggtranstype')}, NULL) ||
+    CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || ${regproc('a.aggfinalfn')} ELSE '' END ||
+    CASE WHEN a.aggcombinefn <> 0 THEN ', COMBINEFUNC = ' || ${regproc('a.aggcombinefn')} ELSE '' END ||
+    CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) ELSE '' END ||
+    CASE WHEN a.aggsortop <> 0 THEN ', SORTOP = OPERATOR(' || (${printedIn('a.aggsortop')})::regoperator::text || ')' ELSE '' END ||
+    ')'`;
+
+// The identity (regprocedure: name and argument types) and the definition print names
+// unqualified when the search_path sees them (printedIn), except the routine's own name,
+// which pg_get_functiondef always qualifies: it is cut off in JavaScript, where the quoted
+// schema name it used is known.
+const ROUTINES = `
+  SELECT 'function', NULL, (${printedIn('p.oid')})::regprocedure::text, json_build_object(
+    'definition', CASE WHEN p.prokind = 'a' THEN ${AGGREGATE} ELSE pg_get_functiondef(${printedIn('p.oid')}) END,
+    'quotedSchema', quote_ident(n.nspname),
+    'comment', ${comment('pg_proc', 'p.oid')})
+  FROM pg_proc p LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
+  WHERE p.pronamespace = n.oid
+    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')`;
+
+// pg_get_viewdef (not pretty, as pg_dump prints it) names a relation unqualified when it is
+// visible in the search_path it runs under. It ends the query with `;`, which the model
+// leaves out.
+const VIEWS = `
+  SELECT 'view', NULL, c.relname::text, json_build_object(
+    'materialized', c.relkind = 'm',
+    'definition', pg_get_viewdef(${printedIn('c.oid')}),
+    'comment', ${comment('pg_class', 'c.oid')})
+  FROM pg_class c
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm') AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+
+// pg_get_triggerdef qualifies the table unless asked for pretty output, which names it (and
+// the function) unqualified when the search_path sees them. Internal triggers (foreign
+// keys, deferred uniques) are the constraints' own; clones on partitions (tgparentid) are
+// the parent's.
+const TRIGGERS = `
+  SELECT 'trigger', c.relname::text, t.tgname::text, json_build_object(
+    'definition', pg_get_triggerdef(${printedIn('t.oid')}, true),
+    'comment', ${comment('pg_trigger', 't.oid')})
+  FROM pg_class c JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgparentid = 0
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+    AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+
+/** The catalog query behind this reader (`$1` schema names, `$2` their search paths). */
+export const SQL = `
+SELECT s.nspname AS schema, o.kind, o.owner, o.name, o.data
+FROM ${SCHEMAS}
+CROSS JOIN LATERAL (${DOMAINS}
+  UNION ALL ${ROUTINES}
+  UNION ALL ${VIEWS}
+  UNION ALL ${TRIGGERS}
+) o
+ORDER BY 1, 2, 3, 4`;
+
+/** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
+export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {
+  const { rows } = await client.query<Row>(SQL, scopeParams(scope));
+  const out = { domains: [], routines: [], views: [], triggers: [] } as {
+    -readonly [K in keyof InspectedObjects]: InspectedObjects[K][number][];
+  };
+  for (const { schema, kind, owner, name, data } of rows) {
+    switch (kind) {
+      case 'domain':
+        out.domains.push({
+          schema,
+          domain: {
+            kind: 'domain',
+            name,
+            type: data.type,
+            notNull: data.notNull,
+            default: data.default,
+            collation: data.collation,
+            checks: (data.checks as { name: string; expression: string }[]).map((c) => ({
+              kind: 'check',
+              name: c.name,
+              expression: c.expression,
+            })),
+            comment: data.comment,
+          },
+        });
+        break;
+      case 'function':
+        out.routines.push({
+          schema,
+          routine: {
+            kind: 'function',
+            name,
+            definition: unqualified(String(data.definition).trim(), data.quotedSchema),
+            comment: data.comment,
+          },
+        });
+        break;
+      case 'view':
+        out.views.push({
+          schema,
+          view: {
+            kind: 'view',
+            name,
+            materialized: data.materialized,
+            definition: String(data.definition).trim().replace(/;$/, ''),
+            indexes: [],
+            comment: data.comment,
+          },
+        });
+        break;
+      case 'trigger':
+        out.triggers.push({
+          schema,
+          table: owner ?? '',
+          trigger: { kind: 'trigger', name, definition: data.definition, comment: data.comment },
+        });
+        break;
+    }
+  }
+  return out;
+}
+
+/** `CREATE OR REPLACE FUNCTION public.f(` → `CREATE OR REPLACE FUNCTION f(`. */
+function unqualified(definition: string, quotedSchema: string): string {
+  const head = /^CREATE OR REPLACE (FUNCTION|PROCEDURE) /.exec(definition);
+  if (!head) return definition;
+  const rest = definition.slice(head[0].length);
+  return rest.startsWith(`${quotedSchema}.`) ? `${head[0]}${rest.slice(quotedSchema.length + 1)}` : definition;
+}
