@@ -45,7 +45,24 @@ export function diff(from: Model, to: Model): Change[] {
     changes.push({ kind: 'rename_table', from: a.name, to: b.name });
     changes.push(...diffTable(targets({ ...a, name: b.name }), b));
   }
-  for (const [a, b] of tables.pairs) changes.push(...diffTable(targets(a), b));
+  for (const [a, b] of tables.pairs) {
+    // A table partitioned otherwise, or a partition of another parent, is made again.
+    if (a.partitionBy !== b.partitionBy || a.partitionOf?.parent !== b.partitionOf?.parent) {
+      changes.push(...dropTable(targets(a)), ...createTable(b));
+      continue;
+    }
+    if (a.partitionOf && b.partitionOf && a.partitionOf.bound !== b.partitionOf.bound) {
+      changes.push({
+        kind: 'set_partition_bound',
+        table: b.name,
+        parent: b.partitionOf.parent,
+        from: a.partitionOf.bound,
+        to: b.partitionOf.bound,
+      });
+    }
+    // A partition's columns are its parent's: what changes there reaches it.
+    changes.push(...diffTable(targets(a), b.partitionOf ? { ...b, columns: a.columns } : b));
+  }
   changes.push(...releaseForeignKeys(changes, to));
 
   changes.push(...diffDomains(from, to));

@@ -223,6 +223,13 @@ export function describeChange(c: Change): Difference {
         `extra trigger ${c.trigger.name} on ${c.table}`,
         c.kind,
       );
+    case 'set_partition_bound':
+      return make(
+        'changed',
+        `partition ${c.table}`,
+        `partition ${c.table} of ${c.parent} holds ${c.from} (expected ${c.to})`,
+        c.kind,
+      );
     case 'set_comment':
       return make(
         'changed',

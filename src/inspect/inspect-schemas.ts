@@ -105,7 +105,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   for (const schema of scope.schemas) {
     const schemaTables = (tablesOf.get(schema) ?? []).map((t): Table => {
       const key = tableKey(schema, t.name);
-      return assembleTable(
+      const table = assembleTable(
         t.name,
         t.comment,
         (columnsOf.get(key) ?? []).map((c) => c.column),
@@ -113,6 +113,11 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
         (indexesOf.get(key) ?? []).map((i) => i.index),
         (triggersOf.get(key) ?? []).map((t) => t.trigger),
       );
+      return {
+        ...table,
+        partitionBy: t.partition_by,
+        partitionOf: t.parent !== null && t.bound !== null ? { parent: t.parent, bound: t.bound } : null,
+      };
     });
     models.set(schema, {
       extensions: sortedByName((extensionsOf.get(schema) ?? []).map((e) => e.extension)),
@@ -176,5 +181,7 @@ function assembleTable(
     indexes: sortedByName(indexes),
     triggers: sortedByName(triggers),
     comment,
+    partitionBy: null,
+    partitionOf: null,
   };
 }

@@ -51,7 +51,8 @@ const attnames = (rel: string, keys: string): string => `ARRAY(
 //
 // conparentid <> 0 (PG 11+) marks the clones Postgres adds to a partitioned table for an FK
 // that references a partitioned table, one per referenced partition; the model has only
-// the original.
+// the original. So are the clones of its primary key, unique and foreign keys on each
+// partition; a partition's checks from its parent are not its own (conislocal).
 const SQL = `
 SELECT s.nspname AS schema, c.relname::text AS table, k.conname::text AS name, k.contype::text AS type,
        k.condeferrable AS deferrable, k.condeferred AS deferred,
@@ -62,6 +63,7 @@ SELECT s.nspname AS schema, c.relname::text AS table, k.conname::text AS name, k
        CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END AS expression
 FROM ${TABLES}
 JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype IN ('p', 'u', 'c', 'f') AND k.conparentid = 0
+  AND (k.conislocal OR NOT c.relispartition)
 LEFT JOIN pg_class rc ON rc.oid = k.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 ORDER BY s.nspname, c.relname`;

@@ -52,7 +52,8 @@ interface Row {
 //
 // Indexes that back a primary key, unique or exclusion constraint (conindid) are part of
 // the constraint, not indexes of their own. (An FK's conindid names the referenced table's
-// index, hence the contype filter.)
+// index, hence the contype filter.) A partition's indexes that Postgres made for an index
+// of its parent (pg_inherits between indexes) belong to the parent's index.
 const SQL = `
 SELECT s.nspname AS schema, c.relname::text AS table, ic.relname::text AS name,
        x.indisunique AS unique, am.amname::text AS method,
@@ -65,7 +66,7 @@ SELECT s.nspname AS schema, c.relname::text AS table, ic.relname::text AS name,
        CASE WHEN NOT oc.opcdefault THEN oc.opcname::text END AS opclass,
        CASE WHEN x.indcollation[k.i] <> COALESCE(ta.attcollation, it.typcollation) THEN co.collname::text END AS collation
 FROM ${SCHEMAS}
-JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
+JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'm')
   AND NOT ${extensionMember('pg_class', 'c.oid')}
 JOIN pg_index x ON x.indrelid = c.oid
 JOIN pg_class ic ON ic.oid = x.indexrelid
@@ -78,6 +79,7 @@ LEFT JOIN pg_opclass oc ON oc.oid = x.indclass[k.i]
 LEFT JOIN pg_collation co ON co.oid = x.indcollation[k.i]
 WHERE NOT EXISTS (
   SELECT 1 FROM pg_constraint pk WHERE pk.conindid = x.indexrelid AND pk.contype IN ('p', 'u', 'x'))
+  AND NOT EXISTS (SELECT 1 FROM pg_inherits pi WHERE pi.inhrelid = x.indexrelid)
 ORDER BY s.nspname, c.relname, ic.relname, k.i`;
 
 /** The indexes of every table and materialized view in the scope that do not back a constraint. */

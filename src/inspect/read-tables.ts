@@ -1,16 +1,29 @@
 import type pg from 'pg';
+import { printedIn } from './printed-in.js';
 import { type CatalogScope, scopeParams, TABLES } from './scope.js';
 
 export interface TableRow {
   readonly schema: string;
   readonly name: string;
   readonly comment: string | null;
+  readonly partition_by: string | null;
+  readonly parent: string | null;
+  readonly bound: string | null;
 }
 
 // A join on pg_description is what obj_description(oid, 'pg_class') does, without a
 // function call (and its own catalog lookup) per row.
+//
+// A partitioned table's key (pg_get_partkeydef) and a partition's bound (relpartbound) print
+// expressions and collations under the schema's search_path, hence printedIn. A partition's
+// parent is its one pg_inherits row.
 const SQL = `
-SELECT s.nspname AS schema, c.relname::text AS name, d.description AS comment
+SELECT s.nspname AS schema, c.relname::text AS name, d.description AS comment,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(${printedIn('c.oid')}) END AS partition_by,
+       CASE WHEN c.relispartition THEN (
+         SELECT p.relname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid)
+       END AS parent,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, ${printedIn('c.oid')}) END AS bound
 FROM ${TABLES}
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0`;
 

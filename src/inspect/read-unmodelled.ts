@@ -19,10 +19,9 @@ const SQL = `
 SELECT s.nspname AS schema, k.kind, k.name
 FROM ${SCHEMAS}
 CROSS JOIN LATERAL (
-  SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'partition' END AS kind, c.relname::text AS name
+  SELECT 'foreign table' AS kind, c.relname::text AS name
   FROM pg_class c
-  WHERE c.relnamespace = n.oid AND (c.relkind = 'f' OR (c.relkind IN ('r', 'p') AND c.relispartition))
-    AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+  WHERE c.relnamespace = n.oid AND c.relkind = 'f' AND ${NOT_EXTENSION('pg_class', 'c.oid')}
   UNION ALL
   SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'composite type' END, t.typname::text
   FROM pg_type t

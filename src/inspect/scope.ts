@@ -49,10 +49,9 @@ export const extensionMember = (catalog: 'pg_class' | 'pg_type', oid: string): s
   `EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = ${literal(catalog)}::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
 
 /**
- * FROM items: `c`, the tables of the model in the inspected schemas. Ordinary ('r') and
- * partitioned ('p') tables; partitions (relispartition, PG 10+) are skipped for now, as the
- * model cannot describe them.
+ * FROM items: `c`, the tables of the model in the inspected schemas: ordinary ('r') and
+ * partitioned ('p') tables, partitions (relispartition, PG 10+) among them.
  */
 export const TABLES = `${SCHEMAS}
-  JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p')
     AND NOT ${extensionMember('pg_class', 'c.oid')}`;

@@ -2,7 +2,7 @@ import type { Extension, Scope } from '../model/types.js';
 import { convertEnum } from './convert-enum.js';
 import { convertDomain, convertRoutine, convertView } from './convert-objects.js';
 import { convertSequence } from './convert-sequence.js';
-import { convertTable } from './convert-table.js';
+import { convertTableWithPartitions } from './convert-table.js';
 import type { ConvertContext, Declared, FileObjects } from './drafts.js';
 import type { RawFile } from './raw-model.js';
 
@@ -32,7 +32,7 @@ export function convertFile(raw: RawFile, ctx: ConvertContext): FileObjects {
     sequences: Object.entries(raw.sequences ?? {}).map(([name, s]) =>
       declared(['sequences', name], convertSequence(name, s, ctx)),
     ),
-    tables: Object.entries(raw.tables ?? {}).map(([name, t]) => convertTable(name, t, ctx)),
+    tables: Object.entries(raw.tables ?? {}).flatMap(([name, t]) => convertTableWithPartitions(name, t, ctx)),
     domains: Object.entries(raw.domains ?? {}).map(([name, d]) =>
       declared(['domains', name], convertDomain(name, d, ctx)),
     ),

@@ -88,10 +88,15 @@ export function convertView(
 const TRIGGER = /^CREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?TRIGGER\s/i;
 
 /** The triggers of a table: name → `{ sql: CREATE TRIGGER ..., comment? }`. */
-export function convertTriggers(table: string, raw: Record<string, RawSql>, ctx: ConvertContext): Trigger[] {
+export function convertTriggers(
+  table: string,
+  raw: Record<string, RawSql>,
+  ctx: ConvertContext,
+  at: Path = ['tables', table, 'triggers'],
+): Trigger[] {
   return byName(
     Object.entries(raw).map(([name, t]): Trigger => {
-      const path: Path = ['tables', table, 'triggers', name];
+      const path: Path = [...at, name];
       checkName('trigger', name, path, ctx);
       const definition = statementText(t.sql);
       if (!TRIGGER.test(definition)) {

@@ -4,6 +4,7 @@ import type {
   Column,
   Index,
   IndexElement,
+  PartitionOf,
   PrimaryKey,
   Table,
   UniqueConstraint,
@@ -22,8 +23,13 @@ import type { Path } from './yaml-source.js';
  * name, and every check that needs only this table (columns named by keys and indexes
  * exist, names are valid identifiers, renames do not collide).
  */
-export function convertTable(name: string, raw: RawTable, ctx: ConvertContext): TableDraft {
-  const path: Path = ['tables', name];
+export function convertTable(
+  name: string,
+  raw: RawTable,
+  ctx: ConvertContext,
+  partition?: { readonly path: Path; readonly columns: readonly Column[]; readonly of: PartitionOf },
+): TableDraft {
+  const path: Path = partition?.path ?? ['tables', name];
   const report = (at: Path, message: string, hint?: string, where: 'key' | 'value' = 'key') =>
     ctx.report(ctx.source.diagnostic(at, message, hint, where));
   const nameProblem = identifierProblem(name);
@@ -36,7 +42,9 @@ export function convertTable(name: string, raw: RawTable, ctx: ConvertContext): 
   const foreignKeys: ForeignKeyDraft[] = [];
   const names: NamedThing[] = [];
   const columnNamed: NamedThing[] = [];
-  for (const [columnName, rawColumn] of Object.entries(raw.columns)) {
+  // A partition's columns are its parent's.
+  if (partition) columns.push(...partition.columns);
+  for (const [columnName, rawColumn] of Object.entries(partition ? {} : raw.columns)) {
     const converted = convertColumn(name, columnName, rawColumn, ctx);
     columns.push(converted.column);
     uniques.push(...converted.uniques);
@@ -140,8 +148,10 @@ export function convertTable(name: string, raw: RawTable, ctx: ConvertContext): 
     checks: byName(checks),
     foreignKeys: [],
     indexes: byName(indexes),
-    triggers: convertTriggers(name, raw.triggers ?? {}, ctx),
+    triggers: convertTriggers(name, raw.triggers ?? {}, ctx, [...path, 'triggers']),
     comment: raw.comment ?? null,
+    partitionBy: partition ? null : (raw.partitionBy?.trim() ?? null),
+    partitionOf: partition?.of ?? null,
     ...(raw.renamedFrom !== undefined && raw.renamedFrom !== name ? { hints: { renamedFrom: raw.renamedFrom } } : {}),
   };
   return { source: ctx.source, path, table, foreignKeys, names };
@@ -237,4 +247,46 @@ function checkRenamedColumns(
     }
     from.set(old, column);
   }
+}
+
+/**
+ * A table and, when it is partitioned, its partitions (`partitions:` under it): tables of
+ * their own whose columns are the parent's, with their own bound, keys, indexes and triggers.
+ */
+export function convertTableWithPartitions(name: string, raw: RawTable, ctx: ConvertContext): TableDraft[] {
+  const parent = convertTable(name, raw, ctx);
+  const partitions = Object.entries(raw.partitions ?? {});
+  if (partitions.length > 0 && raw.partitionBy === undefined) {
+    ctx.report(
+      ctx.source.diagnostic(
+        ['tables', name, 'partitions'],
+        `table ${name} has partitions but no partitionBy`,
+        'say how it is partitioned, e.g. partitionBy: RANGE (created_at)',
+      ),
+    );
+  }
+  // A partition inherits its columns (types, defaults, NOT NULL); comments and hints stay with the parent.
+  const columns = parent.table.columns.map(({ hints: _h, ...c }) => ({ ...c, comment: null }));
+  return [
+    parent,
+    ...partitions.map(([partitionName, p]) => {
+      const path: Path = ['tables', name, 'partitions', partitionName];
+      const both = p.values !== undefined && p.default === true;
+      if (both || (p.values === undefined && p.default !== true)) {
+        ctx.report(
+          ctx.source.diagnostic(
+            path,
+            both
+              ? `partition ${partitionName} has both \`values\` and \`default\``
+              : `partition ${partitionName} needs \`values\` (or \`default: true\`)`,
+            "e.g. values: FROM ('2024-01-01') TO ('2024-02-01'), values: IN ('eu'), or default: true",
+          ),
+        );
+      }
+      const bound =
+        p.default === true ? 'DEFAULT' : `FOR VALUES ${(p.values ?? '').trim().replace(/^FOR\s+VALUES\s+/i, '')}`;
+      const { values: _v, default: _d, ...rest } = p;
+      return convertTable(partitionName, { ...rest, columns: {} }, ctx, { path, columns, of: { parent: name, bound } });
+    }),
+  ];
 }

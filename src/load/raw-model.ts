@@ -111,4 +111,12 @@ export interface RawTable {
   foreignKeys?: Record<string, RawForeignKey>;
   indexes?: Record<string, RawIndex>;
   triggers?: Record<string, RawSql>;
+  partitionBy?: string;
+  partitions?: Record<string, RawPartition>;
 }
+
+/** A partition of a partitioned table: its bound, and what it has of its own (no columns). */
+export type RawPartition = Omit<RawTable, 'columns' | 'renamedFrom' | 'partitionBy' | 'partitions'> & {
+  values?: string;
+  default?: boolean;
+};

@@ -93,7 +93,7 @@ function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, option
     return g;
   };
   const tableKey = (name: string) => (options.oneFile ? 'schema' : prefixOf(name));
-  for (const t of model.tables) group(tableKey(t.name)).tables.push(t);
+  for (const t of model.tables) if (!t.partitionOf) group(tableKey(t.name)).tables.push(t);
   const otherKey = (name: string) => {
     if (options.oneFile) return 'schema';
     const prefix = prefixOf(name);
@@ -253,10 +253,13 @@ const sameList = (a: readonly string[], b: readonly string[] | null) =>
   b !== null && a.length === b.length && a.every((x, i) => x === b[i]);
 
 function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>): YamlMap {
+  // A partition has no columns of its own to hang shorthands on.
+  const partition = t.partitionOf !== null;
   // Constraints that fit a column shorthand (one column, the default name).
   const columnUnique = new Set<string>();
   const uniques = t.uniques.filter((u) => {
     const shorthand =
+      !partition &&
       u.columns.length === 1 &&
       u.deferrable === 'not deferrable' &&
       u.name === defaultUniqueName(t.name, u.columns) &&
@@ -270,6 +273,7 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
     // Postgres names a check after its column only when the expression reads that one column.
     const column = [...columnNames].find((n) => c.name === defaultCheckName(t.name, n));
     const shorthand =
+      !partition &&
       column !== undefined &&
       !columnCheck.has(column) &&
       [...columnNames].every((n) => mentions(c.expression, n) === (n === column));
@@ -278,7 +282,7 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
   });
   const columnFk = new Map<string, ForeignKey>();
   const foreignKeys = t.foreignKeys.filter((fk) => {
-    const shorthand = fk.columns.length === 1 && !columnFk.has(fk.columns[0]);
+    const shorthand = !partition && fk.columns.length === 1 && !columnFk.has(fk.columns[0]);
     if (shorthand) columnFk.set(fk.columns[0], fk);
     return !shorthand;
   });
@@ -324,15 +328,21 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
           items.map((i) => [i.name ?? '', value(i)] as const),
           { block: true },
         );
+  const bound = t.partitionOf?.bound;
+  const partitions = models[scope].tables.filter((p) => p.partitionOf?.parent === t.name);
   return yamlMap(
     [
+      ['values', bound !== undefined && bound !== 'DEFAULT' ? bound.replace(/^FOR VALUES\s+/, '') : undefined],
+      ['default', bound === 'DEFAULT' ? raw('true') : undefined],
       ['comment', t.comment ?? undefined],
       [
         'columns',
-        yamlMap(
-          t.columns.map((c) => [c.name, column(c)] as const),
-          { align: true, block: true },
-        ),
+        partition
+          ? undefined
+          : yamlMap(
+              t.columns.map((c) => [c.name, column(c)] as const),
+              { align: true, block: true },
+            ),
       ],
       ['primaryKey', primaryKey],
       [
@@ -367,8 +377,18 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
       ],
       ['indexes', named(t.indexes, indexValue)],
       ['triggers', named(t.triggers, (tr) => sqlObject(tr.definition, tr.comment))],
+      ['partitionBy', t.partitionBy ?? undefined],
+      [
+        'partitions',
+        partitions.length === 0
+          ? undefined
+          : yamlMap(
+              partitions.map((p) => [p.name, tableMap(p, scope, models)] as const),
+              { block: true },
+            ),
+      ],
     ],
-    { block: true },
+    { block: !partition },
   );
 }
 

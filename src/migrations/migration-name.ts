@@ -98,6 +98,8 @@ function describe(change: Change): string {
       return `drop_${change.table}_${change.trigger.name}`;
     case 'set_comment':
       return `comment_${routineName(change.target.name)}`;
+    case 'set_partition_bound':
+      return `move_partition_${change.table}`;
     default:
       return unreachable(change);
   }

@@ -35,6 +35,8 @@ export const table = (name: string, columns: readonly Column[], more: Partial<Ta
   indexes: [],
   triggers: [],
   comment: null,
+  partitionBy: null,
+  partitionOf: null,
   ...more,
 });
 

@@ -87,6 +87,14 @@ export type Change =
   | { readonly kind: 'drop_view'; readonly view: View; readonly depth: number }
   | { readonly kind: 'create_trigger'; readonly table: string; readonly trigger: Trigger }
   | { readonly kind: 'drop_trigger'; readonly table: string; readonly trigger: Trigger }
+  /** A partition's bound changes: detached from its parent and attached again. */
+  | {
+      readonly kind: 'set_partition_bound';
+      readonly table: string;
+      readonly parent: string;
+      readonly from: string;
+      readonly to: string;
+    }
   /** COMMENT ON a view, routine or trigger (of `table`) whose definition stays. */
   | {
       readonly kind: 'set_comment';
@@ -176,6 +184,8 @@ export function invert(change: Change): Change {
     case 'drop_trigger':
       return { ...change, kind: 'create_trigger' };
     case 'set_comment':
+      return { ...change, from: change.to, to: change.from };
+    case 'set_partition_bound':
       return { ...change, from: change.to, to: change.from };
     default:
       return unreachable(change);

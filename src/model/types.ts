@@ -146,7 +146,20 @@ export interface Table {
   readonly indexes: readonly Index[];
   readonly triggers: readonly Trigger[];
   readonly comment: string | null;
+  /** The partition key of a partitioned table, as Postgres prints it: `RANGE (payment_date)`. */
+  readonly partitionBy: string | null;
+  /**
+   * A partition: its parent table and its bound as Postgres prints it (`FOR VALUES FROM
+   * ('2024-01-01') TO ('2024-02-01')`, `DEFAULT`). Its columns are the parent's; its own
+   * constraints, indexes and triggers are its own (those it inherits are not listed).
+   */
+  readonly partitionOf: PartitionOf | null;
   readonly hints?: { readonly renamedFrom?: string };
+}
+
+export interface PartitionOf {
+  readonly parent: string;
+  readonly bound: string;
 }
 
 /** A constraint that lives on a table, under a name unique in the schema. */

@@ -52,6 +52,7 @@ const PHASE: Record<ChangeKind, number> = {
   create_view: 22.5, // views they read first
   create_trigger: 22.8,
   set_comment: 23,
+  set_partition_bound: 12.9,
 };
 
 function phase(c: Change): number {
@@ -62,6 +63,9 @@ function phase(c: Change): number {
   if (c.kind === 'add_column' && c.column.generated !== null) return 12.5;
   if (c.kind === 'add_constraint') return c.constraint.kind === 'foreignKey' ? 22 : 20;
   // A depth below 1000 keeps each kind inside its own phase.
+  // Partitions come after their parent and go before it.
+  if (c.kind === 'create_table' && c.table.partitionOf) return 10.2;
+  if (c.kind === 'drop_table' && c.table.partitionOf) return 13.8;
   if (c.kind === 'drop_view') return PHASE.drop_view - c.depth / 1000;
   if (c.kind === 'create_view') return PHASE.create_view + c.depth / 1000;
   if (c.kind === 'create_function') return (c.late ? 12.8 : PHASE.create_function) + c.depth / 1000;

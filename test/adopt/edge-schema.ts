@@ -88,4 +88,11 @@ ALTER TABLE orders_order ADD COLUMN year year;
 CREATE VIEW orders_by_account AS
   SELECT a.handle, count(o.id) AS orders FROM "Account" a LEFT JOIN orders_order o ON o.account_id = a.id GROUP BY a.handle;
 CREATE TRIGGER orders_order_guard BEFORE DELETE ON orders_order FOR EACH STATEMENT EXECUTE FUNCTION touch();
+CREATE TABLE orders_event (id bigint NOT NULL, region text NOT NULL, at date NOT NULL, PRIMARY KEY (region, id))
+  PARTITION BY LIST (region);
+CREATE INDEX orders_event_at ON orders_event (at);
+CREATE TABLE orders_event_eu PARTITION OF orders_event FOR VALUES IN ('de', 'fr');
+CREATE TABLE orders_event_other (id bigint NOT NULL, region text NOT NULL, at date NOT NULL, CHECK (at > '2000-01-01'));
+ALTER TABLE orders_event ATTACH PARTITION orders_event_other DEFAULT;
+CREATE INDEX orders_event_other_id ON orders_event_other (id);
 `;

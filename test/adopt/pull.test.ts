@@ -135,6 +135,10 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
       '      account_id: { type: integer, references: { table: shared.Account, onDelete: cascade } }',
       '      code:       { type: text, unique: true }',
       '    primaryKey: { name: orders_pk, columns: [id] }',
+      '    partitionBy: LIST (region)',
+      `      orders_event_eu: { values: "IN ('de', 'fr')" }`,
+      '        default: true',
+      "          orders_event_other_at_check: at > '2000-01-01'::date",
       '      orders_id_code: { columns: [id, code], deferrable: initially deferred }',
     ]) {
       expect(tenant).toContain(`${line}\n`);

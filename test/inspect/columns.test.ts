@@ -107,13 +107,17 @@ it("prints the shared schema's own types unqualified when it is the one inspecte
   );
 });
 
-it('reads a partitioned table and views, but not its partitions', async () => {
+it('reads a partitioned table, its partitions (without what they inherit) and views', async () => {
   expect(await inspectSchema(client, 'parts', options)).toEqual(
     model({
       tables: [
         table('events', [column('id', 'bigint'), column('at', 'date')], {
           primaryKey: { name: 'events_pkey', columns: ['id', 'at'] },
           indexes: [index('events_at_idx', ['at'])],
+          partitionBy: 'RANGE (at)',
+        }),
+        table('events_2024', [column('id', 'bigint'), column('at', 'date')], {
+          partitionOf: { parent: 'events', bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" },
         }),
       ],
       views: [

@@ -262,11 +262,11 @@ describe('loadModel reports bad input at file:line:col', () => {
 
   it('kinds that are not supported yet, rather than "unknown key"', async () => {
     const a =
-      'grants:\n  t: [select]\ntables:\n  t:\n    columns: { id: { type: int } }\n    partitionBy: range (id)\n';
+      'grants:\n  t: [select]\ntables:\n  t:\n    columns: { id: { type: int } }\npolicies:\n  p: {}\n';
     const problems = await modelProblems({ 'schema/tenant/a.yaml': a });
     expect(brief(problems)).toEqual([
       'tenant/a.yaml:1:1 grants are not supported yet',
-      `tenant/a.yaml:${at(a, 'partitionBy')} partitioned tables (\`partitionBy\`) are not supported yet`,
+      `tenant/a.yaml:${at(a, 'policies')} policies are not supported yet`,
     ]);
   });
 

@@ -9,7 +9,7 @@ import { createFunction, dropFunction, replaceFunction } from './functions.js';
 import { createIndex, dropIndex, renameIndex } from './indexes.js';
 import type { Rendered } from './rendered.js';
 import { alterSequence, createSequence, dropSequence } from './sequences.js';
-import { createTable, dropTable, renameTable, setTableComment } from './tables.js';
+import { createTable, dropTable, renameTable, setPartitionBound, setTableComment } from './tables.js';
 import { createTrigger, dropTrigger } from './triggers.js';
 import { createView, dropView, setComment } from './views.js';
 
@@ -98,6 +98,8 @@ export function render(change: Change, options: PlanOptions): Rendered {
       return dropTrigger(change.table, change.trigger);
     case 'set_comment':
       return setComment(change.target, change.to);
+    case 'set_partition_bound':
+      return setPartitionBound(change.table, change.parent, change.to);
     default:
       return unreachable(change);
   }
