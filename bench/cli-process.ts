@@ -16,7 +16,10 @@ export interface ProcessRun {
 }
 
 /** Run `node <args>` (the built CLI is `bin/run.js`) to completion: wall time and peak RSS. */
-export async function runNode(args: readonly string[], options: { cwd?: string; allowExit?: number[] } = {}): Promise<ProcessRun> {
+export async function runNode(
+  args: readonly string[],
+  options: { cwd?: string; allowExit?: number[] } = {},
+): Promise<ProcessRun> {
   const dir = await mkdtemp(join(tmpdir(), 'pgfleet-rss-'));
   const rssFile = join(dir, 'rss');
   try {
@@ -32,7 +35,8 @@ export async function runNode(args: readonly string[], options: { cwd?: string; 
       ).stdout;
     } catch (error) {
       const e = error as Error & { code?: number; stdout?: string; stderr?: string };
-      if (!options.allowExit?.includes(e.code ?? -1)) throw new Error(`node ${args.join(' ')} failed (${e.code}): ${e.stderr ?? e.message}`);
+      if (!options.allowExit?.includes(e.code ?? -1))
+        throw new Error(`node ${args.join(' ')} failed (${e.code}): ${e.stderr ?? e.message}`);
       stdout = e.stdout ?? '';
     }
     const ms = performance.now() - t0;

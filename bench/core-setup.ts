@@ -16,7 +16,10 @@ export const targetDatabase = (pid: number) => `pgfleet_bench_${pid}_target`;
 /** The target of the two-database diff: the model with one more column on its first table. */
 export function targetModel(model: Model): Model {
   const [first, ...rest] = model.tables;
-  return { ...model, tables: [{ ...first, columns: [...first.columns, { ...first.columns[3], name: 'capacity' }] }, ...rest] };
+  return {
+    ...model,
+    tables: [{ ...first, columns: [...first.columns, { ...first.columns[3], name: 'capacity' }] }, ...rest],
+  };
 }
 
 async function createSchemaFrom(url: string, model: Model): Promise<void> {
@@ -36,7 +39,10 @@ async function createSchemaFrom(url: string, model: Model): Promise<void> {
  * does, read only this): `live` holds the 200-table schema, `target` the same schema with
  * one change.
  */
-export async function prepareCore(serverUrl: string, tables: number): Promise<{ liveUrl: string; targetUrl: string; drop(): Promise<void> }> {
+export async function prepareCore(
+  serverUrl: string,
+  tables: number,
+): Promise<{ liveUrl: string; targetUrl: string; drop(): Promise<void> }> {
   const admin = new pg.Client(serverUrl);
   await admin.connect();
   const names = [liveDatabase(process.pid), targetDatabase(process.pid)];

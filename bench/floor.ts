@@ -54,7 +54,11 @@ const psqlFloor = (version: string): Floor => ({
         }),
       );
       const t0 = performance.now();
-      await Promise.all(files.map((f) => run('psql', ['-X', '-q', '-o', '/dev/null', '-v', 'ON_ERROR_STOP=1', '-f', f, url], { maxBuffer: 1 << 26 })));
+      await Promise.all(
+        files.map((f) =>
+          run('psql', ['-X', '-q', '-o', '/dev/null', '-v', 'ON_ERROR_STOP=1', '-f', f, url], { maxBuffer: 1 << 26 }),
+        ),
+      );
       return performance.now() - t0;
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -46,7 +46,14 @@ export function syntheticModel(n: number): Model {
             index(`${name}_created_idx`, ['created_at']),
             index(`${name}_name_like`, ['name'], {
               elements: [
-                { column: 'name', expression: null, order: 'asc', nulls: 'last', opclass: 'varchar_pattern_ops', collation: null },
+                {
+                  column: 'name',
+                  expression: null,
+                  order: 'asc',
+                  nulls: 'last',
+                  opclass: 'varchar_pattern_ops',
+                  collation: null,
+                },
               ],
             }),
           ],

@@ -35,7 +35,14 @@ export async function benchProject(o: ProjectOptions): Promise<BenchProject> {
     await mkdir(join(dir, 'schema', 'tenant'), { recursive: true });
     await writeFile(
       configPath,
-      [`database: ${o.databaseUrl}`, `devDatabase: ${o.devDatabase}`, 'tenants:', `  match: '${o.match}'`, 'concurrency: 1', ''].join('\n'),
+      [
+        `database: ${o.databaseUrl}`,
+        `devDatabase: ${o.devDatabase}`,
+        'tenants:',
+        `  match: '${o.match}'`,
+        'concurrency: 1',
+        '',
+      ].join('\n'),
     );
     await writeFile(join(dir, 'schema', 'shared', 'tenants.yaml'), SHARED_YAML);
     await writeTenantModel(o.tenantYaml);
@@ -59,7 +66,13 @@ export interface FleetProject extends BenchProject {
   /** Tenant migration 0001 (the whole 20-table model). */
   readonly initial: { readonly up: string };
   /** Tenant migration 0002 as pgfleet generated it. */
-  readonly change: { readonly path: string; readonly version: string; readonly text: string; readonly up: string; readonly down: string };
+  readonly change: {
+    readonly path: string;
+    readonly version: string;
+    readonly text: string;
+    readonly up: string;
+    readonly down: string;
+  };
   withNewMigration(present: boolean): Promise<void>;
   /** Point the fleet at the tenant schemas matching `pattern` (a LIKE pattern). */
   setMatch(pattern: string): Promise<void>;
@@ -78,9 +91,13 @@ export async function fleetProject(o: Omit<ProjectOptions, 'tenantYaml'>): Promi
     await generate(await p.load(), { name: 'add capacity' });
     const set = await readMigrations(p.migrations);
     const [first, second] = set.tenant;
-    if (!first || !second || set.tenant.length !== 2) throw new Error('the fleet project needs exactly two tenant migrations');
+    if (!first || !second || set.tenant.length !== 2)
+      throw new Error('the fleet project needs exactly two tenant migrations');
     const text = await readFile(join(p.migrations, second.path), 'utf8');
-    const meta = { initial: { up: first.up }, change: { path: second.path, version: second.version, text, up: second.up, down: second.down } };
+    const meta = {
+      initial: { up: first.up },
+      change: { path: second.path, version: second.version, text, up: second.up, down: second.down },
+    };
     await writeFile(metaFile, JSON.stringify(meta));
   }
   const meta = JSON.parse(await readFile(metaFile, 'utf8')) as Pick<FleetProject, 'initial' | 'change'>;
@@ -95,7 +112,7 @@ export async function fleetProject(o: Omit<ProjectOptions, 'tenantYaml'>): Promi
     },
     async setMatch(pattern: string) {
       const text = await readFile(p.configPath, 'utf8');
-      await writeFile(p.configPath, text.replace(/^  match: .*$/m, `  match: '${pattern}'`));
+      await writeFile(p.configPath, text.replace(/^ {2}match: .*$/m, `  match: '${pattern}'`));
     },
   };
 }

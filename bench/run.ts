@@ -20,14 +20,14 @@ import { HISTORY } from '../src/fleet/index.js';
 import { HELP, parseOptions } from './args.js';
 import { REPO } from './cli-process.js';
 import { prepareCore } from './core-setup.js';
-import { FLEET_FIGURES, FIGURES } from './figures/index.js';
+import { FIGURES, FLEET_FIGURES } from './figures/index.js';
 import { createSchemas, fleetMatch, fleetPrefix, names } from './fleet/schemas.js';
 import { chooseFloor, pgFloor } from './floor.js';
 import { historyProject } from './history.js';
 import { fleetProject } from './project.js';
 import { perTenantChart } from './report/chart.js';
 import { latestMarkdown } from './report/markdown.js';
-import { delta, keptRuns, readResults, type Results, writeResults } from './report/results.js';
+import { delta, keptRuns, type Results, readResults, writeResults } from './report/results.js';
 import { checkGoal, floorLegend, textTable } from './report/table.js';
 import { commitOf, hostInfo, startBenchServer } from './server.js';
 import type { BenchContext, Row } from './types.js';
@@ -46,17 +46,29 @@ const started = performance.now();
 const host = hostInfo();
 const load = os.loadavg();
 const secs = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
-console.log(`pgfleet benchmark suite: N = ${options.tenants.toLocaleString('en-US')}, fleet figures at ${options.sweep.join(', ')}, ${options.runs} runs`);
-console.log(`machine: ${host.cores} cores, ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; load average ${load.map((l) => l.toFixed(2)).join(' ')}`);
-if (load[0] > host.cores * 0.5) console.log(`note: the machine is busy (load ${load[0].toFixed(1)} on ${host.cores} cores); pgfleet and the floor share the noise, ratios are fairer than times`);
+console.log(
+  `pgfleet benchmark suite: N = ${options.tenants.toLocaleString('en-US')}, fleet figures at ${options.sweep.join(', ')}, ${options.runs} runs`,
+);
+console.log(
+  `machine: ${host.cores} cores, ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; load average ${load.map((l) => l.toFixed(2)).join(' ')}`,
+);
+if (load[0] > host.cores * 0.5)
+  console.log(
+    `note: the machine is busy (load ${load[0].toFixed(1)} on ${host.cores} cores); pgfleet and the floor share the noise, ratios are fairer than times`,
+  );
 
 const floor = options.floor === 'pg' ? pgFloor : chooseFloor();
 if (options.floor === 'psql' && floor.kind !== 'psql') throw new Error('--floor psql: psql is not on the PATH');
 console.log(`floor: ${floor.label}${floor.kind === 'pg' && options.floor === 'auto' ? ' (psql not found)' : ''}`);
 
 const server = await startBenchServer();
-console.log(`server: Postgres ${server.version}${server.embedded ? ' (embedded, private to this run)' : ' (BENCH_DATABASE_URL)'}\n`);
+console.log(
+  `server: Postgres ${server.version}${server.embedded ? ' (embedded, private to this run)' : ' (BENCH_DATABASE_URL)'}\n`,
+);
 const root = await mkdtemp(join(tmpdir(), 'pgfleet-bench-run-'));
+// The server has found its template cluster; from here on the replay cache of `generate` is
+// this run's own, so the figures neither read nor leave anything in the user's cache.
+process.env.PGFLEET_CACHE_DIR = join(root, 'cache');
 const rows: Row[] = [];
 const errors: string[] = [];
 
@@ -89,7 +101,10 @@ async function figure(id: string, label = id): Promise<void> {
     });
     child.on('exit', (c) => resolve(c ?? 1));
   });
-  const out = JSON.parse(await readFile(outFile, 'utf8').catch(() => '{"rows":[],"error":"no output"}')) as { rows: Row[]; error?: string };
+  const out = JSON.parse(await readFile(outFile, 'utf8').catch(() => '{"rows":[],"error":"no output"}')) as {
+    rows: Row[];
+    error?: string;
+  };
   rows.push(...out.rows);
   if (out.error || code !== 0) {
     errors.push(`${label}: ${out.error ?? `exit ${code}`}`);
@@ -134,7 +149,11 @@ try {
   if (fleetWanted) {
     let project: Awaited<ReturnType<typeof fleetProject>> | null = null;
     await untimed('fleet project: 20-table model, its two migrations generated and verified', async () => {
-      project = await fleetProject({ databaseUrl: server.url, devDatabase: server.serverUrl, match: fleetMatch(options.sweep[0]) });
+      project = await fleetProject({
+        databaseUrl: server.url,
+        devDatabase: server.serverUrl,
+        match: fleetMatch(options.sweep[0]),
+      });
     });
     const p = project as unknown as Awaited<ReturnType<typeof fleetProject>>;
     await p.withNewMigration(false);
@@ -171,7 +190,10 @@ try {
       }
       await p.withNewMigration(true);
       if (want('migrate')) await figure('migrate', `one new migration @${n}`);
-      else await untimed('one new migration', async () => migrate(await p.load(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly }));
+      else
+        await untimed('one new migration', async () =>
+          migrate(await p.load(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly }),
+        );
       if (want('reads')) await figure('reads', `nothing to do + status @${n}`);
       if (want('tenant-create')) await figure('tenant-create', `tenant create @${n}`);
       if (want('drift') && !ledgerOnly) await figure('drift', `drift @${n}`);
@@ -187,23 +209,31 @@ try {
 // Fleet rows side by side across N: by figure (in the order first seen), then N.
 const order = new Map<string, number>();
 for (const r of rows) if (!order.has(r.figure)) order.set(r.figure, order.size);
-const fleetRows = rows.filter((r) => r.tenants !== null).sort((a, b) => order.get(a.figure)! - order.get(b.figure)! || a.tenants! - b.tenants!);
+const fleetRows = rows
+  .filter((r) => r.tenants !== null)
+  .sort((a, b) => order.get(a.figure)! - order.get(b.figure)! || a.tenants! - b.tenants!);
 const sorted = [...rows.filter((r) => r.tenants === null), ...fleetRows];
 const elapsedS = (performance.now() - started) / 1000;
 
 console.log(`\n${textTable(sorted)}\n`);
 console.log('floors:');
 for (const l of floorLegend(sorted)) console.log(`  ${l}`);
-const notes = sorted.filter((r) => r.note).map((r) => `  ${r.figure}${r.tenants ? ` @${r.tenants}` : ''} (${r.who}): ${r.note}`);
+const notes = sorted
+  .filter((r) => r.note)
+  .map((r) => `  ${r.figure}${r.tenants ? ` @${r.tenants}` : ''} (${r.who}): ${r.note}`);
 if (notes.length) console.log(`notes:\n${notes.join('\n')}`);
 const goals = sorted.map((r) => ({ r, g: checkGoal(r) })).filter((x) => x.g && x.g.state !== 'elsewhere');
-if (goals.length) console.log(`goals:\n${goals.map(({ r, g }) => `  ${r.figure} @${r.tenants}: ${g!.text}`).join('\n')}`);
+if (goals.length)
+  console.log(`goals:\n${goals.map(({ r, g }) => `  ${r.figure} @${r.tenants}: ${g!.text}`).join('\n')}`);
 console.log(`\nsuite time: ${Math.round(elapsedS)} s`);
 
 const previous = await readResults(join(RESULTS, 'latest.json'));
 if (previous) {
   const lines = delta(previous, sorted);
-  if (lines.length) console.log(`\nchange since the previous run (${previous.date.slice(0, 16)}, ${previous.commit}):\n${lines.join('\n')}`);
+  if (lines.length)
+    console.log(
+      `\nchange since the previous run (${previous.date.slice(0, 16)}, ${previous.commit}):\n${lines.join('\n')}`,
+    );
 }
 const results: Results = {
   format: 1,
@@ -221,10 +251,21 @@ if ((options.only === null || options.save) && errors.length === 0) {
   await writeResults(RESULTS, results);
   const kept = await keptRuns(RESULTS);
   await mkdir(DOCS, { recursive: true });
-  const subtitle = `20-table tenant model; ${host.cores} cores (${host.cpu}); Postgres ${server.version}; medians; ${kept.map((k) => k.date.slice(0, 10)).filter((d, i, a) => a.indexOf(d) === i).join(', ')}`;
-  await writeFile(join(DOCS, 'per-tenant.svg'), perTenantChart(kept.flatMap((k) => k.rows), subtitle));
+  const subtitle = `20-table tenant model; ${host.cores} cores (${host.cpu}); Postgres ${server.version}; medians; ${kept
+    .map((k) => k.date.slice(0, 10))
+    .filter((d, i, a) => a.indexOf(d) === i)
+    .join(', ')}`;
+  await writeFile(
+    join(DOCS, 'per-tenant.svg'),
+    perTenantChart(
+      kept.flatMap((k) => k.rows),
+      subtitle,
+    ),
+  );
   await writeFile(join(DOCS, 'latest.md'), await latestMarkdown(kept, join(REPO, 'bench', 'report', 'notes.md')));
-  console.log(`\nwrote bench/results/${options.only === null ? 'latest.json and ' : ''}tenants-${options.tenants}.json, docs/bench/per-tenant.svg, docs/bench/latest.md`);
+  console.log(
+    `\nwrote bench/results/${options.only === null ? 'latest.json and ' : ''}tenants-${options.tenants}.json, docs/bench/per-tenant.svg, docs/bench/latest.md`,
+  );
 } else if (errors.length) {
   console.log(`\n${errors.length} figure(s) failed; results not saved:\n${errors.join('\n')}`);
   process.exitCode = 1;

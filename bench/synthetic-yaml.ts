@@ -34,7 +34,9 @@ export function tenantYaml(o: TenantYamlOptions): string {
       '      notes: { type: text, nullable: true }',
     );
     if (i > 0) {
-      lines.push(`      parent_id: { type: bigint, nullable: true, references: { table: ${tableName(i - 1)}, onDelete: set null, name: ${name}_parent_id_fkey } }`);
+      lines.push(
+        `      parent_id: { type: bigint, nullable: true, references: { table: ${tableName(i - 1)}, onDelete: set null, name: ${name}_parent_id_fkey } }`,
+      );
     }
     for (let k = 1; k <= (o.extras ?? 0); k++) {
       if ((k - 1) % o.tables === i) lines.push(`      ${extraColumn(k)}: { type: integer, nullable: true }`);

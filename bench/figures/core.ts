@@ -1,5 +1,5 @@
-import { Migration } from '@pgkit/migra';
 import { createClient } from '@pgkit/client';
+import { Migration } from '@pgkit/migra';
 import pg from 'pg';
 import pgStructureModule from 'pg-structure';
 import { openDevDatabase } from '../../src/devdb/dev-database.js';
@@ -13,6 +13,7 @@ import { CATALOG_QUERY, LIVE_SCHEMA } from '../core-setup.js';
 import { syntheticModel } from '../models.js';
 import { interleaved, peakRssMiB } from '../timing.js';
 import { type BenchContext, type Row, rowId } from '../types.js';
+
 const OPTIONS = { sharedSchema: 'public' };
 
 // pg-structure is CommonJS with a default export: Node's ESM loader hands over module.exports.
@@ -44,12 +45,21 @@ export async function introspect(ctx: BenchContext): Promise<Row[]> {
     ]);
     const rss = peakRssMiB();
     const peer = await interleaved(ctx.runs, [
-      { name: 'pg-structure', work: () => pgStructure(client, { includeSchemas: [LIVE_SCHEMA], keepConnection: true }) },
+      {
+        name: 'pg-structure',
+        work: () => pgStructure(client, { includeSchemas: [LIVE_SCHEMA], keepConnection: true }),
+      },
     ]);
     const base = { figure, tenants: null, floor: t.floor, floorWhat: FLOOR_READ };
     return [
       { ...base, id: rowId('introspect', null, 'pgfleet'), who: 'pgfleet', time: t.pgfleet, rssMiB: rss },
-      { ...base, id: rowId('introspect', null, 'pg-structure'), who: 'pg-structure 7.15.3', time: peer['pg-structure'], rssMiB: null },
+      {
+        ...base,
+        id: rowId('introspect', null, 'pg-structure'),
+        who: 'pg-structure 7.15.3',
+        time: peer['pg-structure'],
+        rssMiB: null,
+      },
     ];
   } finally {
     await client.end();
@@ -65,7 +75,9 @@ export async function canonicaliseDiff(ctx: BenchContext): Promise<Row[]> {
   const { tables, liveUrl } = core(ctx);
   const model = syntheticModel(tables);
   const models = { shared: emptyModel(), tenant: model };
-  const ddl = plan(diff(emptyModel(), model), { scope: 'tenant', sharedSchema: 'public' }).up.map((s) => `${s.sql};`).join('\n');
+  const ddl = plan(diff(emptyModel(), model), { scope: 'tenant', sharedSchema: 'public' })
+    .up.map((s) => `${s.sql};`)
+    .join('\n');
   const dev = await openDevDatabase(ctx.serverUrl);
   const client = await connected(liveUrl);
   let changes = -1;
@@ -87,7 +99,9 @@ export async function canonicaliseDiff(ctx: BenchContext): Promise<Row[]> {
           const schema = `canon_floor_${run++}`;
           const c = await connected(liveUrl);
           try {
-            await c.query(`BEGIN; CREATE SCHEMA ${ident(schema)}; SET LOCAL search_path = ${ident(schema)}, public;\n${ddl}\nCOMMIT;`);
+            await c.query(
+              `BEGIN; CREATE SCHEMA ${ident(schema)}; SET LOCAL search_path = ${ident(schema)}, public;\n${ddl}\nCOMMIT;`,
+            );
             await c.query(CATALOG_QUERY, [schema]);
             await c.query(CATALOG_QUERY, [LIVE_SCHEMA]);
           } finally {
@@ -96,7 +110,8 @@ export async function canonicaliseDiff(ctx: BenchContext): Promise<Row[]> {
         },
       },
     ]);
-    const note = changes === 0 ? undefined : `expected no changes between the live schema and its own model, found ${changes}`;
+    const note =
+      changes === 0 ? undefined : `expected no changes between the live schema and its own model, found ${changes}`;
     return [
       {
         id: rowId('canonicalise', null, 'pgfleet'),
@@ -128,7 +143,10 @@ export async function diffTwo(ctx: BenchContext): Promise<Row[]> {
       {
         name: 'pgfleet',
         work: async () => {
-          const [from, to] = [await inspectSchema(a, LIVE_SCHEMA, OPTIONS), await inspectSchema(b, LIVE_SCHEMA, OPTIONS)];
+          const [from, to] = [
+            await inspectSchema(a, LIVE_SCHEMA, OPTIONS),
+            await inspectSchema(b, LIVE_SCHEMA, OPTIONS),
+          ];
           pgfleetChanges = plan(diff(from, to), { scope: 'tenant', sharedSchema: 'public' }).changes.length;
         },
       },

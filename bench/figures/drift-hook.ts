@@ -26,6 +26,8 @@ export async function driftHook(ctx: BenchContext): Promise<Row[]> {
     console.log('    bench/drift.ts exports no driftFigure(ctx); run it on its own: node --import tsx bench/drift.ts');
     return [];
   }
-  const mod = (await import(pathToFileURL(DRIFT_MODULE).href)) as { driftFigure: (ctx: BenchContext) => Promise<Row[]> };
+  const mod = (await import(pathToFileURL(DRIFT_MODULE).href)) as {
+    driftFigure: (ctx: BenchContext) => Promise<Row[]>;
+  };
   return mod.driftFigure(ctx);
 }

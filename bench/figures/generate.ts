@@ -1,8 +1,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from '../../src/api/generate.js';
-import { readMigrations, writeSum } from '../../src/migrations/index.js';
 import { diff } from '../../src/diff/diff.js';
+import { readMigrations, writeSum } from '../../src/migrations/index.js';
 import { emptyModel } from '../../src/model/build.js';
 import { plan } from '../../src/plan/plan.js';
 import { ident } from '../../src/plan/quote.js';
@@ -37,26 +37,36 @@ export async function generateFigure(ctx: BenchContext): Promise<Row[]> {
     .join('\n');
   const before = new Set(await readdir(join(p.migrations, 'tenant')));
   const removeNew = async () => {
-    for (const f of await readdir(join(p.migrations, 'tenant'))) if (!before.has(f)) await rm(join(p.migrations, 'tenant', f));
+    for (const f of await readdir(join(p.migrations, 'tenant')))
+      if (!before.has(f)) await rm(join(p.migrations, 'tenant', f));
     await writeSum(p.migrations);
   };
   const run = async () => {
     const r = await generate(await p.load(), { name: 'bench change' });
-    if (!r.written || r.migrations.length !== 1) throw new Error(`generate wrote ${r.migrations.length} migrations, expected 1`);
+    if (!r.written || r.migrations.length !== 1)
+      throw new Error(`generate wrote ${r.migrations.length} migrations, expected 1`);
   };
   let s = 0;
   const schema = (what: string) => `gen_${what}_${s++}`;
-  const inNew = (name: string, sql: string) => `BEGIN; CREATE SCHEMA ${ident(name)}; SET LOCAL search_path = ${ident(name)}, public;\n${sql}\nCOMMIT;`;
+  const inNew = (name: string, sql: string) =>
+    `BEGIN; CREATE SCHEMA ${ident(name)}; SET LOCAL search_path = ${ident(name)}, public;\n${sql}\nCOMMIT;`;
   const replayScripts = (name: string) => [
     `CREATE SCHEMA ${ident(name)}`,
     ...set.tenant.map((m) => `BEGIN; SET LOCAL search_path = ${ident(name)}, public;\n${m.up}\nCOMMIT;`),
   ];
   const t = await interleaved(ctx.runs, [
-    { name: 'cold', before: () => rm(join(cache, 'replay'), { recursive: true, force: true }), work: run, after: removeNew },
+    {
+      name: 'cold',
+      before: () => rm(join(cache, 'replay'), { recursive: true, force: true }),
+      work: run,
+      after: removeNew,
+    },
     { name: 'warm', work: run, after: removeNew },
     {
       name: 'floor cold',
-      work: async () => (await floor.run(ctx.url, replayScripts(schema('replay')))) + (await floor.run(ctx.url, [inNew(schema('model'), modelDdl)])),
+      work: async () =>
+        (await floor.run(ctx.url, replayScripts(schema('replay')))) +
+        (await floor.run(ctx.url, [inNew(schema('model'), modelDdl)])),
     },
     { name: 'floor warm', work: () => floor.run(ctx.url, [inNew(schema('model'), modelDdl)]) },
   ]);

@@ -40,7 +40,12 @@ export async function bootstrap(ctx: BenchContext): Promise<Row[]> {
         floorSchemas = names(`f${n}r${floorRun++}_`, n);
         await createSchemas(ctx.url, floorSchemas);
       },
-      work: () => floor.run(ctx.url, floorSchemas.map((s) => inSchema(s, SHARED, project.initial.up)), k),
+      work: () =>
+        floor.run(
+          ctx.url,
+          floorSchemas.map((s) => inSchema(s, SHARED, project.initial.up)),
+          k,
+        ),
     },
   ]);
   return [

@@ -25,7 +25,11 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
   const m = (await readMigrations(project.migrations)).tenant.find((x) => x.version === change.version);
   if (!m) throw new Error(`tenant migration ${change.version} is not in ${project.migrations}`);
   const pgfleetSql = fleet.map((s) => pgfleetMessage(s, SHARED, m));
-  const undo = () => reset(ctx.url, fleet.map((s) => undoScript(s, SHARED, change.down, change.version))).then(() => {});
+  const undo = () =>
+    reset(
+      ctx.url,
+      fleet.map((s) => undoScript(s, SHARED, change.down, change.version)),
+    ).then(() => {});
   const pgfleet = (concurrency: number) => async () => {
     const r = await migrate(await project.load(), { only: { scope: 'tenant' }, concurrency });
     expectRun(`one migration at concurrency ${concurrency}`, r.summary, n);
@@ -86,10 +90,19 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
         {
           name: 'node-pg-migrate',
           work: () => npm.run(fleet),
-          after: () => reset(ctx.url, fleet.map((s) => inSchema(s, SHARED, change.down, npm.forgetSql(s)))).then(() => {}),
+          after: () =>
+            reset(
+              ctx.url,
+              fleet.map((s) => inSchema(s, SHARED, change.down, npm.forgetSql(s))),
+            ).then(() => {}),
         },
       ]);
-      rows.push({ ...peer, id: rowId('migrate-c1', n, 'node-pg-migrate'), who: 'node-pg-migrate 9.0.0 (runner per schema)', time: p['node-pg-migrate'] });
+      rows.push({
+        ...peer,
+        id: rowId('migrate-c1', n, 'node-pg-migrate'),
+        who: 'node-pg-migrate 9.0.0 (runner per schema)',
+        time: p['node-pg-migrate'],
+      });
     } finally {
       await npm.close();
     }
@@ -101,10 +114,19 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
     {
       name: 'hand-rolled',
       work: () => handRolled.run(ctx.url, fleet, migrations),
-      after: () => reset(ctx.url, fleet.map((s) => inSchema(s, SHARED, change.down, handRolled.forgetSql(s, migrations[1].name)))).then(() => {}),
+      after: () =>
+        reset(
+          ctx.url,
+          fleet.map((s) => inSchema(s, SHARED, change.down, handRolled.forgetSql(s, migrations[1].name))),
+        ).then(() => {}),
     },
   ]);
-  rows.push({ ...peer, id: rowId('migrate-c1', n, 'hand-rolled'), who: 'hand-rolled runner (a connection per schema)', time: h['hand-rolled'] });
+  rows.push({
+    ...peer,
+    id: rowId('migrate-c1', n, 'hand-rolled'),
+    who: 'hand-rolled runner (a connection per schema)',
+    time: h['hand-rolled'],
+  });
 
   // Leave the fleet at 0002 for the reads.
   await pgfleet(4)();

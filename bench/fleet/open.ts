@@ -1,4 +1,4 @@
-import { type Floor, chooseFloor, pgFloor } from '../floor.js';
+import { chooseFloor, type Floor, pgFloor } from '../floor.js';
 import { type FleetProject, fleetProject } from '../project.js';
 import type { BenchContext } from '../types.js';
 
@@ -13,7 +13,11 @@ export const reset = (url: string, scripts: readonly string[]): Promise<number> 
 
 export const SHARED = 'public';
 
-export function expectRun(what: string, summary: { applied: number; failed: number; locked: number }, applied: number): void {
+export function expectRun(
+  what: string,
+  summary: { applied: number; failed: number; locked: number },
+  applied: number,
+): void {
   if (summary.failed > 0 || summary.locked > 0 || summary.applied !== applied) {
     throw new Error(`${what}: expected ${applied} schemas applied, got ${JSON.stringify(summary)}`);
   }

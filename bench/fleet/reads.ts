@@ -32,12 +32,23 @@ export async function reads(ctx: BenchContext): Promise<Row[]> {
       name: 'pgfleet',
       work: async () => {
         const r = await migrate(await project.load(), { concurrency: 4 });
-        if (r.summary.applied !== 0 || r.summary.upToDate !== n + 1) throw new Error(`nothing-to-do run did something: ${JSON.stringify(r.summary)}`);
+        if (r.summary.applied !== 0 || r.summary.upToDate !== n + 1)
+          throw new Error(`nothing-to-do run did something: ${JSON.stringify(r.summary)}`);
       },
     },
     { name: 'floor', work: () => floor.run(ctx.url, floorSql) },
   ]);
-  rows.push({ id: rowId('noop', n, 'pgfleet'), figure: 'migrate with nothing to do', tenants: n, who: 'pgfleet', time: noop.pgfleet, floor: noop.floor, floorWhat, rssMiB: peakRssMiB(), goal: GOAL_3S });
+  rows.push({
+    id: rowId('noop', n, 'pgfleet'),
+    figure: 'migrate with nothing to do',
+    tenants: n,
+    who: 'pgfleet',
+    time: noop.pgfleet,
+    floor: noop.floor,
+    floorWhat,
+    rssMiB: peakRssMiB(),
+    goal: GOAL_3S,
+  });
 
   const st = await interleaved(ctx.runs, [
     {
@@ -49,7 +60,17 @@ export async function reads(ctx: BenchContext): Promise<Row[]> {
     },
     { name: 'floor', work: () => floor.run(ctx.url, floorSql) },
   ]);
-  rows.push({ id: rowId('status', n, 'pgfleet'), figure: 'status', tenants: n, who: 'pgfleet', time: st.pgfleet, floor: st.floor, floorWhat, rssMiB: peakRssMiB(), goal: GOAL_3S });
+  rows.push({
+    id: rowId('status', n, 'pgfleet'),
+    figure: 'status',
+    tenants: n,
+    who: 'pgfleet',
+    time: st.pgfleet,
+    floor: st.floor,
+    floorWhat,
+    rssMiB: peakRssMiB(),
+    goal: GOAL_3S,
+  });
   return rows;
 }
 
@@ -109,14 +130,38 @@ export async function tenantCreate(ctx: BenchContext): Promise<Row[]> {
       name: 'floor',
       work: () => {
         const schema = `newf${n}_${j++}`;
-        return floor.run(ctx.url, [inSchema(schema, SHARED, ddl).replace(/^BEGIN;/, `BEGIN;\nCREATE SCHEMA ${ident(schema)};`)]);
+        return floor.run(ctx.url, [
+          inSchema(schema, SHARED, ddl).replace(/^BEGIN;/, `BEGIN;\nCREATE SCHEMA ${ident(schema)};`),
+        ]);
       },
     },
-    { name: 'cli', work: async () => (await runNode([BIN, 'tenant', 'create', `newc${n}_${c++}`, '--config', p.configPath])).ms },
+    {
+      name: 'cli',
+      work: async () => (await runNode([BIN, 'tenant', 'create', `newc${n}_${c++}`, '--config', p.configPath])).ms,
+    },
   ]);
-  const base = { figure: 'tenant create', tenants: n, floor: t.floor, floorWhat: `${floor.label.replace(/, one message per schema$/, '')}: the same DDL in one message, new connection` };
+  const base = {
+    figure: 'tenant create',
+    tenants: n,
+    floor: t.floor,
+    floorWhat: `${floor.label.replace(/, one message per schema$/, '')}: the same DDL in one message, new connection`,
+  };
   return [
-    { ...base, id: rowId('tenant-create', n, 'pgfleet'), who: 'pgfleet', time: t.pgfleet, rssMiB: peakRssMiB(), goal: { kind: 'ratio', max: 2, at: 1000, text: '≤ 2× floor' } },
-    { ...base, id: rowId('tenant-create-cli', n, 'pgfleet'), figure: 'tenant create (CLI)', who: 'pgfleet', time: t.cli, rssMiB: null },
+    {
+      ...base,
+      id: rowId('tenant-create', n, 'pgfleet'),
+      who: 'pgfleet',
+      time: t.pgfleet,
+      rssMiB: peakRssMiB(),
+      goal: { kind: 'ratio', max: 2, at: 1000, text: '≤ 2× floor' },
+    },
+    {
+      ...base,
+      id: rowId('tenant-create-cli', n, 'pgfleet'),
+      figure: 'tenant create (CLI)',
+      who: 'pgfleet',
+      time: t.cli,
+      rssMiB: null,
+    },
   ];
 }

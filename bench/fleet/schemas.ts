@@ -9,7 +9,8 @@ import { ident, literal } from '../../src/plan/quote.js';
 export const fleetPrefix = (n: number): string => `t${n}_`;
 export const fleetMatch = (n: number): string => `t${n}\\_%`;
 
-export const names = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
+export const names = (prefix: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
 
 // Catalog work on thousands of schemas in one transaction runs out of lock slots
 // (max_locks_per_transaction); 500 per transaction stays well inside them.
@@ -20,7 +21,12 @@ async function inChunks(url: string, items: readonly string[], sql: (item: strin
   await client.connect();
   try {
     for (let i = 0; i < items.length; i += CHUNK) {
-      await client.query(`BEGIN;\n${items.slice(i, i + CHUNK).map(sql).join(';\n')};\nCOMMIT;`);
+      await client.query(
+        `BEGIN;\n${items
+          .slice(i, i + CHUNK)
+          .map(sql)
+          .join(';\n')};\nCOMMIT;`,
+      );
     }
   } finally {
     await client.end();
@@ -28,7 +34,8 @@ async function inChunks(url: string, items: readonly string[], sql: (item: strin
 }
 
 /** Create empty schemas, as an application (or django-tenants) does before migrating them. */
-export const createSchemas = (url: string, schemas: readonly string[]): Promise<void> => inChunks(url, schemas, (s) => `CREATE SCHEMA ${ident(s)}`);
+export const createSchemas = (url: string, schemas: readonly string[]): Promise<void> =>
+  inChunks(url, schemas, (s) => `CREATE SCHEMA ${ident(s)}`);
 
 /**
  * Take schemas out of the fleet without the cost of dropping them (a DROP of 20 tables
@@ -52,7 +59,12 @@ export const inSchema = (schema: string, shared: string, sql: string, extra = ''
 
 /** Undo migration `version` (its down SQL) and forget it in the ledger: the untimed reset between runs. */
 export const undoScript = (schema: string, shared: string, down: string, version: string): string =>
-  inSchema(schema, shared, down, `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(version)};\n`);
+  inSchema(
+    schema,
+    shared,
+    down,
+    `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(version)};\n`,
+  );
 
 /**
  * pgfleet's own message for one transactional migration of one schema, as
@@ -60,11 +72,13 @@ export const undoScript = (schema: string, shared: string, down: string, version
  * the advisory lock, the migration, its ledger row): run by the floor's client, it splits
  * pgfleet's gap into what its SQL costs and what its client costs.
  */
-export const pgfleetMessage = (schema: string, shared: string, m: Migration, lockTimeoutMs = 5000): string =>
-  [
+export function pgfleetMessage(schema: string, shared: string, m: Migration, lockTimeoutMs = 5000): string {
+  const head = [
     'BEGIN',
     `SET LOCAL lock_timeout = ${literal(`${lockTimeoutMs}ms`)}`,
     `SET LOCAL search_path = ${ident(schema)}, ${ident(shared)}`,
     `DO $pgfleet$BEGIN IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(schema)}) THEN ` +
       `RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = 'PGF01'; END IF; END$pgfleet$`,
-  ].join(';\n') + `;\n${m.up}\n;\n${recordAppliedSql(schema, m)};\nCOMMIT;`;
+  ].join(';\n');
+  return `${head};\n${m.up}\n;\n${recordAppliedSql(schema, m)};\nCOMMIT;`;
+}

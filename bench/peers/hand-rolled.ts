@@ -30,14 +30,22 @@ export const handRolled = {
     }
   },
 
-  async run(url: string, schemas: readonly string[], migrations: ReadonlyArray<{ readonly name: string; readonly up: string }>): Promise<void> {
+  async run(
+    url: string,
+    schemas: readonly string[],
+    migrations: ReadonlyArray<{ readonly name: string; readonly up: string }>,
+  ): Promise<void> {
     for (const schema of schemas) {
       const client = new pg.Client(url);
       await client.connect();
       try {
         await client.query(`SET search_path TO ${ident(schema)}, public`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (name text PRIMARY KEY, run_on timestamptz NOT NULL DEFAULT now())`);
-        const done = new Set((await client.query<{ name: string }>(`SELECT name FROM ${TABLE}`)).rows.map((r) => r.name));
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${TABLE} (name text PRIMARY KEY, run_on timestamptz NOT NULL DEFAULT now())`,
+        );
+        const done = new Set(
+          (await client.query<{ name: string }>(`SELECT name FROM ${TABLE}`)).rows.map((r) => r.name),
+        );
         for (const m of migrations) {
           if (done.has(m.name)) continue;
           await client.query('BEGIN');
@@ -56,5 +64,6 @@ export const handRolled = {
     }
   },
 
-  forgetSql: (schema: string, name: string): string => `DELETE FROM ${ident(schema)}.${TABLE} WHERE name = '${name}';\n`,
+  forgetSql: (schema: string, name: string): string =>
+    `DELETE FROM ${ident(schema)}.${TABLE} WHERE name = '${name}';\n`,
 };

@@ -31,7 +31,8 @@ export async function nodePgMigrate(
 ): Promise<NodePgMigratePeer> {
   const dir = await mkdtemp(join(tmpdir(), 'pgfleet-npm-'));
   await mkdir(dir, { recursive: true });
-  for (const m of migrations) await writeFile(join(dir, `${m.name}.sql`), `-- Up Migration\n${m.up}\n\n-- Down Migration\n${m.down}\n`);
+  for (const m of migrations)
+    await writeFile(join(dir, `${m.name}.sql`), `-- Up Migration\n${m.up}\n\n-- Down Migration\n${m.down}\n`);
   const client = new pg.Client(url);
   await client.connect();
   const [first, last] = [migrations[0], migrations[migrations.length - 1]];
@@ -51,7 +52,15 @@ export async function nodePgMigrate(
     },
     async run(schemas) {
       for (const schema of schemas) {
-        await runner({ dbClient: client, dir, direction: 'up', migrationsTable: TABLE, schema, checkOrder: true, logger: silent });
+        await runner({
+          dbClient: client,
+          dir,
+          direction: 'up',
+          migrationsTable: TABLE,
+          schema,
+          checkOrder: true,
+          logger: silent,
+        });
       }
     },
     forgetSql: (schema) => `DELETE FROM ${ident(schema)}.${TABLE} WHERE name = '${last.name}';\n`,

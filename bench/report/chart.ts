@@ -27,7 +27,8 @@ function ticks(max: number): number[] {
   return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => +(i * step).toPrecision(6));
 }
 
-const fmt = (ms: number) => (ms === 0 ? '0' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const fmt = (ms: number) =>
+  ms === 0 ? '0' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
 
 /** Panels side by side: time per tenant (y, ms) against the number of tenants (x, log scale). */
 export function lineChart(title: string, subtitle: string, panels: readonly Panel[]): string {
@@ -58,27 +59,43 @@ export function lineChart(title: string, subtitle: string, panels: readonly Pane
     const py = (ms: number) => top + ph - (ms / top_) * ph;
     out.push(`<text x="${left}" y="${top - 8}" font-size="12" font-weight="600">${esc(panel.title)}</text>`);
     for (const y of ys) {
-      out.push(`<line x1="${left}" x2="${left + pw}" y1="${py(y).toFixed(1)}" y2="${py(y).toFixed(1)}" stroke="#e5e5e5"/>`);
+      out.push(
+        `<line x1="${left}" x2="${left + pw}" y1="${py(y).toFixed(1)}" y2="${py(y).toFixed(1)}" stroke="#e5e5e5"/>`,
+      );
       out.push(`<text x="${left - 6}" y="${(py(y) + 4).toFixed(1)}" text-anchor="end" fill="#555">${fmt(y)}</text>`);
     }
     for (const n of ns) {
-      out.push(`<line x1="${px(n).toFixed(1)}" x2="${px(n).toFixed(1)}" y1="${top}" y2="${top + ph}" stroke="#f0f0f0"/>`);
-      out.push(`<text x="${px(n).toFixed(1)}" y="${top + ph + 15}" text-anchor="middle" fill="#555">${n.toLocaleString('en-US')}</text>`);
+      out.push(
+        `<line x1="${px(n).toFixed(1)}" x2="${px(n).toFixed(1)}" y1="${top}" y2="${top + ph}" stroke="#f0f0f0"/>`,
+      );
+      out.push(
+        `<text x="${px(n).toFixed(1)}" y="${top + ph + 15}" text-anchor="middle" fill="#555">${n.toLocaleString('en-US')}</text>`,
+      );
     }
-    out.push(`<text x="${left + pw / 2}" y="${top + ph + 30}" text-anchor="middle" fill="#333">tenants (log scale)</text>`);
-    out.push(`<text transform="translate(${x0 + 14},${top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#333">ms per tenant</text>`);
+    out.push(
+      `<text x="${left + pw / 2}" y="${top + ph + 30}" text-anchor="middle" fill="#333">tenants (log scale)</text>`,
+    );
+    out.push(
+      `<text transform="translate(${x0 + 14},${top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#333">ms per tenant</text>`,
+    );
     out.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
     panel.series.forEach((s, si) => {
       const pts = [...s.points].sort((a, b) => a.n - b.n);
       if (pts.length > 0) {
         const d = pts.map((p, i) => `${i ? 'L' : 'M'}${px(p.n).toFixed(1)},${py(p.ms).toFixed(1)}`).join(' ');
-        out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`);
+        out.push(
+          `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`,
+        );
         for (const p of pts) {
-          out.push(`<circle cx="${px(p.n).toFixed(1)}" cy="${py(p.ms).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(`${s.label}: ${fmt(p.ms)} ms per tenant at ${p.n.toLocaleString('en-US')}`)}</title></circle>`);
+          out.push(
+            `<circle cx="${px(p.n).toFixed(1)}" cy="${py(p.ms).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(`${s.label}: ${fmt(p.ms)} ms per tenant at ${p.n.toLocaleString('en-US')}`)}</title></circle>`,
+          );
         }
       }
       const ly = top + ph + 46 + si * 14;
-      out.push(`<line x1="${left}" x2="${left + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`);
+      out.push(
+        `<line x1="${left}" x2="${left + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`,
+      );
       out.push(`<text x="${left + 28}" y="${ly}" fill="#333">${esc(s.label)}</text>`);
     });
   });
@@ -99,7 +116,10 @@ export function perTenantChart(rows: readonly Row[], subtitle: string): string {
     dashed,
     points: [...byId.values()]
       .filter((r) => r.id.startsWith(`${figure}@`) && (side === 'time' || r.floor))
-      .map((r) => ({ n: r.tenants as number, ms: (side === 'time' ? r.time.median : r.floor!.median) / (r.tenants as number) })),
+      .map((r) => ({
+        n: r.tenants as number,
+        ms: (side === 'time' ? r.time.median : r.floor!.median) / (r.tenants as number),
+      })),
   });
   const nonEmpty = (s: Series[]) => s.filter((x) => x.points.length > 0);
   const panels: Panel[] = [

@@ -5,10 +5,17 @@ import { checkGoal, floorLegend, markdownTable } from './table.js';
 const when = (r: Results) => `${r.date.slice(0, 16).replace('T', ' ')} UTC`;
 
 function section(r: Results): string {
-  const goals = r.rows.map((row) => ({ row, check: checkGoal(row) })).filter((g) => g.check && g.check.state !== 'elsewhere');
+  const goals = r.rows
+    .map((row) => ({ row, check: checkGoal(row) }))
+    .filter((g) => g.check && g.check.state !== 'elsewhere');
   return [
     `## N = ${r.options.tenants.toLocaleString('en-US')} tenants` +
-      (r.options.sweep.length > 1 ? ` (fleet figures also at ${r.options.sweep.filter((n) => n !== r.options.tenants).map((n) => n.toLocaleString('en-US')).join(', ')})` : '') +
+      (r.options.sweep.length > 1
+        ? ` (fleet figures also at ${r.options.sweep
+            .filter((n) => n !== r.options.tenants)
+            .map((n) => n.toLocaleString('en-US'))
+            .join(', ')})`
+        : '') +
       (r.options.only ? ` — only ${r.options.only.join(', ')}` : ''),
     '',
     `Measured ${when(r)} at commit \`${r.commit}\` on ${r.host.cores} cores (${r.host.cpu}), ${r.host.memoryGiB} GiB, Node ${r.host.node}; ` +
@@ -45,8 +52,8 @@ export async function latestMarkdown(runs: readonly Results[], notesFile: string
     '<!-- Written by `npm run bench`; edit bench/report/notes.md for the notes below the tables. -->',
     '',
     'The floor is the same SQL pgfleet sends, sent by the thinnest client there is on the same server in the same run: ' +
-      'psql when it is installed (each schema\'s statements in one message), else one `pg` connection doing the same; for reads, one catalog query. ' +
-      'The ratio is pgfleet\'s median over the floor\'s median. Peers run the same task on the same server in the same run.',
+      "psql when it is installed (each schema's statements in one message), else one `pg` connection doing the same; for reads, one catalog query. " +
+      "The ratio is pgfleet's median over the floor's median. Peers run the same task on the same server in the same run.",
     '',
     'Reproduce: `npm run bench` (N = 1,000, fleet figures at 100 and 1,000; each section below says how long its run took), ' +
       '`npm run bench -- --tenants 10000` (on demand: its bootstrap alone creates 2 × 10,000 schemas of 20 tables), ' +

@@ -13,7 +13,12 @@ export interface Results {
   readonly load: readonly number[];
   readonly server: { readonly version: string; readonly embedded: boolean };
   readonly floor: string;
-  readonly options: { readonly tenants: number; readonly sweep: readonly number[]; readonly runs: number; readonly only: readonly string[] | null };
+  readonly options: {
+    readonly tenants: number;
+    readonly sweep: readonly number[];
+    readonly runs: number;
+    readonly only: readonly string[] | null;
+  };
   readonly elapsedS: number;
   readonly rows: readonly Row[];
 }

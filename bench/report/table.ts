@@ -1,7 +1,8 @@
 import { formatMs } from '../timing.js';
 import type { Row } from '../types.js';
 
-export const ratioOf = (row: Row): number | null => (row.floor && row.floor.median > 0 ? row.time.median / row.floor.median : null);
+export const ratioOf = (row: Row): number | null =>
+  row.floor && row.floor.median > 0 ? row.time.median / row.floor.median : null;
 
 export interface GoalCheck {
   readonly state: 'met' | 'missed' | 'elsewhere';
@@ -17,10 +18,14 @@ export function checkGoal(row: Row): GoalCheck | null {
   if (g.kind === 'ratio') {
     const r = ratioOf(row);
     if (r === null) return null;
-    return r <= g.max ? { state: 'met', text: `met: ${g.text}` } : { state: 'missed', text: `MISSED: ${g.text}, by ${(r - g.max).toFixed(2)}×` };
+    return r <= g.max
+      ? { state: 'met', text: `met: ${g.text}` }
+      : { state: 'missed', text: `MISSED: ${g.text}, by ${(r - g.max).toFixed(2)}×` };
   }
   const ms = row.time.median;
-  return ms < g.max ? { state: 'met', text: `met: ${g.text}` } : { state: 'missed', text: `MISSED: ${g.text}, by ${formatMs(ms - g.max)}` };
+  return ms < g.max
+    ? { state: 'met', text: `met: ${g.text}` }
+    : { state: 'missed', text: `MISSED: ${g.text}, by ${formatMs(ms - g.max)}` };
 }
 
 const n = (x: number | null) => (x === null ? '' : x.toLocaleString('en-US'));
@@ -46,15 +51,25 @@ export function textTable(rows: readonly Row[]): string {
   const data = rows.map(cells);
   const keys = Object.keys(data[0] ?? cells(rows[0]));
   const width = keys.map((k) => Math.max(k.length, ...data.map((r) => r[k].length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(width[i])).join('  ').trimEnd();
-  return [line(keys), line(width.map((w) => '-'.repeat(w))), ...data.map((r) => line(keys.map((k) => r[k])))].join('\n');
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(width[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(keys), line(width.map((w) => '-'.repeat(w))), ...data.map((r) => line(keys.map((k) => r[k])))].join(
+    '\n',
+  );
 }
 
 export function markdownTable(rows: readonly Row[]): string {
   const data = rows.map(cells);
   const keys = Object.keys(data[0]);
   const esc = (s: string) => s.replaceAll('|', '\\|');
-  return [`| ${keys.join(' | ')} |`, `|${keys.map((k) => (['median', 'floor', 'ratio', 'peak RSS', 'N'].includes(k) ? '---:' : '---')).join('|')}|`, ...data.map((r) => `| ${keys.map((k) => esc(r[k])).join(' | ')} |`)].join('\n');
+  return [
+    `| ${keys.join(' | ')} |`,
+    `|${keys.map((k) => (['median', 'floor', 'ratio', 'peak RSS', 'N'].includes(k) ? '---:' : '---')).join('|')}|`,
+    ...data.map((r) => `| ${keys.map((k) => esc(r[k])).join(' | ')} |`),
+  ].join('\n');
 }
 
 /** What each floor is, once per distinct text, numbered as the table refers to them. */
