@@ -39,11 +39,13 @@ export async function startBenchServer(): Promise<BenchServer> {
     version,
     embedded: embedded !== null,
     async stop() {
+      // A private server goes with its data directory; dropping the database first would only
+      // delete the same hundreds of thousands of files more slowly.
+      if (embedded) return embedded.stop();
       const a = new pg.Client(serverUrl);
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${ident(BENCH_DATABASE)} WITH (FORCE)`).catch(() => {});
       await a.end();
-      await embedded?.stop();
     },
   };
 }
