@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { applyStatements, type Runnable } from '../devdb/apply.js';
@@ -81,8 +83,26 @@ export async function replayInScratch(
 // Bump when the cached model's shape or the inspector's output changes.
 const CACHE_FORMAT = 2;
 
+let codeHash: string | null = null;
+
+/**
+ * A hash of the code that produces the cached models (the inspector and the model types'
+ * consumers), so that a pgfleet upgrade never reads a model cached by an older inspector,
+ * even when nobody remembered to bump CACHE_FORMAT.
+ */
+function inspectorCode(): string {
+  if (codeHash !== null) return codeHash;
+  const h = createHash('sha256');
+  for (const folder of ['../inspect/', '../model/']) {
+    const dir = fileURLToPath(new URL(folder, import.meta.url));
+    for (const name of readdirSync(dir).sort()) if (/\.(js|ts)$/.test(name)) h.update(readFileSync(join(dir, name)));
+  }
+  codeHash = h.digest('hex');
+  return codeHash;
+}
+
 function cacheKey(set: MigrationSet, sharedSchema: string): string {
-  const h = createHash('sha256').update(`pgfleet-replay-${CACHE_FORMAT}\0${sharedSchema}\0`);
+  const h = createHash('sha256').update(`pgfleet-replay-${CACHE_FORMAT}\0${inspectorCode()}\0${sharedSchema}\0`);
   for (const m of [...set.shared, ...set.tenant]) h.update(`${m.path}\0${m.checksum}\0`);
   return h.digest('hex');
 }
