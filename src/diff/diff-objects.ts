@@ -42,15 +42,32 @@ export function diffDomains(from: Model, to: Model): Change[] {
 
 // ---------------------------------------------------------------------------- routines
 
-/** The part of a routine's definition before its body: its signature and options. */
-const signatureOf = (definition: string): string =>
-  definition.split(/\bAS\s+(?=\$|')|\bBEGIN\s+ATOMIC\b/i)[0] ?? definition;
+/**
+ * The types a routine's signature names: its argument list, and its RETURNS clause (or an
+ * aggregate's STYPE), which is where a table's or view's row type can appear.
+ */
+function signatureTypes(definition: string): string {
+  const open = definition.indexOf('(');
+  if (open < 0) return '';
+  let depth = 0;
+  let close = open;
+  for (; close < definition.length; close++) {
+    if (definition[close] === '(') depth++;
+    else if (definition[close] === ')' && --depth === 0) break;
+  }
+  const rest = definition.slice(close + 1);
+  const returns =
+    /^\s*RETURNS\s+(.*?)(?=\s+(LANGUAGE|IMMUTABLE|STABLE|VOLATILE|STRICT|CALLED|SECURITY|PARALLEL|COST|ROWS|SUPPORT|SET|WINDOW|LEAKPROOF|NOT|TRANSFORM|AS|BEGIN)\b|\n|$)/is.exec(
+      rest,
+    );
+  const stype = /\bSTYPE\s*=\s*([^,)]+)/i.exec(rest);
+  return `${definition.slice(open, close + 1)} ${returns?.[1] ?? ''} ${stype?.[1] ?? ''}`;
+}
 
 /** A routine whose signature names a table or view of the model (its row type) needs that relation first. */
 function isLate(r: Routine, model: Model): boolean {
-  const signature = signatureOf(r.definition).replace(/^CREATE\s+(OR\s+REPLACE\s+)?\w+\s+/i, '');
-  const afterName = signature.slice(signature.indexOf('('));
-  return [...model.tables, ...model.views].some((t) => names(afterName, t.name));
+  const types = signatureTypes(r.definition);
+  return [...model.tables, ...model.views].some((t) => names(types, t.name));
 }
 
 /** Depths in the call graph (a routine naming another comes after it); cycles are cut. */
