@@ -7,6 +7,7 @@
  * const project = await loadProject({ configPath: 'pgfleet.yaml' });
  * await createTenant(project, 'tenant_acme');
  */
+export { type BaselineOptions, type BaselineResult, baseline } from './api/baseline.js';
 export { diffSchema, type SchemaDiff } from './api/diff-schema.js';
 export { type DriftGroup, type DriftOptions, type DriftResult, drift, type SchemaDrift } from './api/drift.js';
 export {
@@ -21,6 +22,7 @@ export {
 export { type GenerateOptions, type GenerateResult, generate } from './api/generate.js';
 export { findMigration, newMigration, rehash } from './api/manual.js';
 export { loadProject, type Project, type ProjectOptions } from './api/project.js';
+export { type PullOptions, type PullResult, pull } from './api/pull.js';
 export { squash } from './api/squash.js';
 export { canonicalModel, type ValidateResult, validate } from './api/validate.js';
 export { diff } from './diff/diff.js';
