@@ -40,6 +40,19 @@ export function diffDomains(from: Model, to: Model): Change[] {
   ];
 }
 
+// ---------------------------------------------------------------------------- composite types
+
+export function diffTypes(from: Model, to: Model): Change[] {
+  const m = matchByName(from.types, to.types);
+  return [
+    ...m.added.map((type): Change => ({ kind: 'create_type', type })),
+    ...m.removed.map((type): Change => ({ kind: 'drop_type', type })),
+    ...m.pairs
+      .filter(([a, b]) => stableKey(a) !== stableKey(b))
+      .map(([a, b]): Change => ({ kind: 'alter_type', from: a, to: b })),
+  ];
+}
+
 // ---------------------------------------------------------------------------- routines
 
 /**

@@ -2,7 +2,7 @@ import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Model, Table } from '../model/types.js';
 import { diffEnum } from './diff-enums.js';
-import { diffDomains, diffFunctions, diffTriggers, diffViews } from './diff-objects.js';
+import { diffDomains, diffFunctions, diffTriggers, diffTypes, diffViews } from './diff-objects.js';
 import { diffTable } from './diff-table.js';
 import { matchByName } from './match.js';
 import { applyRenames, followTarget, renamesOf } from './renames.js';
@@ -66,6 +66,7 @@ export function diff(from: Model, to: Model): Change[] {
   changes.push(...releaseForeignKeys(changes, to));
 
   changes.push(...diffDomains(from, to));
+  changes.push(...diffTypes(from, to));
   const routines = diffFunctions(from, to);
   changes.push(...routines.changes);
   for (const [a, b] of [...tables.pairs, ...tables.renames]) {

@@ -46,6 +46,11 @@ function concerned(c: Change): Array<[Section, string]> {
     case 'create_view':
     case 'drop_view':
       return [['views', c.view.name]];
+    case 'create_type':
+    case 'drop_type':
+      return [['types', c.type.name]];
+    case 'alter_type':
+      return [['types', c.to.name]];
     case 'set_comment':
       if (c.target.kind === 'trigger') return [['tables', c.target.on]];
       return [[c.target.kind === 'view' ? 'views' : 'functions', c.target.name]];

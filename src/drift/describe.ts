@@ -223,6 +223,12 @@ export function describeChange(c: Change): Difference {
         `extra trigger ${c.trigger.name} on ${c.table}`,
         c.kind,
       );
+    case 'create_type':
+      return make('missing', `type ${c.type.name}`, `missing composite type ${c.type.name}`, c.kind);
+    case 'drop_type':
+      return make('extra', `type ${c.type.name}`, `extra composite type ${c.type.name}`, c.kind);
+    case 'alter_type':
+      return make('changed', `type ${c.to.name}`, `composite type ${c.to.name} has other attributes`, c.kind);
     case 'set_partition_bound':
       return make(
         'changed',

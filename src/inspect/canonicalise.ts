@@ -99,6 +99,7 @@ function changePath(change: Change): string[] {
   }
   if (change.kind === 'create_enum') return ['enums', change.enum.name];
   if (change.kind === 'create_domain') return ['domains', change.domain.name];
+  if (change.kind === 'create_type') return ['types', change.type.name];
   if (change.kind === 'create_function') return ['functions', change.routine.name];
   if (change.kind === 'create_view')
     return [change.view.materialized ? 'materializedViews' : 'views', change.view.name];

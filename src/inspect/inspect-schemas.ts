@@ -84,7 +84,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const sequences = await readSequences(client, scope);
   const enums = await readEnums(client, scope);
   const extensions = await readExtensions(client, scope);
-  const { domains, routines: functions, views, triggers } = await readObjects(client, scope);
+  const { types, domains, routines: functions, views, triggers } = await readObjects(client, scope);
 
   const columnsOf = groupBy(columns, (c) => tableKey(c.schema, c.table));
   const constraintsOf = groupBy(constraints, (c) => tableKey(c.schema, c.table));
@@ -94,6 +94,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const enumsOf = groupBy(enums, (e) => e.schema);
   const extensionsOf = groupBy(extensions, (e) => e.schema);
   const domainsOf = groupBy(domains, (d) => d.schema);
+  const typesOf = groupBy(types, (t) => t.schema);
   const functionsOf = groupBy(functions, (f) => f.schema);
   const viewsOf = groupBy(views, (v) => v.schema);
   const triggersOf = groupBy(triggers, (t) => tableKey(t.schema, t.table));
@@ -129,6 +130,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
       ),
       tables: sortedByName(schemaTables),
       domains: (domainsOf.get(schema) ?? []).map((d) => d.domain),
+      types: (typesOf.get(schema) ?? []).map((t) => t.type),
       functions: sortedByName((functionsOf.get(schema) ?? []).map((f) => f.routine)),
       views: (viewsOf.get(schema) ?? []).map(({ view }) => ({
         ...view,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Domain, Routine, Trigger, View } from '../model/types.js';
+import type { CompositeType, Domain, Routine, Trigger, View } from '../model/types.js';
 import { printedIn } from './printed-in.js';
 import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scope.js';
 
@@ -9,6 +9,7 @@ import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scop
  * extension come and go with it and are left out.
  */
 export interface InspectedObjects {
+  readonly types: readonly { schema: string; type: CompositeType }[];
   readonly domains: readonly { schema: string; domain: Domain }[];
   readonly routines: readonly { schema: string; routine: Routine }[];
   readonly views: readonly { schema: string; view: View }[];
@@ -17,7 +18,7 @@ export interface InspectedObjects {
 
 interface Row {
   readonly schema: string;
-  readonly kind: 'domain' | 'function' | 'view' | 'trigger';
+  readonly kind: 'type' | 'domain' | 'function' | 'view' | 'trigger';
   /** The table of a trigger. */
   readonly owner: string | null;
   readonly name: string;
@@ -47,6 +48,22 @@ const DOMAINS = `
                         FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '[]')) AS data
   FROM pg_type t JOIN pg_type b ON b.oid = t.typbasetype
   WHERE t.typnamespace = n.oid AND t.typtype = 'd' AND NOT ${extensionMember('pg_type', 't.oid')}`;
+
+// A composite type is a pg_type row ('c') whose pg_class row is a stand-alone composite
+// ('c', not a table's or view's row type); its attributes are that row's pg_attribute rows.
+const TYPES = `
+  SELECT 'type', NULL, t.typname::text, json_build_object(
+    'comment', ${comment('pg_type', 't.oid')},
+    'attributes', COALESCE((SELECT json_agg(json_build_object(
+        'name', a.attname::text,
+        'type', format_type(${printedIn('a.atttypid')}, a.atttypmod),
+        'collation', CASE WHEN a.attcollation <> at.typcollation
+                          THEN (SELECT co.collname::text FROM pg_collation co WHERE co.oid = a.attcollation) END)
+      ORDER BY a.attnum)
+      FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
+      WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '[]'))
+  FROM pg_type t JOIN pg_class r ON r.oid = t.typrelid AND r.relkind = 'c'
+  WHERE t.typnamespace = n.oid AND t.typtype = 'c' AND NOT ${extensionMember('pg_type', 't.oid')}`;
 
 // pg_get_functiondef refuses aggregates; their CREATE AGGREGATE is built from pg_aggregate
 // (the plain options: SFUNC, STYPE, FINALFUNC, COMBINEFUNC, INITCOND, SORTOP).
@@ -100,6 +117,7 @@ export const SQL = `
 SELECT s.nspname AS schema, o.kind, o.owner, o.name, o.data
 FROM ${SCHEMAS}
 CROSS JOIN LATERAL (${DOMAINS}
+  UNION ALL ${TYPES}
   UNION ALL ${ROUTINES}
   UNION ALL ${VIEWS}
   UNION ALL ${TRIGGERS}
@@ -109,11 +127,17 @@ ORDER BY 1, 2, 3, 4`;
 /** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
 export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {
   const { rows } = await client.query<Row>(SQL, scopeParams(scope));
-  const out = { domains: [], routines: [], views: [], triggers: [] } as {
+  const out = { types: [], domains: [], routines: [], views: [], triggers: [] } as {
     -readonly [K in keyof InspectedObjects]: InspectedObjects[K][number][];
   };
   for (const { schema, kind, owner, name, data } of rows) {
     switch (kind) {
+      case 'type':
+        out.types.push({
+          schema,
+          type: { kind: 'composite', name, attributes: data.attributes, comment: data.comment },
+        });
+        break;
       case 'domain':
         out.domains.push({
           schema,

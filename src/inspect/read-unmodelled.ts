@@ -23,11 +23,9 @@ CROSS JOIN LATERAL (
   FROM pg_class c
   WHERE c.relnamespace = n.oid AND c.relkind = 'f' AND ${NOT_EXTENSION('pg_class', 'c.oid')}
   UNION ALL
-  SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'composite type' END, t.typname::text
+  SELECT 'range type', t.typname::text
   FROM pg_type t
-  WHERE t.typnamespace = n.oid AND ${NOT_EXTENSION('pg_type', 't.oid')}
-    AND (t.typtype = 'r' OR (t.typtype = 'c' AND EXISTS (
-      SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid AND r.relkind = 'c')))
+  WHERE t.typnamespace = n.oid AND ${NOT_EXTENSION('pg_type', 't.oid')} AND t.typtype = 'r'
   UNION ALL
   SELECT 'trigger', tg.tgname || ' on ' || c.relname
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid

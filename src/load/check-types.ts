@@ -92,8 +92,8 @@ export async function unknownTypes(
         const failed = await attempt(client, `CREATE TYPE ${qualified(schemas[scope], e.name)} AS ENUM (${values})`);
         if (failed) at(scope, ['enums', e.name], `enum ${e.name} cannot be created: ${failed}`);
       }
-      // A table's row type is a type too; an empty composite stands in for it.
-      for (const t of models[scope].tables)
+      // A table's (or view's, or composite type's) row type is a type too; an empty composite stands in for it.
+      for (const t of [...models[scope].tables, ...models[scope].views, ...models[scope].types])
         await attempt(client, `CREATE TYPE ${qualified(schemas[scope], t.name)} AS ()`);
     }
     // Domains (over enums, extension types or other domains, so created in passes until

@@ -1,6 +1,6 @@
 import type { Extension, Scope } from '../model/types.js';
 import { convertEnum } from './convert-enum.js';
-import { convertDomain, convertRoutine, convertView } from './convert-objects.js';
+import { convertCompositeType, convertDomain, convertRoutine, convertView } from './convert-objects.js';
 import { convertSequence } from './convert-sequence.js';
 import { convertTableWithPartitions } from './convert-table.js';
 import type { ConvertContext, Declared, FileObjects } from './drafts.js';
@@ -38,6 +38,9 @@ export function convertFile(raw: RawFile, ctx: ConvertContext): FileObjects {
     ),
     functions: Object.entries(raw.functions ?? {}).map(([name, f]) =>
       declared(['functions', name], convertRoutine(name, f, ctx)),
+    ),
+    types: Object.entries(raw.types ?? {}).map(([name, t]) =>
+      declared(['types', name], convertCompositeType(name, t, ctx)),
     ),
     views: [
       ...Object.entries(raw.views ?? {}).map(([name, v]) => declared(['views', name], convertView(name, v, false, ctx))),

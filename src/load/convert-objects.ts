@@ -1,9 +1,9 @@
 import { identifierProblem } from '../model/names.js';
-import type { CheckConstraint, Domain, Index, Routine, Trigger, View } from '../model/types.js';
+import type { CheckConstraint, CompositeType, Domain, Index, Routine, Trigger, View } from '../model/types.js';
 import { convertIndex } from './convert-table.js';
 import { byName, literalOrSql } from './convert-values.js';
 import type { ConvertContext } from './drafts.js';
-import type { RawDomain, RawIndex, RawSql } from './raw-model.js';
+import type { RawCompositeType, RawDomain, RawIndex, RawSql } from './raw-model.js';
 import type { Path } from './yaml-source.js';
 
 /** SQL as written, without surrounding blanks and a final `;` (the planner ends statements). */
@@ -12,6 +12,19 @@ export const statementText = (sql: string): string => sql.trim().replace(/;\s*$/
 function checkName(kind: string, name: string, path: Path, ctx: ConvertContext): void {
   const problem = identifierProblem(name);
   if (problem) ctx.report(ctx.source.diagnostic(path, `${kind} name ${JSON.stringify(name)} ${problem}`));
+}
+
+/** A composite type: `{ attributes: { name: type | { type, collation } }, comment? }`. */
+export function convertCompositeType(name: string, raw: RawCompositeType, ctx: ConvertContext): CompositeType {
+  const path: Path = ['types', name];
+  checkName('type', name, path, ctx);
+  const attributes = Object.entries(raw.attributes).map(([attribute, a]) => {
+    checkName('attribute', attribute, [...path, 'attributes', attribute], ctx);
+    return typeof a === 'string'
+      ? { name: attribute, type: a.trim(), collation: null }
+      : { name: attribute, type: a.type.trim(), collation: a.collation ?? null };
+  });
+  return { kind: 'composite', name, attributes, comment: raw.comment ?? null };
 }
 
 /** A domain: `{ type, notNull?, default?, collation?, check?, checks?, comment? }`. */

@@ -37,6 +37,7 @@ export function describeModelPath(path: Path): string {
         functions: 'function',
         views: 'view',
         materializedViews: 'materialized view',
+        types: 'type',
       }[kind] ?? kind;
     base = `${singular} ${name}`;
     remaining = part === undefined ? [] : [part, ...(item === undefined ? [] : [item]), ...rest];

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../errors.js';
-import type { Domain, Enum, Extension, ForeignKey, Routine, Scope, Sequence, Table, View } from '../model/types.js';
+import type { CompositeType, Domain, Enum, Extension, ForeignKey, Routine, Scope, Sequence, Table, View } from '../model/types.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
 /**
@@ -52,6 +52,7 @@ export interface FileObjects {
   readonly domains: readonly Declared<Domain>[];
   readonly functions: readonly Declared<Routine>[];
   readonly views: readonly Declared<View>[];
+  readonly types: readonly Declared<CompositeType>[];
 }
 
 /** What a converter needs: the file, the scope it converts for, and where to report. */

@@ -70,6 +70,10 @@ export function mergeScope(options: MergeOptions): Model {
     'view',
     files.flatMap((f) => f.views),
   );
+  const types = unique(
+    'type',
+    files.flatMap((f) => f.types),
+  );
   const tableDrafts = files.flatMap((f) => f.tables);
   unique(
     'table',
@@ -92,6 +96,7 @@ export function mergeScope(options: MergeOptions): Model {
     domains: byName(domains),
     functions: byName(functions),
     views: byName(views),
+    types: byName(types),
   };
 }
 
@@ -102,17 +107,17 @@ const place = (where: Located): string => {
   return `${where.source.file}:${line}:${col}`;
 };
 
-type Kind = NamedKind | 'table' | 'sequence' | 'enum' | 'view' | 'domain';
+type Kind = NamedKind | 'table' | 'sequence' | 'enum' | 'view' | 'domain' | 'type';
 
 // Postgres keeps tables, sequences and indexes (including those behind primary keys and
 // unique constraints) in pg_class, one name per schema; a table's row type and an enum
 // share pg_type. Constraint names are only unique per table in Postgres, but Django and
 // the SQL standard treat them as schema-wide and a schema-wide name is what a migration
 // can refer to unambiguously, so pgfleet asks for that too.
-const RELATION = new Set<Kind>(['table', 'sequence', 'index', 'primary key', 'unique constraint', 'view']);
+const RELATION = new Set<Kind>(['table', 'sequence', 'index', 'primary key', 'unique constraint', 'view', 'type']);
 const CONSTRAINT = new Set<Kind>(['primary key', 'unique constraint', 'check constraint', 'foreign key', 'index']);
-const TYPE = new Set<Kind>(['table', 'enum', 'view', 'domain']);
-const DECLARED_ONCE = new Set<Kind>(['table', 'sequence', 'enum', 'view', 'domain']);
+const TYPE = new Set<Kind>(['table', 'enum', 'view', 'domain', 'type']);
+const DECLARED_ONCE = new Set<Kind>(['table', 'sequence', 'enum', 'view', 'domain', 'type']);
 
 function collide(a: Kind, b: Kind): boolean {
   // Two tables (or enums, sequences) with one name are reported as a duplicate declaration.
@@ -146,6 +151,7 @@ function checkNamespaces(
     for (const e of file.enums) add(e.value.name, { ...e, kind: 'enum' });
     for (const s of file.sequences) add(s.value.name, { ...s, kind: 'sequence' });
     for (const d of file.domains) add(d.value.name, { ...d, kind: 'domain' });
+    for (const t of file.types) add(t.value.name, { ...t, kind: 'type' });
     for (const v of file.views) add(v.value.name, { ...v, kind: 'view' });
   }
   for (const t of tables.values()) add(t.table.name, { ...t, kind: 'table' });

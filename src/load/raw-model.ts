@@ -17,6 +17,12 @@ export interface RawFile {
   functions?: Record<string, RawSql>;
   views?: Record<string, RawSql>;
   materializedViews?: Record<string, RawSql & { indexes?: Record<string, RawIndex> }>;
+  types?: Record<string, RawCompositeType>;
+}
+
+export interface RawCompositeType {
+  attributes: Record<string, string | { type: string; collation?: string }>;
+  comment?: string;
 }
 
 /** An object given by its SQL: `{ sql, comment? }`. */

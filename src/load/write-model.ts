@@ -6,6 +6,7 @@ import {
 } from '../model/default-names.js';
 import {
   type Column,
+  type CompositeType,
   type Deferrable,
   type Domain,
   type Enum,
@@ -70,6 +71,7 @@ interface Group {
   domains: Domain[];
   functions: Routine[];
   views: View[];
+  types: CompositeType[];
 }
 
 function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, options: WriteModelOptions): ModelFile[] {
@@ -82,6 +84,7 @@ function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, option
     domains: [],
     functions: [],
     views: [],
+    types: [],
   });
   const groups = new Map<string, Group>();
   const group = (key: string) => {
@@ -104,6 +107,7 @@ function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, option
   for (const d of model.domains) group(otherKey(d.name)).domains.push(d);
   for (const f of model.functions) group(otherKey(f.name)).functions.push(f);
   for (const v of model.views) group(otherKey(v.name)).views.push(v);
+  for (const t of model.types) group(otherKey(t.name)).types.push(t);
   for (const x of model.extensions) group(options.oneFile ? 'schema' : 'common').extensions.push(x.name);
 
   const header = options.schemaUrl ? [`yaml-language-server: $schema=${options.schemaUrl}`] : [];
@@ -136,6 +140,7 @@ function fileMap(g: Group, scope: Scope, models: Readonly<Record<Scope, Model>>)
       ['extensions', g.extensions.length > 0 ? [...g.extensions] : undefined],
       ['enums', blockOf(section(g.enums, enumValue))],
       ['domains', blockOf(section(g.domains, domainValue))],
+      ['types', blockOf(section(g.types, typeValue))],
       ['sequences', blockOf(section(g.sequences, sequenceValue))],
       ['functions', spacedOf(section(g.functions, routineValue))],
       ['tables', tables && { ...tables, block: true, spaced: true }],
@@ -167,6 +172,27 @@ const viewValue = (v: View): YamlValue =>
         : undefined,
     ],
   ]);
+
+function typeValue(t: CompositeType): YamlValue {
+  const attributes = yamlMap(
+    t.attributes.map(
+      (a) =>
+        [
+          a.name,
+          a.collation === null
+            ? shortType(a.type)
+            : yamlMap([
+                ['type', shortType(a.type)],
+                ['collation', a.collation],
+              ]),
+        ] as const,
+    ),
+  );
+  return yamlMap([
+    ['attributes', attributes],
+    ['comment', t.comment ?? undefined],
+  ]);
+}
 
 function domainValue(d: Domain): YamlValue {
   const shorthand = d.checks.length === 1 && d.checks[0].name === defaultCheckName(d.name, null) ? d.checks[0] : null;

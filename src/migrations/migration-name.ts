@@ -100,6 +100,12 @@ function describe(change: Change): string {
       return `comment_${routineName(change.target.name)}`;
     case 'set_partition_bound':
       return `move_partition_${change.table}`;
+    case 'create_type':
+      return `create_type_${change.type.name}`;
+    case 'drop_type':
+      return `drop_type_${change.type.name}`;
+    case 'alter_type':
+      return `alter_type_${change.to.name}`;
     default:
       return unreachable(change);
   }

@@ -10,6 +10,7 @@ export const emptyModel = (): Model => ({
   domains: [],
   functions: [],
   views: [],
+  types: [],
 });
 
 export const column = (name: string, type: string, more: Partial<Column> = {}): Column => ({

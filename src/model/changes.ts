@@ -1,5 +1,6 @@
 import type {
   Column,
+  CompositeType,
   Domain,
   Enum,
   Extension,
@@ -87,6 +88,10 @@ export type Change =
   | { readonly kind: 'drop_view'; readonly view: View; readonly depth: number }
   | { readonly kind: 'create_trigger'; readonly table: string; readonly trigger: Trigger }
   | { readonly kind: 'drop_trigger'; readonly table: string; readonly trigger: Trigger }
+  | { readonly kind: 'create_type'; readonly type: CompositeType }
+  | { readonly kind: 'drop_type'; readonly type: CompositeType }
+  /** Attributes dropped, retyped and added (at the end) in place. */
+  | { readonly kind: 'alter_type'; readonly from: CompositeType; readonly to: CompositeType }
   /** A partition's bound changes: detached from its parent and attached again. */
   | {
       readonly kind: 'set_partition_bound';
@@ -186,6 +191,12 @@ export function invert(change: Change): Change {
     case 'set_comment':
       return { ...change, from: change.to, to: change.from };
     case 'set_partition_bound':
+      return { ...change, from: change.to, to: change.from };
+    case 'create_type':
+      return { kind: 'drop_type', type: change.type };
+    case 'drop_type':
+      return { kind: 'create_type', type: change.type };
+    case 'alter_type':
       return { ...change, from: change.to, to: change.from };
     default:
       return unreachable(change);

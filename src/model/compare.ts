@@ -36,6 +36,7 @@ export function stored(model: Model): Model {
     domains: model.domains.map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     functions: [...model.functions].sort(byName),
     views: model.views.map((v) => ({ ...v, indexes: v.indexes.map(withoutIndexHints).sort(byName) })).sort(byName),
+    types: [...model.types].sort(byName),
   };
 }
 

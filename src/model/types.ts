@@ -24,6 +24,8 @@ export interface Model {
   readonly functions: readonly Routine[];
   /** Views and materialized views. */
   readonly views: readonly View[];
+  /** Composite types (CREATE TYPE ... AS (...)). */
+  readonly types: readonly CompositeType[];
 }
 
 export interface Extension {
@@ -208,6 +210,21 @@ export interface View {
   /** Indexes of a materialized view (always empty for a plain view). */
   readonly indexes: readonly Index[];
   readonly comment: string | null;
+}
+
+/** A composite type: named, typed attributes in order. */
+export interface CompositeType {
+  readonly kind: 'composite';
+  readonly name: string;
+  readonly attributes: readonly CompositeAttribute[];
+  readonly comment: string | null;
+}
+
+export interface CompositeAttribute {
+  readonly name: string;
+  /** As Postgres prints it (`format_type`). */
+  readonly type: string;
+  readonly collation: string | null;
 }
 
 /** A trigger of a table, kept as its `CREATE TRIGGER` statement (canonical: `pg_get_triggerdef`). */

@@ -53,6 +53,9 @@ const PHASE: Record<ChangeKind, number> = {
   create_trigger: 22.8,
   set_comment: 23,
   set_partition_bound: 12.9,
+  create_type: 7.6,
+  alter_type: 8.6,
+  drop_type: 16.9,
 };
 
 function phase(c: Change): number {
@@ -99,6 +102,9 @@ function subject(c: Change): string {
       return c.view.name;
     case 'set_comment':
       return c.target.name;
+    case 'create_type':
+    case 'drop_type':
+      return c.type.name;
     default:
       return 'to' in c && typeof c.to === 'object' && c.to !== null && 'name' in c.to ? String(c.to.name) : '';
   }

@@ -36,6 +36,8 @@ COMMENT ON COLUMN "Account".handle IS 'unique per account, #1';
 CREATE UNIQUE INDEX account_lower_handle ON "Account" (lower(handle)) WHERE handle IS NOT NULL;
 CREATE INDEX account_mood_amount ON "Account" USING btree (mood DESC NULLS LAST, amount) INCLUDE (handle);
 CREATE INDEX account_note_hash ON "Account" USING hash (note);
+CREATE TYPE money_amount AS (amount numeric(12,2), currency char(3) COLLATE "C");
+COMMENT ON TYPE money_amount IS 'an amount';
 CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
 CREATE DOMAIN "Code" AS text COLLATE "C" DEFAULT 'x' NOT NULL CONSTRAINT code_short CHECK (length(VALUE) < 10);
 COMMENT ON DOMAIN "Code" IS 'a short code';

@@ -114,6 +114,8 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
       // Postgres cut the table name to 63 bytes, and the unique constraint's default name as it does.
       '  a_very_long_table_name_that_goes_on_and_on_and_on_until_it_is_c:',
       '      a_very_long_table_name_that_g_second_column_with_a_long_nam_key:',
+      '  money_amount:',
+      "    attributes: { amount: 'numeric(12,2)', currency: { type: char(3), collation: C } }",
       // Objects kept as their SQL.
       '  year: { type: integer, check: (VALUE >= 1901) AND (VALUE <= 2155) }',
       '    checks: { code_short: length(VALUE) < 10 }',
@@ -121,7 +123,7 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
       '    sql: CREATE OR REPLACE AGGREGATE concat_all(text) (SFUNC = concat_pair, STYPE = text)',
       '      CREATE OR REPLACE PROCEDURE noop(INOUT n integer)',
       '        sql: CREATE TRIGGER account_touch BEFORE UPDATE OF handle ON "Account" FOR EACH ROW WHEN (old.handle::text IS DISTINCT FROM new.handle::text) EXECUTE FUNCTION touch()',
-      "        WHERE (mood = 'happy'::\"Mood\")",
+      '        WHERE (mood = \'happy\'::"Mood")',
       '      account_moods_mood: { columns: [mood], unique: true }',
     ]) {
       expect(shared).toContain(`${line}\n`);

@@ -11,6 +11,7 @@ import type { Rendered } from './rendered.js';
 import { alterSequence, createSequence, dropSequence } from './sequences.js';
 import { createTable, dropTable, renameTable, setPartitionBound, setTableComment } from './tables.js';
 import { createTrigger, dropTrigger } from './triggers.js';
+import { alterType, createType, dropType } from './types.js';
 import { createView, dropView, setComment } from './views.js';
 
 const SERIAL = /^(small|big)?serial$/;
@@ -100,6 +101,12 @@ export function render(change: Change, options: PlanOptions): Rendered {
       return setComment(change.target, change.to);
     case 'set_partition_bound':
       return setPartitionBound(change.table, change.parent, change.to);
+    case 'create_type':
+      return createType(change.type);
+    case 'drop_type':
+      return dropType(change.type);
+    case 'alter_type':
+      return alterType(change.from, change.to);
     default:
       return unreachable(change);
   }
