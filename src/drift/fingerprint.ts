@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { printedIn } from '../inspect/printed-in.js';
 import { SQL as ENUMS } from '../inspect/read-enums.js';
 import { SQL as EXTENSIONS } from '../inspect/read-extensions.js';
+import { SQL as OBJECTS } from '../inspect/read-objects.js';
 import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from '../inspect/scope.js';
 
 /**
@@ -14,7 +15,8 @@ import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from '../ins
  * never coarser (that would hide drift). So every part hashes at least what the inspector
  * reads, in a form that does not name the schema:
  *
- * - enums and extensions: the inspector's own queries, wrapped, so they cannot fall behind it;
+ * - enums, extensions, domains, routines, views and triggers: the inspector's own queries,
+ *   wrapped, so they cannot fall behind it;
  * - tables, columns, constraints, indexes and sequences: leaner queries over the same rows
  *   (the inspector's versions cost about three times more at fleet scale). They read every
  *   table and sequence of the schema, with the flags the inspector filters on (partition,
@@ -38,21 +40,22 @@ const FIRST_NORMAL_OID = 16384;
 const tagged = (part: string, fields: string) => `'${part}' || chr(10) || ROW(${fields})::text`;
 
 /**
- * `rels`: every table and sequence of the schemas, with what the inspector filters them
- * on, sorted by schema; `tables`: its tables. One scan of pg_class (which has no index by
- * schema) serves every part.
+ * `rels`: every table, materialized view (which may have indexes) and sequence of the
+ * schemas, with what the inspector filters them on, sorted by schema; `tables`: its tables
+ * and materialized views. One scan of pg_class (which has no index by schema) serves every
+ * part.
  */
 const RELATIONS = `
 rels AS MATERIALIZED (
   SELECT s.nspname, s.search_path, n.oid AS nspoid, c.oid AS reloid, c.relname, c.relkind, c.relispartition,
          ${extensionMember('pg_class', 'c.oid')} AS extension_member
   FROM ${SCHEMAS}
-  JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'S')
+  JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'm', 'S')
   ORDER BY s.nspname),
-tables AS MATERIALIZED (SELECT * FROM rels WHERE relkind IN ('r', 'p'))`;
+tables AS MATERIALIZED (SELECT * FROM rels WHERE relkind IN ('r', 'p', 'm'))`;
 
 const TABLES = `SELECT s.nspname AS schema,
-    ${tagged('table', 's.relname, s.relkind, s.relispartition, s.extension_member, d.description')} AS r
+    ${tagged('table', `s.relname, s.relkind, s.relispartition, s.extension_member, d.description, pg_get_partkeydef(s.reloid), (SELECT pg_get_expr(c2.relpartbound, c2.oid) FROM pg_class c2 WHERE c2.oid = s.reloid), (SELECT string_agg(p.relname, ',') FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = s.reloid)`)} AS r
   FROM tables s
   LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0`;
 
@@ -146,6 +149,20 @@ const SEQUENCES = `SELECT s.nspname AS schema, ${tagged(
 const wrapped = (part: string, sql: string) =>
   `SELECT i.schema, '${part}' || chr(10) || (to_jsonb(i) - 'schema')::text AS r FROM (${sql}) i`;
 
+// The inspector's domains, routines, views and triggers. A routine's definition names the
+// routine qualified (pg_get_functiondef always does), which the inspector cuts off with the
+// quoted schema name it reads alongside: the same is done here, so that tenants with the
+// same functions hash alike.
+const OBJECTS_PART = `SELECT i.schema, ${tagged(
+  'object',
+  `i.kind, i.owner, i.name, (i.data::jsonb - 'quotedSchema' - 'definition')::text,
+    CASE WHEN d.head IS NOT NULL AND starts_with(substr(d.def, length(d.head) + 1), d.qs || '.')
+         THEN d.head || substr(d.def, length(d.head) + length(d.qs) + 2) ELSE d.def END`,
+)} AS r
+  FROM (${OBJECTS}) i
+  CROSS JOIN LATERAL (SELECT i.data->>'definition' AS def, i.data->>'quotedSchema' AS qs,
+    substring(i.data->>'definition' from '^CREATE OR REPLACE (?:FUNCTION|PROCEDURE) ') AS head) d`;
+
 /**
  * Every part yields `(schema, r)`, one text `r` per catalog row; the `schema` part says that
  * the schema exists, which an empty schema would not otherwise show. A schema's rows are
@@ -169,6 +186,8 @@ FROM (
   ${wrapped('enum', ENUMS)}
   UNION ALL
   ${wrapped('extension', EXTENSIONS)}
+  UNION ALL
+  ${OBJECTS_PART}
 ) h
 GROUP BY h.schema`;
 
