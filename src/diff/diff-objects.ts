@@ -1,6 +1,6 @@
 import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
-import type { Model, Routine, Trigger, View } from '../model/types.js';
+import type { ExclusionConstraint, Model, Routine, Trigger, View } from '../model/types.js';
 import { matchByName } from './match.js';
 import type { Renames } from './renames.js';
 
@@ -178,6 +178,25 @@ export function diffTriggers(
     }
   }
   return changes;
+}
+
+/** Exclusion constraints of a table that stays; dropped (under the old name) before renames. */
+export function diffExclusions(
+  table: string,
+  oldTable: string,
+  from: readonly ExclusionConstraint[],
+  to: readonly ExclusionConstraint[],
+): Change[] {
+  const m = matchByName(from, to);
+  const changed = m.pairs.filter(([a, b]) => a.definition !== b.definition);
+  return [
+    ...[...m.removed, ...changed.map(([a]) => a)].map(
+      (exclusion): Change => ({ kind: 'drop_exclusion', table: oldTable, exclusion }),
+    ),
+    ...[...m.added, ...changed.map(([, b]) => b)].map(
+      (exclusion): Change => ({ kind: 'add_exclusion', table, exclusion }),
+    ),
+  ];
 }
 
 // ---------------------------------------------------------------------------- views

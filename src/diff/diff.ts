@@ -2,7 +2,7 @@ import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Model, Table } from '../model/types.js';
 import { diffEnum } from './diff-enums.js';
-import { diffDomains, diffFunctions, diffTriggers, diffTypes, diffViews } from './diff-objects.js';
+import { diffDomains, diffExclusions, diffFunctions, diffTriggers, diffTypes, diffViews } from './diff-objects.js';
 import { diffTable } from './diff-table.js';
 import { matchByName } from './match.js';
 import { applyRenames, followTarget, renamesOf } from './renames.js';
@@ -71,6 +71,7 @@ export function diff(from: Model, to: Model): Change[] {
   changes.push(...routines.changes);
   for (const [a, b] of [...tables.pairs, ...tables.renames]) {
     changes.push(...diffTriggers(b.name, a.name, a.triggers, b.triggers));
+    changes.push(...diffExclusions(b.name, a.name, a.exclusions, b.exclusions));
   }
   changes.push(...diffViews(from, to, changes, routines.recreated, renames));
   return changes;
@@ -121,7 +122,8 @@ function releaseForeignKeys(changes: readonly Change[], to: Model): Change[] {
 /** A new table, then its indexes and foreign keys as their own changes (FKs need their targets first). */
 function createTable(table: Table): Change[] {
   return [
-    { kind: 'create_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [] } },
+    { kind: 'create_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [], exclusions: [] } },
+    ...table.exclusions.map((exclusion): Change => ({ kind: 'add_exclusion', table: table.name, exclusion })),
     ...table.indexes.map((index): Change => ({ kind: 'create_index', table: table.name, index })),
     ...table.foreignKeys.map((fk): Change => ({ kind: 'add_constraint', table: table.name, constraint: fk })),
     ...table.triggers.map((trigger): Change => ({ kind: 'create_trigger', table: table.name, trigger })),
@@ -137,6 +139,7 @@ function dropTable(table: Table): Change[] {
     ...table.foreignKeys.map((fk): Change => ({ kind: 'drop_constraint', table: table.name, constraint: fk })),
     ...table.indexes.map((index): Change => ({ kind: 'drop_index', table: table.name, index })),
     ...table.triggers.map((trigger): Change => ({ kind: 'drop_trigger', table: table.name, trigger })),
-    { kind: 'drop_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [] } },
+    ...table.exclusions.map((exclusion): Change => ({ kind: 'drop_exclusion', table: table.name, exclusion })),
+    { kind: 'drop_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [], exclusions: [] } },
   ];
 }

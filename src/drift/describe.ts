@@ -223,6 +223,20 @@ export function describeChange(c: Change): Difference {
         `extra trigger ${c.trigger.name} on ${c.table}`,
         c.kind,
       );
+    case 'add_exclusion':
+      return make(
+        'missing',
+        `exclusion constraint ${c.table}.${c.exclusion.name}`,
+        `missing exclusion constraint ${c.exclusion.name} on ${c.table}: EXCLUDE ${c.exclusion.definition}`,
+        c.kind,
+      );
+    case 'drop_exclusion':
+      return make(
+        'extra',
+        `exclusion constraint ${c.table}.${c.exclusion.name}`,
+        `extra exclusion constraint ${c.exclusion.name} on ${c.table}: EXCLUDE ${c.exclusion.definition}`,
+        c.kind,
+      );
     case 'create_type':
       return make('missing', `type ${c.type.name}`, `missing composite type ${c.type.name}`, c.kind);
     case 'drop_type':

@@ -84,7 +84,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const sequences = await readSequences(client, scope);
   const enums = await readEnums(client, scope);
   const extensions = await readExtensions(client, scope);
-  const { types, domains, routines: functions, views, triggers } = await readObjects(client, scope);
+  const { types, domains, routines: functions, views, triggers, exclusions } = await readObjects(client, scope);
 
   const columnsOf = groupBy(columns, (c) => tableKey(c.schema, c.table));
   const constraintsOf = groupBy(constraints, (c) => tableKey(c.schema, c.table));
@@ -98,6 +98,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const functionsOf = groupBy(functions, (f) => f.schema);
   const viewsOf = groupBy(views, (v) => v.schema);
   const triggersOf = groupBy(triggers, (t) => tableKey(t.schema, t.table));
+  const exclusionsOf = groupBy(exclusions, (x) => tableKey(x.schema, x.table));
   const serialSequences = new Set(
     columns.flatMap((c) => (c.serialSequence === null ? [] : [tableKey(c.schema, c.serialSequence)])),
   );
@@ -116,6 +117,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
       );
       return {
         ...table,
+        exclusions: sortedByName((exclusionsOf.get(key) ?? []).map((x) => x.exclusion)),
         partitionBy: t.partition_by,
         partitionOf: t.parent !== null && t.bound !== null ? { parent: t.parent, bound: t.bound } : null,
       };
@@ -182,6 +184,7 @@ function assembleTable(
     foreignKeys: sortedByName(foreignKeys),
     indexes: sortedByName(indexes),
     triggers: sortedByName(triggers),
+    exclusions: [],
     comment,
     partitionBy: null,
     partitionOf: null,

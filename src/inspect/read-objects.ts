@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CompositeType, Domain, Routine, Trigger, View } from '../model/types.js';
+import type { CompositeType, Domain, ExclusionConstraint, Routine, Trigger, View } from '../model/types.js';
 import { printedIn } from './printed-in.js';
 import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scope.js';
 
@@ -14,11 +14,12 @@ export interface InspectedObjects {
   readonly routines: readonly { schema: string; routine: Routine }[];
   readonly views: readonly { schema: string; view: View }[];
   readonly triggers: readonly { schema: string; table: string; trigger: Trigger }[];
+  readonly exclusions: readonly { schema: string; table: string; exclusion: ExclusionConstraint }[];
 }
 
 interface Row {
   readonly schema: string;
-  readonly kind: 'type' | 'domain' | 'function' | 'view' | 'trigger';
+  readonly kind: 'type' | 'domain' | 'function' | 'view' | 'trigger' | 'exclusion';
   /** The table of a trigger. */
   readonly owner: string | null;
   readonly name: string;
@@ -112,6 +113,15 @@ const TRIGGERS = `
   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
     AND NOT ${extensionMember('pg_class', 'c.oid')}`;
 
+// pg_get_constraintdef prints `EXCLUDE USING ...`; the model keeps what follows EXCLUDE.
+// A partition's exclusion constraints that are its parent's clones (conparentid) are the
+// parent's.
+const EXCLUSIONS = `
+  SELECT 'exclusion', c.relname::text, k.conname::text, json_build_object(
+    'definition', pg_get_constraintdef(${printedIn('k.oid')}))
+  FROM pg_class c JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'x' AND k.conparentid = 0
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+
 /** The catalog query behind this reader (`$1` schema names, `$2` their search paths). */
 export const SQL = `
 SELECT s.nspname AS schema, o.kind, o.owner, o.name, o.data
@@ -121,13 +131,14 @@ CROSS JOIN LATERAL (${DOMAINS}
   UNION ALL ${ROUTINES}
   UNION ALL ${VIEWS}
   UNION ALL ${TRIGGERS}
+  UNION ALL ${EXCLUSIONS}
 ) o
 ORDER BY 1, 2, 3, 4`;
 
 /** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
 export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {
   const { rows } = await client.query<Row>(SQL, scopeParams(scope));
-  const out = { types: [], domains: [], routines: [], views: [], triggers: [] } as {
+  const out = { types: [], domains: [], routines: [], views: [], triggers: [], exclusions: [] } as {
     -readonly [K in keyof InspectedObjects]: InspectedObjects[K][number][];
   };
   for (const { schema, kind, owner, name, data } of rows) {
@@ -179,6 +190,13 @@ export async function readObjects(client: pg.ClientBase, scope: CatalogScope): P
             indexes: [],
             comment: data.comment,
           },
+        });
+        break;
+      case 'exclusion':
+        out.exclusions.push({
+          schema,
+          table: owner ?? '',
+          exclusion: { kind: 'exclusion', name, definition: String(data.definition).replace(/^EXCLUDE /, '') },
         });
         break;
       case 'trigger':

@@ -38,10 +38,7 @@ CROSS JOIN LATERAL (
   SELECT 'row level security', c.relname::text
   FROM pg_class c
   WHERE c.relnamespace = n.oid AND (c.relrowsecurity OR c.relforcerowsecurity)
-  UNION ALL
-  SELECT 'exclusion constraint', k.conname || ' on ' || c.relname
-  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-  WHERE c.relnamespace = n.oid AND k.contype = 'x' AND k.conparentid = 0
+
   UNION ALL
   SELECT 'rule', r.rulename || ' on ' || c.relname
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class

@@ -43,7 +43,9 @@ export function convertFile(raw: RawFile, ctx: ConvertContext): FileObjects {
       declared(['types', name], convertCompositeType(name, t, ctx)),
     ),
     views: [
-      ...Object.entries(raw.views ?? {}).map(([name, v]) => declared(['views', name], convertView(name, v, false, ctx))),
+      ...Object.entries(raw.views ?? {}).map(([name, v]) =>
+        declared(['views', name], convertView(name, v, false, ctx)),
+      ),
       ...Object.entries(raw.materializedViews ?? {}).map(([name, v]) =>
         declared(['materializedViews', name], convertView(name, v, true, ctx)),
       ),

@@ -149,6 +149,16 @@ export function convertTable(
     foreignKeys: [],
     indexes: byName(indexes),
     triggers: convertTriggers(name, raw.triggers ?? {}, ctx, [...path, 'triggers']),
+    exclusions: byName(
+      Object.entries(raw.exclusions ?? {}).map(([exclusionName, definition]) => {
+        named({ path: [...path, 'exclusions', exclusionName], name: exclusionName, kind: 'exclusion constraint' });
+        return {
+          kind: 'exclusion' as const,
+          name: exclusionName,
+          definition: definition.trim().replace(/^EXCLUDE\s+/i, ''),
+        };
+      }),
+    ),
     comment: raw.comment ?? null,
     partitionBy: partition ? null : (raw.partitionBy?.trim() ?? null),
     partitionOf: partition?.of ?? null,

@@ -6,6 +6,7 @@ const NAMED: Record<string, string> = {
   checks: 'check',
   foreignKeys: 'foreign key',
   triggers: 'trigger',
+  exclusions: 'exclusion constraint',
 };
 
 /**

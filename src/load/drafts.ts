@@ -1,5 +1,16 @@
 import type { Diagnostic } from '../errors.js';
-import type { CompositeType, Domain, Enum, Extension, ForeignKey, Routine, Scope, Sequence, Table, View } from '../model/types.js';
+import type {
+  CompositeType,
+  Domain,
+  Enum,
+  Extension,
+  ForeignKey,
+  Routine,
+  Scope,
+  Sequence,
+  Table,
+  View,
+} from '../model/types.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
 /**
@@ -17,7 +28,13 @@ export interface Declared<T> extends Located {
   readonly value: T;
 }
 
-export type NamedKind = 'primary key' | 'unique constraint' | 'check constraint' | 'foreign key' | 'index';
+export type NamedKind =
+  | 'primary key'
+  | 'unique constraint'
+  | 'check constraint'
+  | 'foreign key'
+  | 'index'
+  | 'exclusion constraint';
 
 /** A constraint or index name, checked for collisions across the scope. */
 export interface NamedThing extends Located {

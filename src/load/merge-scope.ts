@@ -114,8 +114,24 @@ type Kind = NamedKind | 'table' | 'sequence' | 'enum' | 'view' | 'domain' | 'typ
 // share pg_type. Constraint names are only unique per table in Postgres, but Django and
 // the SQL standard treat them as schema-wide and a schema-wide name is what a migration
 // can refer to unambiguously, so pgfleet asks for that too.
-const RELATION = new Set<Kind>(['table', 'sequence', 'index', 'primary key', 'unique constraint', 'view', 'type']);
-const CONSTRAINT = new Set<Kind>(['primary key', 'unique constraint', 'check constraint', 'foreign key', 'index']);
+const RELATION = new Set<Kind>([
+  'table',
+  'sequence',
+  'index',
+  'primary key',
+  'unique constraint',
+  'exclusion constraint',
+  'view',
+  'type',
+]);
+const CONSTRAINT = new Set<Kind>([
+  'primary key',
+  'unique constraint',
+  'check constraint',
+  'foreign key',
+  'index',
+  'exclusion constraint',
+]);
 const TYPE = new Set<Kind>(['table', 'enum', 'view', 'domain', 'type']);
 const DECLARED_ONCE = new Set<Kind>(['table', 'sequence', 'enum', 'view', 'domain', 'type']);
 

@@ -117,6 +117,7 @@ export interface RawTable {
   foreignKeys?: Record<string, RawForeignKey>;
   indexes?: Record<string, RawIndex>;
   triggers?: Record<string, RawSql>;
+  exclusions?: Record<string, string>;
   partitionBy?: string;
   partitions?: Record<string, RawPartition>;
 }

@@ -402,6 +402,7 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
         ),
       ],
       ['indexes', named(t.indexes, indexValue)],
+      ['exclusions', named(t.exclusions, (x) => x.definition)],
       ['triggers', named(t.triggers, (tr) => sqlObject(tr.definition, tr.comment))],
       ['partitionBy', t.partitionBy ?? undefined],
       [

@@ -100,6 +100,10 @@ function describe(change: Change): string {
       return `comment_${routineName(change.target.name)}`;
     case 'set_partition_bound':
       return `move_partition_${change.table}`;
+    case 'add_exclusion':
+      return `add_${change.exclusion.name}`;
+    case 'drop_exclusion':
+      return `drop_${change.exclusion.name}`;
     case 'create_type':
       return `create_type_${change.type.name}`;
     case 'drop_type':

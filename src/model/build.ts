@@ -35,6 +35,7 @@ export const table = (name: string, columns: readonly Column[], more: Partial<Ta
   foreignKeys: [],
   indexes: [],
   triggers: [],
+  exclusions: [],
   comment: null,
   partitionBy: null,
   partitionOf: null,

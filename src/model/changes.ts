@@ -3,6 +3,7 @@ import type {
   CompositeType,
   Domain,
   Enum,
+  ExclusionConstraint,
   Extension,
   ForeignKey,
   Index,
@@ -88,6 +89,8 @@ export type Change =
   | { readonly kind: 'drop_view'; readonly view: View; readonly depth: number }
   | { readonly kind: 'create_trigger'; readonly table: string; readonly trigger: Trigger }
   | { readonly kind: 'drop_trigger'; readonly table: string; readonly trigger: Trigger }
+  | { readonly kind: 'add_exclusion'; readonly table: string; readonly exclusion: ExclusionConstraint }
+  | { readonly kind: 'drop_exclusion'; readonly table: string; readonly exclusion: ExclusionConstraint }
   | { readonly kind: 'create_type'; readonly type: CompositeType }
   | { readonly kind: 'drop_type'; readonly type: CompositeType }
   /** Attributes dropped, retyped and added (at the end) in place. */
@@ -192,6 +195,10 @@ export function invert(change: Change): Change {
       return { ...change, from: change.to, to: change.from };
     case 'set_partition_bound':
       return { ...change, from: change.to, to: change.from };
+    case 'add_exclusion':
+      return { ...change, kind: 'drop_exclusion' };
+    case 'drop_exclusion':
+      return { ...change, kind: 'add_exclusion' };
     case 'create_type':
       return { kind: 'drop_type', type: change.type };
     case 'drop_type':

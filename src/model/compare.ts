@@ -27,6 +27,7 @@ export function stored(model: Model): Model {
     foreignKeys: [...t.foreignKeys].sort(byName),
     indexes: t.indexes.map(withoutIndexHints).sort(byName),
     triggers: [...t.triggers].sort(byName),
+    exclusions: [...t.exclusions].sort(byName),
   });
   return {
     extensions: [...model.extensions].sort(byName),

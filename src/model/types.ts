@@ -147,6 +147,7 @@ export interface Table {
   readonly foreignKeys: readonly ForeignKey[];
   readonly indexes: readonly Index[];
   readonly triggers: readonly Trigger[];
+  readonly exclusions: readonly ExclusionConstraint[];
   readonly comment: string | null;
   /** The partition key of a partitioned table, as Postgres prints it: `RANGE (payment_date)`. */
   readonly partitionBy: string | null;
@@ -210,6 +211,16 @@ export interface View {
   /** Indexes of a materialized view (always empty for a plain view). */
   readonly indexes: readonly Index[];
   readonly comment: string | null;
+}
+
+/**
+ * An exclusion constraint, kept as the text after EXCLUDE that Postgres prints
+ * (`USING gist (room WITH =, during WITH &&)`, with its WHERE and DEFERRABLE clauses).
+ */
+export interface ExclusionConstraint {
+  readonly kind: 'exclusion';
+  readonly name: string;
+  readonly definition: string;
 }
 
 /** A composite type: named, typed attributes in order. */

@@ -53,6 +53,9 @@ const PHASE: Record<ChangeKind, number> = {
   create_trigger: 22.8,
   set_comment: 23,
   set_partition_bound: 12.9,
+  // Like triggers, exclusion constraints read columns by name: dropped before renames.
+  drop_exclusion: -1.5,
+  add_exclusion: 20.5,
   create_type: 7.6,
   alter_type: 8.6,
   drop_type: 16.9,

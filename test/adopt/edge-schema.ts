@@ -97,4 +97,5 @@ CREATE TABLE orders_event_eu PARTITION OF orders_event FOR VALUES IN ('de', 'fr'
 CREATE TABLE orders_event_other (id bigint NOT NULL, region text NOT NULL, at date NOT NULL, CHECK (at > '2000-01-01'));
 ALTER TABLE orders_event ATTACH PARTITION orders_event_other DEFAULT;
 CREATE INDEX orders_event_other_id ON orders_event_other (id);
+CREATE TABLE orders_slot (id bigint PRIMARY KEY, during tstzrange NOT NULL, EXCLUDE USING gist (during WITH &&));
 `;

@@ -138,6 +138,7 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
       '      code:       { type: text, unique: true }',
       '    primaryKey: { name: orders_pk, columns: [id] }',
       '    partitionBy: LIST (region)',
+      '      orders_slot_during_excl: USING gist (during WITH &&)',
       `      orders_event_eu: { values: "IN ('de', 'fr')" }`,
       '        default: true',
       "          orders_event_other_at_check: at > '2000-01-01'::date",

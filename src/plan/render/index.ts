@@ -10,7 +10,7 @@ import { createIndex, dropIndex, renameIndex } from './indexes.js';
 import type { Rendered } from './rendered.js';
 import { alterSequence, createSequence, dropSequence } from './sequences.js';
 import { createTable, dropTable, renameTable, setPartitionBound, setTableComment } from './tables.js';
-import { createTrigger, dropTrigger } from './triggers.js';
+import { addExclusion, createTrigger, dropExclusion, dropTrigger } from './triggers.js';
 import { alterType, createType, dropType } from './types.js';
 import { createView, dropView, setComment } from './views.js';
 
@@ -101,6 +101,10 @@ export function render(change: Change, options: PlanOptions): Rendered {
       return setComment(change.target, change.to);
     case 'set_partition_bound':
       return setPartitionBound(change.table, change.parent, change.to);
+    case 'add_exclusion':
+      return addExclusion(change.table, change.exclusion);
+    case 'drop_exclusion':
+      return dropExclusion(change.table, change.exclusion);
     case 'create_type':
       return createType(change.type);
     case 'drop_type':
