@@ -1,6 +1,6 @@
 import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
-import type { ExclusionConstraint, Model, Routine, Trigger, View } from '../model/types.js';
+import type { ExclusionConstraint, Model, Routine, Table, Trigger, View } from '../model/types.js';
 import { matchByName } from './match.js';
 import type { Renames } from './renames.js';
 
@@ -197,6 +197,27 @@ export function diffExclusions(
       (exclusion): Change => ({ kind: 'add_exclusion', table, exclusion }),
     ),
   ];
+}
+
+/** Row level security and policies of a table that stays; policies dropped (under the old name) before renames. */
+export function diffPolicies(table: string, oldTable: string, from: Table, to: Table): Change[] {
+  const m = matchByName(from.policies, to.policies);
+  const changed = m.pairs.filter(([a, b]) => stableKey(a) !== stableKey(b));
+  const changes: Change[] = [
+    ...[...m.removed, ...changed.map(([a]) => a)].map(
+      (policy): Change => ({ kind: 'drop_policy', table: oldTable, policy }),
+    ),
+    ...[...m.added, ...changed.map(([, b]) => b)].map((policy): Change => ({ kind: 'create_policy', table, policy })),
+  ];
+  if (from.rowLevelSecurity !== to.rowLevelSecurity || from.forceRowLevelSecurity !== to.forceRowLevelSecurity) {
+    changes.push({
+      kind: 'set_row_security',
+      table,
+      from: { enabled: from.rowLevelSecurity, forced: from.forceRowLevelSecurity },
+      to: { enabled: to.rowLevelSecurity, forced: to.forceRowLevelSecurity },
+    });
+  }
+  return changes;
 }
 
 // ---------------------------------------------------------------------------- views

@@ -2,7 +2,15 @@ import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Model, Table } from '../model/types.js';
 import { diffEnum } from './diff-enums.js';
-import { diffDomains, diffExclusions, diffFunctions, diffTriggers, diffTypes, diffViews } from './diff-objects.js';
+import {
+  diffDomains,
+  diffExclusions,
+  diffFunctions,
+  diffPolicies,
+  diffTriggers,
+  diffTypes,
+  diffViews,
+} from './diff-objects.js';
 import { diffTable } from './diff-table.js';
 import { matchByName } from './match.js';
 import { applyRenames, followTarget, renamesOf } from './renames.js';
@@ -72,6 +80,7 @@ export function diff(from: Model, to: Model): Change[] {
   for (const [a, b] of [...tables.pairs, ...tables.renames]) {
     changes.push(...diffTriggers(b.name, a.name, a.triggers, b.triggers));
     changes.push(...diffExclusions(b.name, a.name, a.exclusions, b.exclusions));
+    changes.push(...diffPolicies(b.name, a.name, a, b));
   }
   changes.push(...diffViews(from, to, changes, routines.recreated, renames));
   return changes;
@@ -124,6 +133,12 @@ function createTable(table: Table): Change[] {
   return [
     { kind: 'create_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [], exclusions: [] } },
     ...table.exclusions.map((exclusion): Change => ({ kind: 'add_exclusion', table: table.name, exclusion })),
+    ...diffPolicies(
+      table.name,
+      table.name,
+      { ...table, policies: [], rowLevelSecurity: false, forceRowLevelSecurity: false },
+      table,
+    ),
     ...table.indexes.map((index): Change => ({ kind: 'create_index', table: table.name, index })),
     ...table.foreignKeys.map((fk): Change => ({ kind: 'add_constraint', table: table.name, constraint: fk })),
     ...table.triggers.map((trigger): Change => ({ kind: 'create_trigger', table: table.name, trigger })),
@@ -140,6 +155,12 @@ function dropTable(table: Table): Change[] {
     ...table.indexes.map((index): Change => ({ kind: 'drop_index', table: table.name, index })),
     ...table.triggers.map((trigger): Change => ({ kind: 'drop_trigger', table: table.name, trigger })),
     ...table.exclusions.map((exclusion): Change => ({ kind: 'drop_exclusion', table: table.name, exclusion })),
+    ...diffPolicies(table.name, table.name, table, {
+      ...table,
+      policies: [],
+      rowLevelSecurity: false,
+      forceRowLevelSecurity: false,
+    }),
     { kind: 'drop_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [], exclusions: [] } },
   ];
 }

@@ -223,6 +223,17 @@ export function describeChange(c: Change): Difference {
         `extra trigger ${c.trigger.name} on ${c.table}`,
         c.kind,
       );
+    case 'create_policy':
+      return make('missing', `policy ${c.table}.${c.policy.name}`, `missing policy ${c.policy.name} on ${c.table}`, c.kind);
+    case 'drop_policy':
+      return make('extra', `policy ${c.table}.${c.policy.name}`, `extra policy ${c.policy.name} on ${c.table}`, c.kind);
+    case 'set_row_security':
+      return make(
+        'changed',
+        `row level security of ${c.table}`,
+        `row level security of ${c.table} is ${c.from.enabled ? 'on' : 'off'}${c.from.forced ? ' (forced)' : ''} (expected ${c.to.enabled ? 'on' : 'off'}${c.to.forced ? ', forced' : ''})`,
+        c.kind,
+      );
     case 'add_exclusion':
       return make(
         'missing',

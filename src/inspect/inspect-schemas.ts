@@ -84,7 +84,15 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const sequences = await readSequences(client, scope);
   const enums = await readEnums(client, scope);
   const extensions = await readExtensions(client, scope);
-  const { types, domains, routines: functions, views, triggers, exclusions } = await readObjects(client, scope);
+  const {
+    types,
+    domains,
+    routines: functions,
+    views,
+    triggers,
+    exclusions,
+    policies,
+  } = await readObjects(client, scope);
 
   const columnsOf = groupBy(columns, (c) => tableKey(c.schema, c.table));
   const constraintsOf = groupBy(constraints, (c) => tableKey(c.schema, c.table));
@@ -99,6 +107,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const viewsOf = groupBy(views, (v) => v.schema);
   const triggersOf = groupBy(triggers, (t) => tableKey(t.schema, t.table));
   const exclusionsOf = groupBy(exclusions, (x) => tableKey(x.schema, x.table));
+  const policiesOf = groupBy(policies, (p) => tableKey(p.schema, p.table));
   const serialSequences = new Set(
     columns.flatMap((c) => (c.serialSequence === null ? [] : [tableKey(c.schema, c.serialSequence)])),
   );
@@ -118,6 +127,9 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
       return {
         ...table,
         exclusions: sortedByName((exclusionsOf.get(key) ?? []).map((x) => x.exclusion)),
+        rowLevelSecurity: t.row_security,
+        forceRowLevelSecurity: t.force_row_security,
+        policies: sortedByName((policiesOf.get(key) ?? []).map((p) => p.policy)),
         partitionBy: t.partition_by,
         partitionOf: t.parent !== null && t.bound !== null ? { parent: t.parent, bound: t.bound } : null,
       };
@@ -185,6 +197,9 @@ function assembleTable(
     indexes: sortedByName(indexes),
     triggers: sortedByName(triggers),
     exclusions: [],
+    rowLevelSecurity: false,
+    forceRowLevelSecurity: false,
+    policies: [],
     comment,
     partitionBy: null,
     partitionOf: null,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CompositeType, Domain, ExclusionConstraint, Routine, Trigger, View } from '../model/types.js';
+import type { CompositeType, Domain, ExclusionConstraint, Policy, Routine, Trigger, View } from '../model/types.js';
 import { printedIn } from './printed-in.js';
 import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scope.js';
 
@@ -15,11 +15,12 @@ export interface InspectedObjects {
   readonly views: readonly { schema: string; view: View }[];
   readonly triggers: readonly { schema: string; table: string; trigger: Trigger }[];
   readonly exclusions: readonly { schema: string; table: string; exclusion: ExclusionConstraint }[];
+  readonly policies: readonly { schema: string; table: string; policy: Policy }[];
 }
 
 interface Row {
   readonly schema: string;
-  readonly kind: 'type' | 'domain' | 'function' | 'view' | 'trigger' | 'exclusion';
+  readonly kind: 'type' | 'domain' | 'function' | 'view' | 'trigger' | 'exclusion' | 'policy';
   /** The table of a trigger. */
   readonly owner: string | null;
   readonly name: string;
@@ -122,6 +123,20 @@ const EXCLUSIONS = `
   FROM pg_class c JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'x' AND k.conparentid = 0
   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`;
 
+// polroles holds role OIDs, 0 for PUBLIC; the model sorts the names.
+const POLICIES = `
+  SELECT 'policy', c.relname::text, p.polname::text, json_build_object(
+    'command', p.polcmd::text,
+    'permissive', p.polpermissive,
+    'roles', ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
+                   FROM unnest(p.polroles) AS r ORDER BY 1),
+    'using', pg_get_expr(p.polqual, ${printedIn('p.polrelid')}),
+    'check', pg_get_expr(p.polwithcheck, ${printedIn('p.polrelid')}))
+  FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+
+const COMMANDS: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
+
 /** The catalog query behind this reader (`$1` schema names, `$2` their search paths). */
 export const SQL = `
 SELECT s.nspname AS schema, o.kind, o.owner, o.name, o.data
@@ -132,13 +147,14 @@ CROSS JOIN LATERAL (${DOMAINS}
   UNION ALL ${VIEWS}
   UNION ALL ${TRIGGERS}
   UNION ALL ${EXCLUSIONS}
+  UNION ALL ${POLICIES}
 ) o
 ORDER BY 1, 2, 3, 4`;
 
 /** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
 export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {
   const { rows } = await client.query<Row>(SQL, scopeParams(scope));
-  const out = { types: [], domains: [], routines: [], views: [], triggers: [], exclusions: [] } as {
+  const out = { types: [], domains: [], routines: [], views: [], triggers: [], exclusions: [], policies: [] } as {
     -readonly [K in keyof InspectedObjects]: InspectedObjects[K][number][];
   };
   for (const { schema, kind, owner, name, data } of rows) {
@@ -189,6 +205,21 @@ export async function readObjects(client: pg.ClientBase, scope: CatalogScope): P
             definition: String(data.definition).trim().replace(/;$/, ''),
             indexes: [],
             comment: data.comment,
+          },
+        });
+        break;
+      case 'policy':
+        out.policies.push({
+          schema,
+          table: owner ?? '',
+          policy: {
+            kind: 'policy',
+            name,
+            command: COMMANDS[data.command] ?? 'all',
+            permissive: data.permissive,
+            roles: [...(data.roles as string[])].sort(),
+            using: data.using,
+            check: data.check,
           },
         });
         break;

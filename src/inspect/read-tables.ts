@@ -9,6 +9,8 @@ export interface TableRow {
   readonly partition_by: string | null;
   readonly parent: string | null;
   readonly bound: string | null;
+  readonly row_security: boolean;
+  readonly force_row_security: boolean;
 }
 
 // A join on pg_description is what obj_description(oid, 'pg_class') does, without a
@@ -23,7 +25,8 @@ SELECT s.nspname AS schema, c.relname::text AS name, d.description AS comment,
        CASE WHEN c.relispartition THEN (
          SELECT p.relname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid)
        END AS parent,
-       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, ${printedIn('c.oid')}) END AS bound
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, ${printedIn('c.oid')}) END AS bound,
+       c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security
 FROM ${TABLES}
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0`;
 

@@ -30,14 +30,7 @@ CROSS JOIN LATERAL (
   SELECT 'trigger', tg.tgname || ' on ' || c.relname
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
   WHERE c.relnamespace = n.oid AND NOT tg.tgisinternal AND tg.tgparentid = 0 AND c.relkind NOT IN ('r', 'p')
-  UNION ALL
-  SELECT 'policy', po.polname || ' on ' || c.relname
-  FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid
-  WHERE c.relnamespace = n.oid
-  UNION ALL
-  SELECT 'row level security', c.relname::text
-  FROM pg_class c
-  WHERE c.relnamespace = n.oid AND (c.relrowsecurity OR c.relforcerowsecurity)
+
 
   UNION ALL
   SELECT 'rule', r.rulename || ' on ' || c.relname

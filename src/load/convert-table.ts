@@ -149,6 +149,19 @@ export function convertTable(
     foreignKeys: [],
     indexes: byName(indexes),
     triggers: convertTriggers(name, raw.triggers ?? {}, ctx, [...path, 'triggers']),
+    rowLevelSecurity: raw.rowLevelSecurity === true || raw.rowLevelSecurity === 'force',
+    forceRowLevelSecurity: raw.rowLevelSecurity === 'force',
+    policies: byName(
+      Object.entries(raw.policies ?? {}).map(([policyName, p]) => ({
+        kind: 'policy' as const,
+        name: policyName,
+        command: p.command ?? 'all',
+        permissive: !p.restrictive,
+        roles: [...new Set((p.roles ?? ['public']).map((r) => (r.toLowerCase() === 'public' ? 'public' : r)))].sort(),
+        using: p.using ?? null,
+        check: p.check ?? null,
+      })),
+    ),
     exclusions: byName(
       Object.entries(raw.exclusions ?? {}).map(([exclusionName, definition]) => {
         named({ path: [...path, 'exclusions', exclusionName], name: exclusionName, kind: 'exclusion constraint' });

@@ -118,8 +118,18 @@ export interface RawTable {
   indexes?: Record<string, RawIndex>;
   triggers?: Record<string, RawSql>;
   exclusions?: Record<string, string>;
+  rowLevelSecurity?: boolean | 'force';
+  policies?: Record<string, RawPolicy>;
   partitionBy?: string;
   partitions?: Record<string, RawPartition>;
+}
+
+export interface RawPolicy {
+  command?: 'all' | 'select' | 'insert' | 'update' | 'delete';
+  restrictive?: boolean;
+  roles?: string[];
+  using?: string;
+  check?: string;
 }
 
 /** A partition of a partitioned table: its bound, and what it has of its own (no columns). */

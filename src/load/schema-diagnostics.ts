@@ -96,6 +96,13 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, describe: Describe
           'move each one to tables.<table>.triggers.<name>: { sql: CREATE TRIGGER ... }',
         );
       }
+      if (kind === 'policies' && path.length === 1) {
+        return source.diagnostic(
+          path,
+          'policies are declared under their table',
+          'move each one to tables.<table>.policies.<name>: { using: ..., check: ... }, with rowLevelSecurity: true',
+        );
+      }
       return source.diagnostic(
         path,
         kind === 'partitionBy'

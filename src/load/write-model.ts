@@ -14,6 +14,7 @@ import {
   type Index,
   type IndexElement,
   type Model,
+  type Policy,
   type Routine,
   type Scope,
   type Sequence,
@@ -403,6 +404,11 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
       ],
       ['indexes', named(t.indexes, indexValue)],
       ['exclusions', named(t.exclusions, (x) => x.definition)],
+      [
+        'rowLevelSecurity',
+        t.forceRowLevelSecurity && t.rowLevelSecurity ? 'force' : t.rowLevelSecurity ? raw('true') : undefined,
+      ],
+      ['policies', named(t.policies, policyValue)],
       ['triggers', named(t.triggers, (tr) => sqlObject(tr.definition, tr.comment))],
       ['partitionBy', t.partitionBy ?? undefined],
       [
@@ -459,6 +465,16 @@ function mentions(expression: string, column: string): boolean {
   if (expression.includes(quotedName)) return true;
   const escaped = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^\\w$."])${escaped}($|[^\\w$"])`).test(expression);
+}
+
+function policyValue(p: Policy): YamlValue {
+  return yamlMap([
+    ['command', p.command !== 'all' ? p.command : undefined],
+    ['restrictive', p.permissive ? undefined : raw('true')],
+    ['roles', p.roles.length === 1 && p.roles[0] === 'public' ? undefined : [...p.roles]],
+    ['using', p.using !== null ? withoutParentheses(p.using) : undefined],
+    ['check', p.check !== null ? withoutParentheses(p.check) : undefined],
+  ]);
 }
 
 function indexElementValue(e: IndexElement): YamlValue {

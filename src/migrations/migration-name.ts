@@ -100,6 +100,12 @@ function describe(change: Change): string {
       return `comment_${routineName(change.target.name)}`;
     case 'set_partition_bound':
       return `move_partition_${change.table}`;
+    case 'create_policy':
+      return `add_policy_${change.policy.name}`;
+    case 'drop_policy':
+      return `drop_policy_${change.policy.name}`;
+    case 'set_row_security':
+      return `${change.to.enabled ? 'enable' : 'disable'}_row_security_${change.table}`;
     case 'add_exclusion':
       return `add_${change.exclusion.name}`;
     case 'drop_exclusion':

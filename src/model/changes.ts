@@ -7,6 +7,7 @@ import type {
   Extension,
   ForeignKey,
   Index,
+  Policy,
   PrimaryKey,
   Routine,
   Sequence,
@@ -91,6 +92,15 @@ export type Change =
   | { readonly kind: 'drop_trigger'; readonly table: string; readonly trigger: Trigger }
   | { readonly kind: 'add_exclusion'; readonly table: string; readonly exclusion: ExclusionConstraint }
   | { readonly kind: 'drop_exclusion'; readonly table: string; readonly exclusion: ExclusionConstraint }
+  | { readonly kind: 'create_policy'; readonly table: string; readonly policy: Policy }
+  | { readonly kind: 'drop_policy'; readonly table: string; readonly policy: Policy }
+  /** ENABLE / DISABLE and FORCE / NO FORCE ROW LEVEL SECURITY. */
+  | {
+      readonly kind: 'set_row_security';
+      readonly table: string;
+      readonly from: RowSecurity;
+      readonly to: RowSecurity;
+    }
   | { readonly kind: 'create_type'; readonly type: CompositeType }
   | { readonly kind: 'drop_type'; readonly type: CompositeType }
   /** Attributes dropped, retyped and added (at the end) in place. */
@@ -110,6 +120,11 @@ export type Change =
       readonly from: string | null;
       readonly to: string | null;
     };
+
+export interface RowSecurity {
+  readonly enabled: boolean;
+  readonly forced: boolean;
+}
 
 /** What a `set_comment` comments on: the object's kind and name (a trigger also names its table). */
 export type CommentTarget =
@@ -199,6 +214,12 @@ export function invert(change: Change): Change {
       return { ...change, kind: 'drop_exclusion' };
     case 'drop_exclusion':
       return { ...change, kind: 'add_exclusion' };
+    case 'create_policy':
+      return { ...change, kind: 'drop_policy' };
+    case 'drop_policy':
+      return { ...change, kind: 'create_policy' };
+    case 'set_row_security':
+      return { ...change, from: change.to, to: change.from };
     case 'create_type':
       return { kind: 'drop_type', type: change.type };
     case 'drop_type':

@@ -28,6 +28,7 @@ export function stored(model: Model): Model {
     indexes: t.indexes.map(withoutIndexHints).sort(byName),
     triggers: [...t.triggers].sort(byName),
     exclusions: [...t.exclusions].sort(byName),
+    policies: [...t.policies].sort(byName),
   });
   return {
     extensions: [...model.extensions].sort(byName),

@@ -148,6 +148,12 @@ export interface Table {
   readonly indexes: readonly Index[];
   readonly triggers: readonly Trigger[];
   readonly exclusions: readonly ExclusionConstraint[];
+  /** ALTER TABLE ... ENABLE ROW LEVEL SECURITY. */
+  readonly rowLevelSecurity: boolean;
+  /** ... FORCE ROW LEVEL SECURITY: the policies apply to the table's owner too. */
+  readonly forceRowLevelSecurity: boolean;
+  /** Row level security policies. */
+  readonly policies: readonly Policy[];
   readonly comment: string | null;
   /** The partition key of a partitioned table, as Postgres prints it: `RANGE (payment_date)`. */
   readonly partitionBy: string | null;
@@ -221,6 +227,23 @@ export interface ExclusionConstraint {
   readonly kind: 'exclusion';
   readonly name: string;
   readonly definition: string;
+}
+
+export type PolicyCommand = 'all' | 'select' | 'insert' | 'update' | 'delete';
+
+/** A row level security policy of a table. */
+export interface Policy {
+  readonly kind: 'policy';
+  readonly name: string;
+  readonly command: PolicyCommand;
+  /** false: AS RESTRICTIVE. */
+  readonly permissive: boolean;
+  /** Role names, sorted; `public` for everyone (the default). */
+  readonly roles: readonly string[];
+  /** USING: which existing rows are visible (as Postgres prints it), or null. */
+  readonly using: string | null;
+  /** WITH CHECK: which new rows are allowed, or null. */
+  readonly check: string | null;
 }
 
 /** A composite type: named, typed attributes in order. */

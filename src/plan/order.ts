@@ -55,6 +55,10 @@ const PHASE: Record<ChangeKind, number> = {
   set_partition_bound: 12.9,
   // Like triggers, exclusion constraints read columns by name: dropped before renames.
   drop_exclusion: -1.5,
+  // Policies read columns by name too.
+  drop_policy: -1.4,
+  set_row_security: 19.5,
+  create_policy: 22.9,
   add_exclusion: 20.5,
   create_type: 7.6,
   alter_type: 8.6,

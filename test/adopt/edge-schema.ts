@@ -98,4 +98,6 @@ CREATE TABLE orders_event_other (id bigint NOT NULL, region text NOT NULL, at da
 ALTER TABLE orders_event ATTACH PARTITION orders_event_other DEFAULT;
 CREATE INDEX orders_event_other_id ON orders_event_other (id);
 CREATE TABLE orders_slot (id bigint PRIMARY KEY, during tstzrange NOT NULL, EXCLUDE USING gist (during WITH &&));
+ALTER TABLE orders_slot ENABLE ROW LEVEL SECURITY;
+CREATE POLICY orders_slot_recent ON orders_slot FOR SELECT USING (lower(during) > now() - interval '1 year');
 `;

@@ -139,6 +139,8 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
       '    primaryKey: { name: orders_pk, columns: [id] }',
       '    partitionBy: LIST (region)',
       '      orders_slot_during_excl: USING gist (during WITH &&)',
+      '    rowLevelSecurity: true',
+      "      orders_slot_recent: { command: select, using: lower(during) > (now() - '1 year'::interval) }",
       `      orders_event_eu: { values: "IN ('de', 'fr')" }`,
       '        default: true',
       "          orders_event_other_at_check: at > '2000-01-01'::date",

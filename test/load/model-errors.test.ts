@@ -266,7 +266,7 @@ describe('loadModel reports bad input at file:line:col', () => {
     const problems = await modelProblems({ 'schema/tenant/a.yaml': a });
     expect(brief(problems)).toEqual([
       'tenant/a.yaml:1:1 grants are not supported yet',
-      `tenant/a.yaml:${at(a, 'policies')} policies are not supported yet`,
+      `tenant/a.yaml:${at(a, 'policies')} policies are declared under their table`,
     ]);
   });
 

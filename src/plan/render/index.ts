@@ -7,6 +7,7 @@ import { addEnumValues, createEnum, dropEnum, recreateEnum, setEnumComment } fro
 import { createExtension, dropExtension } from './extensions.js';
 import { createFunction, dropFunction, replaceFunction } from './functions.js';
 import { createIndex, dropIndex, renameIndex } from './indexes.js';
+import { createPolicy, dropPolicy, setRowSecurity } from './policies.js';
 import type { Rendered } from './rendered.js';
 import { alterSequence, createSequence, dropSequence } from './sequences.js';
 import { createTable, dropTable, renameTable, setPartitionBound, setTableComment } from './tables.js';
@@ -101,6 +102,12 @@ export function render(change: Change, options: PlanOptions): Rendered {
       return setComment(change.target, change.to);
     case 'set_partition_bound':
       return setPartitionBound(change.table, change.parent, change.to);
+    case 'create_policy':
+      return createPolicy(change.table, change.policy);
+    case 'drop_policy':
+      return dropPolicy(change.table, change.policy);
+    case 'set_row_security':
+      return setRowSecurity(change.table, change.from, change.to);
     case 'add_exclusion':
       return addExclusion(change.table, change.exclusion);
     case 'drop_exclusion':
