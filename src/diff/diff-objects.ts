@@ -1,6 +1,6 @@
-import type { Change } from '../model/changes.js';
+import type { Change, GrantTarget } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
-import type { ExclusionConstraint, Model, Routine, Table, Trigger, View } from '../model/types.js';
+import type { ExclusionConstraint, Grant, Model, Routine, Table, Trigger, View } from '../model/types.js';
 import { matchByName } from './match.js';
 import type { Renames } from './renames.js';
 
@@ -220,6 +220,22 @@ export function diffPolicies(table: string, oldTable: string, from: Table, to: T
   return changes;
 }
 
+/** GRANT and REVOKE what differs between two objects' grants, role by role. */
+export function diffGrants(on: GrantTarget, oldName: string, from: readonly Grant[], to: readonly Grant[]): Change[] {
+  const changes: Change[] = [];
+  const had = new Map(from.map((g) => [g.name, new Set(g.privileges)]));
+  const has = new Map(to.map((g) => [g.name, new Set(g.privileges)]));
+  for (const [role, privileges] of had) {
+    const gone = [...privileges].filter((p) => !has.get(role)?.has(p));
+    if (gone.length > 0) changes.push({ kind: 'revoke', on: { ...on, name: oldName }, role, privileges: gone });
+  }
+  for (const [role, privileges] of has) {
+    const added = [...privileges].filter((p) => !had.get(role)?.has(p));
+    if (added.length > 0) changes.push({ kind: 'grant', on, role, privileges: added });
+  }
+  return changes;
+}
+
 // ---------------------------------------------------------------------------- views
 
 /** What the other changes do to relations and routines that a view may read. */
@@ -273,7 +289,7 @@ function reads(view: View, d: Disturbed, oldName: (table: string) => string): bo
   return [...d.routines].some((r) => names(view.definition, r));
 }
 
-const viewDefinition = ({ comment: _c, indexes: _i, ...rest }: View) => rest;
+const viewDefinition = ({ comment: _c, indexes: _i, grants: _g, ...rest }: View) => rest;
 
 /**
  * Views to create, drop and rebuild. A view whose definition changes is dropped and created
@@ -324,6 +340,9 @@ export function diffViews(
       create(b);
       continue;
     }
+    changes.push(
+      ...diffGrants({ kind: b.materialized ? 'materialized view' : 'view', name: b.name }, a.name, a.grants, b.grants),
+    );
     if (a.comment !== b.comment) {
       changes.push({
         kind: 'set_comment',

@@ -6,6 +6,7 @@ import {
   diffDomains,
   diffExclusions,
   diffFunctions,
+  diffGrants,
   diffPolicies,
   diffTriggers,
   diffTypes,
@@ -81,6 +82,7 @@ export function diff(from: Model, to: Model): Change[] {
     changes.push(...diffTriggers(b.name, a.name, a.triggers, b.triggers));
     changes.push(...diffExclusions(b.name, a.name, a.exclusions, b.exclusions));
     changes.push(...diffPolicies(b.name, a.name, a, b));
+    changes.push(...diffGrants({ kind: 'table', name: b.name }, a.name, a.grants, b.grants));
   }
   changes.push(...diffViews(from, to, changes, routines.recreated, renames));
   return changes;
@@ -139,6 +141,7 @@ function createTable(table: Table): Change[] {
       { ...table, policies: [], rowLevelSecurity: false, forceRowLevelSecurity: false },
       table,
     ),
+    ...diffGrants({ kind: 'table', name: table.name }, table.name, [], table.grants),
     ...table.indexes.map((index): Change => ({ kind: 'create_index', table: table.name, index })),
     ...table.foreignKeys.map((fk): Change => ({ kind: 'add_constraint', table: table.name, constraint: fk })),
     ...table.triggers.map((trigger): Change => ({ kind: 'create_trigger', table: table.name, trigger })),
@@ -161,6 +164,7 @@ function dropTable(table: Table): Change[] {
       rowLevelSecurity: false,
       forceRowLevelSecurity: false,
     }),
+    ...diffGrants({ kind: 'table', name: table.name }, table.name, table.grants, []),
     { kind: 'drop_table', table: { ...table, foreignKeys: [], indexes: [], triggers: [], exclusions: [] } },
   ];
 }

@@ -49,6 +49,9 @@ function concerned(c: Change): Array<[Section, string]> {
     case 'create_type':
     case 'drop_type':
       return [['types', c.type.name]];
+    case 'grant':
+    case 'revoke':
+      return [[c.on.kind === 'table' ? 'tables' : 'views', c.on.name]];
     case 'alter_type':
       return [['types', c.to.name]];
     case 'set_comment':

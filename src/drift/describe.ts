@@ -248,6 +248,20 @@ export function describeChange(c: Change): Difference {
         `extra exclusion constraint ${c.exclusion.name} on ${c.table}: EXCLUDE ${c.exclusion.definition}`,
         c.kind,
       );
+    case 'grant':
+      return make(
+        'missing',
+        `grant on ${c.on.name} to ${c.role}`,
+        `${c.role} lacks ${c.privileges.join(', ')} on ${c.on.kind} ${c.on.name}`,
+        c.kind,
+      );
+    case 'revoke':
+      return make(
+        'extra',
+        `grant on ${c.on.name} to ${c.role}`,
+        `${c.role} has ${c.privileges.join(', ')} on ${c.on.kind} ${c.on.name}, which the model does not grant`,
+        c.kind,
+      );
     case 'create_type':
       return make('missing', `type ${c.type.name}`, `missing composite type ${c.type.name}`, c.kind);
     case 'drop_type':

@@ -92,6 +92,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
     triggers,
     exclusions,
     policies,
+    grants,
   } = await readObjects(client, scope);
 
   const columnsOf = groupBy(columns, (c) => tableKey(c.schema, c.table));
@@ -108,6 +109,9 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const triggersOf = groupBy(triggers, (t) => tableKey(t.schema, t.table));
   const exclusionsOf = groupBy(exclusions, (x) => tableKey(x.schema, x.table));
   const policiesOf = groupBy(policies, (p) => tableKey(p.schema, p.table));
+  const grantsOf = groupBy(grants, (g) => tableKey(g.schema, g.relation));
+  const grantsFor = (schema: string, relation: string) =>
+    sortedByName((grantsOf.get(tableKey(schema, relation)) ?? []).map((g) => g.grant));
   const serialSequences = new Set(
     columns.flatMap((c) => (c.serialSequence === null ? [] : [tableKey(c.schema, c.serialSequence)])),
   );
@@ -130,6 +134,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
         rowLevelSecurity: t.row_security,
         forceRowLevelSecurity: t.force_row_security,
         policies: sortedByName((policiesOf.get(key) ?? []).map((p) => p.policy)),
+        grants: grantsFor(schema, t.name),
         partitionBy: t.partition_by,
         partitionOf: t.parent !== null && t.bound !== null ? { parent: t.parent, bound: t.bound } : null,
       };
@@ -150,6 +155,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
         ...view,
         // Indexes are read for tables and materialized views alike (one namespace: no clash).
         indexes: sortedByName((indexesOf.get(tableKey(schema, view.name)) ?? []).map((i) => i.index)),
+        grants: grantsFor(schema, view.name),
       })),
     });
   }
@@ -200,6 +206,7 @@ function assembleTable(
     rowLevelSecurity: false,
     forceRowLevelSecurity: false,
     policies: [],
+    grants: [],
     comment,
     partitionBy: null,
     partitionOf: null,

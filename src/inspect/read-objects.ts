@@ -1,5 +1,14 @@
 import type pg from 'pg';
-import type { CompositeType, Domain, ExclusionConstraint, Policy, Routine, Trigger, View } from '../model/types.js';
+import type {
+  CompositeType,
+  Domain,
+  ExclusionConstraint,
+  Grant,
+  Policy,
+  Routine,
+  Trigger,
+  View,
+} from '../model/types.js';
 import { printedIn } from './printed-in.js';
 import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scope.js';
 
@@ -16,11 +25,13 @@ export interface InspectedObjects {
   readonly triggers: readonly { schema: string; table: string; trigger: Trigger }[];
   readonly exclusions: readonly { schema: string; table: string; exclusion: ExclusionConstraint }[];
   readonly policies: readonly { schema: string; table: string; policy: Policy }[];
+  /** Grants on tables and views (`relation`). */
+  readonly grants: readonly { schema: string; relation: string; grant: Grant }[];
 }
 
 interface Row {
   readonly schema: string;
-  readonly kind: 'type' | 'domain' | 'function' | 'view' | 'trigger' | 'exclusion' | 'policy';
+  readonly kind: 'type' | 'domain' | 'function' | 'view' | 'trigger' | 'exclusion' | 'policy' | 'grant';
   /** The table of a trigger. */
   readonly owner: string | null;
   readonly name: string;
@@ -135,6 +146,21 @@ const POLICIES = `
   FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid
   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`;
 
+// relacl lists the owner too once anything is granted; the owner's privileges are implicit
+// and left out. Grantee 0 is PUBLIC.
+const GRANTS = `
+  SELECT 'grant', c.relname::text, g.role, json_build_object('privileges', g.privileges)
+  FROM pg_class c
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END AS role,
+           json_agg(lower(a.privilege_type)) AS privileges
+    FROM aclexplode(c.relacl) a
+    WHERE a.grantee <> c.relowner
+    GROUP BY a.grantee
+  ) g
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relacl IS NOT NULL
+    AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+
 const COMMANDS: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
 
 /** The catalog query behind this reader (`$1` schema names, `$2` their search paths). */
@@ -148,13 +174,23 @@ CROSS JOIN LATERAL (${DOMAINS}
   UNION ALL ${TRIGGERS}
   UNION ALL ${EXCLUSIONS}
   UNION ALL ${POLICIES}
+  UNION ALL ${GRANTS}
 ) o
 ORDER BY 1, 2, 3, 4`;
 
 /** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
 export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {
   const { rows } = await client.query<Row>(SQL, scopeParams(scope));
-  const out = { types: [], domains: [], routines: [], views: [], triggers: [], exclusions: [], policies: [] } as {
+  const out = {
+    types: [],
+    domains: [],
+    routines: [],
+    views: [],
+    triggers: [],
+    exclusions: [],
+    policies: [],
+    grants: [],
+  } as {
     -readonly [K in keyof InspectedObjects]: InspectedObjects[K][number][];
   };
   for (const { schema, kind, owner, name, data } of rows) {
@@ -204,8 +240,16 @@ export async function readObjects(client: pg.ClientBase, scope: CatalogScope): P
             materialized: data.materialized,
             definition: String(data.definition).trim().replace(/;$/, ''),
             indexes: [],
+            grants: [],
             comment: data.comment,
           },
+        });
+        break;
+      case 'grant':
+        out.grants.push({
+          schema,
+          relation: owner ?? '',
+          grant: { kind: 'grant', name, privileges: [...(data.privileges as string[])].sort() },
         });
         break;
       case 'policy':

@@ -39,8 +39,12 @@ CROSS JOIN LATERAL (
   UNION ALL
   SELECT 'grants', c.relname::text
   FROM pg_class c
-  WHERE c.relnamespace = n.oid AND c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  WHERE c.relnamespace = n.oid AND c.relacl IS NOT NULL AND c.relkind IN ('S', 'f')
     AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+  UNION ALL
+  SELECT 'grants', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+  FROM pg_proc p
+  WHERE p.pronamespace = n.oid AND p.proacl IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
 ) k
 ORDER BY 1, 2, 3`;
 

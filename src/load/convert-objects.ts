@@ -1,9 +1,9 @@
 import { identifierProblem } from '../model/names.js';
-import type { CheckConstraint, CompositeType, Domain, Index, Routine, Trigger, View } from '../model/types.js';
+import type { CheckConstraint, CompositeType, Domain, Grant, Index, Routine, Trigger, View } from '../model/types.js';
 import { convertIndex } from './convert-table.js';
 import { byName, literalOrSql } from './convert-values.js';
 import type { ConvertContext } from './drafts.js';
-import type { RawCompositeType, RawDomain, RawIndex, RawSql } from './raw-model.js';
+import type { RawCompositeType, RawDomain, RawGrants, RawIndex, RawSql } from './raw-model.js';
 import type { Path } from './yaml-source.js';
 
 /** SQL as written, without surrounding blanks and a final `;` (the planner ends statements). */
@@ -71,7 +71,7 @@ export function convertRoutine(name: string, raw: RawSql, ctx: ConvertContext): 
 /** A view or materialized view: `{ sql: SELECT ..., comment? }` (and `indexes` for a materialized one). */
 export function convertView(
   name: string,
-  raw: RawSql & { indexes?: Record<string, RawIndex> },
+  raw: RawSql & { indexes?: Record<string, RawIndex>; grants?: RawGrants },
   materialized: boolean,
   ctx: ConvertContext,
 ): View {
@@ -95,7 +95,32 @@ export function convertView(
     // The view's columns are known only to Postgres, which checks them when it builds the index.
     return convertIndex(indexName, rawIndex, at, ctx, () => {});
   });
-  return { kind: 'view', name, materialized, definition, indexes: byName(indexes), comment: raw.comment ?? null };
+  return {
+    kind: 'view',
+    name,
+    materialized,
+    definition,
+    indexes: byName(indexes),
+    grants: convertGrants(raw.grants),
+    comment: raw.comment ?? null,
+  };
+}
+
+const PRIVILEGES = ['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger'];
+
+/**
+ * `role: [select, insert]` (or `all`) → grants, privileges lower case and sorted, roles
+ * sorted; `public` (any case) is everyone. A role given nothing is left out.
+ */
+export function convertGrants(raw: Record<string, string[] | 'all'> | undefined): Grant[] {
+  return Object.entries(raw ?? {})
+    .map(([role, privileges]) => ({
+      kind: 'grant' as const,
+      name: role.toLowerCase() === 'public' ? 'public' : role,
+      privileges: [...new Set(privileges === 'all' ? PRIVILEGES : privileges.map((p) => p.toLowerCase()))].sort(),
+    }))
+    .filter((g) => g.privileges.length > 0)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 const TRIGGER = /^CREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?TRIGGER\s/i;

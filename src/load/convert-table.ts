@@ -11,7 +11,7 @@ import type {
 } from '../model/types.js';
 import { closest } from './closest.js';
 import { convertColumn } from './convert-column.js';
-import { convertTriggers } from './convert-objects.js';
+import { convertGrants, convertTriggers } from './convert-objects.js';
 import { byName, deferrable, fkAction } from './convert-values.js';
 import type { ConvertContext, ForeignKeyDraft, NamedThing, TableDraft } from './drafts.js';
 import type { RawIndex, RawIndexElement, RawTable } from './raw-model.js';
@@ -149,6 +149,7 @@ export function convertTable(
     foreignKeys: [],
     indexes: byName(indexes),
     triggers: convertTriggers(name, raw.triggers ?? {}, ctx, [...path, 'triggers']),
+    grants: convertGrants(raw.grants),
     rowLevelSecurity: raw.rowLevelSecurity === true || raw.rowLevelSecurity === 'force',
     forceRowLevelSecurity: raw.rowLevelSecurity === 'force',
     policies: byName(

@@ -15,8 +15,8 @@ export interface RawFile {
   tables?: Record<string, RawTable>;
   domains?: Record<string, RawDomain>;
   functions?: Record<string, RawSql>;
-  views?: Record<string, RawSql>;
-  materializedViews?: Record<string, RawSql & { indexes?: Record<string, RawIndex> }>;
+  views?: Record<string, RawSql & { grants?: RawGrants }>;
+  materializedViews?: Record<string, RawSql & { indexes?: Record<string, RawIndex>; grants?: RawGrants }>;
   types?: Record<string, RawCompositeType>;
 }
 
@@ -24,6 +24,9 @@ export interface RawCompositeType {
   attributes: Record<string, string | { type: string; collation?: string }>;
   comment?: string;
 }
+
+/** Role → privileges (`[select, insert]`) or `all`. */
+export type RawGrants = Record<string, string[] | 'all'>;
 
 /** An object given by its SQL: `{ sql, comment? }`. */
 export interface RawSql {
@@ -119,6 +122,7 @@ export interface RawTable {
   triggers?: Record<string, RawSql>;
   exclusions?: Record<string, string>;
   rowLevelSecurity?: boolean | 'force';
+  grants?: RawGrants;
   policies?: Record<string, RawPolicy>;
   partitionBy?: string;
   partitions?: Record<string, RawPartition>;

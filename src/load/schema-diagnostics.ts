@@ -96,6 +96,13 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, describe: Describe
           'move each one to tables.<table>.triggers.<name>: { sql: CREATE TRIGGER ... }',
         );
       }
+      if (kind === 'grants' && path.length === 1) {
+        return source.diagnostic(
+          path,
+          'grants are declared on their table or view',
+          'move each one to tables.<table>.grants (or views.<view>.grants): { role: [select, insert] }',
+        );
+      }
       if (kind === 'policies' && path.length === 1) {
         return source.diagnostic(
           path,

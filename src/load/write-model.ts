@@ -11,6 +11,7 @@ import {
   type Domain,
   type Enum,
   type ForeignKey,
+  type Grant,
   type Index,
   type IndexElement,
   type Model,
@@ -163,6 +164,7 @@ const routineValue = (r: Routine): YamlValue => sqlObject(r.definition, r.commen
 
 const viewValue = (v: View): YamlValue =>
   sqlObject(v.definition, v.comment, [
+    ['grants', grantsValue(v.grants)],
     [
       'indexes',
       v.indexes.length > 0
@@ -409,6 +411,7 @@ function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, Model>>
         t.forceRowLevelSecurity && t.rowLevelSecurity ? 'force' : t.rowLevelSecurity ? raw('true') : undefined,
       ],
       ['policies', named(t.policies, policyValue)],
+      ['grants', grantsValue(t.grants)],
       ['triggers', named(t.triggers, (tr) => sqlObject(tr.definition, tr.comment))],
       ['partitionBy', t.partitionBy ?? undefined],
       [
@@ -465,6 +468,15 @@ function mentions(expression: string, column: string): boolean {
   if (expression.includes(quotedName)) return true;
   const escaped = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^\\w$."])${escaped}($|[^\\w$"])`).test(expression);
+}
+
+function grantsValue(grants: readonly Grant[]): YamlValue | undefined {
+  return grants.length === 0
+    ? undefined
+    : yamlMap(
+        grants.map((g) => [g.name, [...g.privileges]] as const),
+        { block: true },
+      );
 }
 
 function policyValue(p: Policy): YamlValue {

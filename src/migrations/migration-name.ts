@@ -110,6 +110,10 @@ function describe(change: Change): string {
       return `add_${change.exclusion.name}`;
     case 'drop_exclusion':
       return `drop_${change.exclusion.name}`;
+    case 'grant':
+      return `grant_${change.on.name}_to_${change.role}`;
+    case 'revoke':
+      return `revoke_${change.on.name}_from_${change.role}`;
     case 'create_type':
       return `create_type_${change.type.name}`;
     case 'drop_type':

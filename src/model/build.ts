@@ -39,6 +39,7 @@ export const table = (name: string, columns: readonly Column[], more: Partial<Ta
   rowLevelSecurity: false,
   forceRowLevelSecurity: false,
   policies: [],
+  grants: [],
   comment: null,
   partitionBy: null,
   partitionOf: null,

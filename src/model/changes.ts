@@ -101,6 +101,9 @@ export type Change =
       readonly from: RowSecurity;
       readonly to: RowSecurity;
     }
+  /** GRANT privileges on a table or view to a role (`on.kind` says which). */
+  | { readonly kind: 'grant'; readonly on: GrantTarget; readonly role: string; readonly privileges: readonly string[] }
+  | { readonly kind: 'revoke'; readonly on: GrantTarget; readonly role: string; readonly privileges: readonly string[] }
   | { readonly kind: 'create_type'; readonly type: CompositeType }
   | { readonly kind: 'drop_type'; readonly type: CompositeType }
   /** Attributes dropped, retyped and added (at the end) in place. */
@@ -120,6 +123,11 @@ export type Change =
       readonly from: string | null;
       readonly to: string | null;
     };
+
+export interface GrantTarget {
+  readonly kind: 'table' | 'view' | 'materialized view';
+  readonly name: string;
+}
 
 export interface RowSecurity {
   readonly enabled: boolean;
@@ -220,6 +228,10 @@ export function invert(change: Change): Change {
       return { ...change, kind: 'create_policy' };
     case 'set_row_security':
       return { ...change, from: change.to, to: change.from };
+    case 'grant':
+      return { ...change, kind: 'revoke' };
+    case 'revoke':
+      return { ...change, kind: 'grant' };
     case 'create_type':
       return { kind: 'drop_type', type: change.type };
     case 'drop_type':

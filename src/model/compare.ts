@@ -29,6 +29,7 @@ export function stored(model: Model): Model {
     triggers: [...t.triggers].sort(byName),
     exclusions: [...t.exclusions].sort(byName),
     policies: [...t.policies].sort(byName),
+    grants: [...t.grants].sort(byName),
   });
   return {
     extensions: [...model.extensions].sort(byName),
@@ -37,7 +38,13 @@ export function stored(model: Model): Model {
     tables: model.tables.map(table).sort(byName),
     domains: model.domains.map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     functions: [...model.functions].sort(byName),
-    views: model.views.map((v) => ({ ...v, indexes: v.indexes.map(withoutIndexHints).sort(byName) })).sort(byName),
+    views: model.views
+      .map((v) => ({
+        ...v,
+        indexes: v.indexes.map(withoutIndexHints).sort(byName),
+        grants: [...v.grants].sort(byName),
+      }))
+      .sort(byName),
     types: [...model.types].sort(byName),
   };
 }

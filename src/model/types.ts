@@ -154,6 +154,8 @@ export interface Table {
   readonly forceRowLevelSecurity: boolean;
   /** Row level security policies. */
   readonly policies: readonly Policy[];
+  /** Privileges granted on the table to roles other than its owner. */
+  readonly grants: readonly Grant[];
   readonly comment: string | null;
   /** The partition key of a partitioned table, as Postgres prints it: `RANGE (payment_date)`. */
   readonly partitionBy: string | null;
@@ -216,6 +218,8 @@ export interface View {
   readonly definition: string;
   /** Indexes of a materialized view (always empty for a plain view). */
   readonly indexes: readonly Index[];
+  /** Privileges granted on the view to roles other than its owner. */
+  readonly grants: readonly Grant[];
   readonly comment: string | null;
 }
 
@@ -227,6 +231,17 @@ export interface ExclusionConstraint {
   readonly kind: 'exclusion';
   readonly name: string;
   readonly definition: string;
+}
+
+/**
+ * Privileges of one role on a table or view (beyond its owner's, which are implicit):
+ * `name` is the role, `public` for everyone.
+ */
+export interface Grant {
+  readonly kind: 'grant';
+  readonly name: string;
+  /** Lower case, sorted: select, insert, update, delete, truncate, references, trigger. */
+  readonly privileges: readonly string[];
 }
 
 export type PolicyCommand = 'all' | 'select' | 'insert' | 'update' | 'delete';

@@ -59,6 +59,9 @@ const PHASE: Record<ChangeKind, number> = {
   drop_policy: -1.4,
   set_row_security: 19.5,
   create_policy: 22.9,
+  // Grants name their table: revoked before renames, granted after everything exists.
+  revoke: -1.3,
+  grant: 23.5,
   add_exclusion: 20.5,
   create_type: 7.6,
   alter_type: 8.6,
@@ -112,6 +115,9 @@ function subject(c: Change): string {
     case 'create_type':
     case 'drop_type':
       return c.type.name;
+    case 'grant':
+    case 'revoke':
+      return `${c.on.name}\0${c.role}`;
     default:
       return 'to' in c && typeof c.to === 'object' && c.to !== null && 'name' in c.to ? String(c.to.name) : '';
   }

@@ -5,6 +5,9 @@
  * expression and partial indexes, collations, generated columns, multi-column and
  * deferrable keys, and a tenant table referencing a shared one.
  */
+/** Roles are the server's: the grants below need this one (created once, kept). */
+export const EDGE_ROLES = `DO $$ BEGIN CREATE ROLE pgfleet_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$`;
+
 export const EDGE_SHARED = `
 CREATE EXTENSION citext;
 CREATE TYPE "Mood" AS ENUM ('happy', 'sad', 'it''s complicated', 'yes');
@@ -55,6 +58,7 @@ CREATE TRIGGER account_touch BEFORE UPDATE OF handle ON "Account" FOR EACH ROW W
 COMMENT ON TRIGGER account_touch ON "Account" IS 'keeps at current';
 CREATE VIEW happy_accounts AS SELECT id, "Email", handle FROM "Account" WHERE mood = 'happy';
 COMMENT ON VIEW happy_accounts IS 'the happy ones';
+GRANT SELECT ON happy_accounts TO pgfleet_reader;
 CREATE MATERIALIZED VIEW account_moods AS SELECT mood, count(*) AS n, concat_all(handle) AS handles FROM "Account" GROUP BY mood;
 CREATE UNIQUE INDEX account_moods_mood ON account_moods (mood);
 CREATE TABLE a_very_long_table_name_that_goes_on_and_on_and_on_until_it_is_cut (
@@ -100,4 +104,6 @@ CREATE INDEX orders_event_other_id ON orders_event_other (id);
 CREATE TABLE orders_slot (id bigint PRIMARY KEY, during tstzrange NOT NULL, EXCLUDE USING gist (during WITH &&));
 ALTER TABLE orders_slot ENABLE ROW LEVEL SECURITY;
 CREATE POLICY orders_slot_recent ON orders_slot FOR SELECT USING (lower(during) > now() - interval '1 year');
+GRANT SELECT, INSERT ON orders_slot TO pgfleet_reader;
+GRANT SELECT ON orders_slot TO PUBLIC;
 `;

@@ -10,7 +10,7 @@ import { tempProject } from '../cli/project.js';
 import { runCli } from '../cli/run-cli.js';
 import { DJANGO_CONFIG, DJANGO_TENANTS, loadDjangoFixture } from '../fixtures/django/load.js';
 import { type TestDatabase, testDatabase } from '../support/db.js';
-import { EDGE_SHARED, EDGE_TENANT } from './edge-schema.js';
+import { EDGE_ROLES, EDGE_SHARED, EDGE_TENANT } from './edge-schema.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -82,6 +82,7 @@ describe('pull', { timeout: 120_000 }, () => {
 describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
   it('keeps every corner: quoting, names, defaults, sequences, keys; one file per scope', async () => {
     const edge = await testDatabase();
+    await edge.client.query(EDGE_ROLES);
     await edge.client.query('CREATE SCHEMA core; SET search_path = core');
     await edge.client.query(EDGE_SHARED);
     await edge.client.query('CREATE SCHEMA acme; SET search_path = acme, core');
@@ -141,6 +142,8 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
       '      orders_slot_during_excl: USING gist (during WITH &&)',
       '    rowLevelSecurity: true',
       "      orders_slot_recent: { command: select, using: lower(during) > (now() - '1 year'::interval) }",
+      '      pgfleet_reader: [insert, select]',
+      '      public: [select]',
       `      orders_event_eu: { values: "IN ('de', 'fr')" }`,
       '        default: true',
       "          orders_event_other_at_check: at > '2000-01-01'::date",

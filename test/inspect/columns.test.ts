@@ -127,6 +127,7 @@ it('reads a partitioned table, its partitions (without what they inherit) and vi
           materialized: false,
           definition: 'SELECT id,\n    at\n   FROM events',
           indexes: [],
+          grants: [],
           comment: null,
         },
       ],

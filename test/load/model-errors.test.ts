@@ -265,7 +265,7 @@ describe('loadModel reports bad input at file:line:col', () => {
       'grants:\n  t: [select]\ntables:\n  t:\n    columns: { id: { type: int } }\npolicies:\n  p: {}\n';
     const problems = await modelProblems({ 'schema/tenant/a.yaml': a });
     expect(brief(problems)).toEqual([
-      'tenant/a.yaml:1:1 grants are not supported yet',
+      'tenant/a.yaml:1:1 grants are declared on their table or view',
       `tenant/a.yaml:${at(a, 'policies')} policies are declared under their table`,
     ]);
   });

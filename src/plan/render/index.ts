@@ -6,6 +6,7 @@ import { alterDomain, createDomain, dropDomain } from './domains.js';
 import { addEnumValues, createEnum, dropEnum, recreateEnum, setEnumComment } from './enums.js';
 import { createExtension, dropExtension } from './extensions.js';
 import { createFunction, dropFunction, replaceFunction } from './functions.js';
+import { grant, revoke } from './grants.js';
 import { createIndex, dropIndex, renameIndex } from './indexes.js';
 import { createPolicy, dropPolicy, setRowSecurity } from './policies.js';
 import type { Rendered } from './rendered.js';
@@ -112,6 +113,10 @@ export function render(change: Change, options: PlanOptions): Rendered {
       return addExclusion(change.table, change.exclusion);
     case 'drop_exclusion':
       return dropExclusion(change.table, change.exclusion);
+    case 'grant':
+      return grant(change.on, change.role, change.privileges);
+    case 'revoke':
+      return revoke(change.on, change.role, change.privileges);
     case 'create_type':
       return createType(change.type);
     case 'drop_type':

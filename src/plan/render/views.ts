@@ -3,6 +3,7 @@ import type { View } from '../../model/types.js';
 import { ident, literal } from '../quote.js';
 import { createIndexSql } from './definitions.js';
 import { commentOnRoutine } from './functions.js';
+import { grantsOf } from './grants.js';
 import { type Rendered, rendered, sql } from './rendered.js';
 
 const what = (v: { materialized: boolean }) => (v.materialized ? 'MATERIALIZED VIEW' : 'VIEW');
@@ -14,6 +15,8 @@ export function createView(v: View): Rendered {
   const statements = [sql(`CREATE ${what(v)} ${ident(v.name)} AS\n${v.definition}`)];
   for (const i of v.indexes) statements.push(sql(createIndexSql(v.name, { ...i, concurrently: false })));
   if (v.comment !== null) statements.push(sql(`COMMENT ON ${what(v)} ${ident(v.name)} IS ${text(v.comment)}`));
+  // A view made again has lost its grants.
+  statements.push(...grantsOf({ kind: 'view', name: v.name }, v.grants));
   return rendered(statements);
 }
 
