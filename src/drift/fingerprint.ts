@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { printedIn } from '../inspect/printed-in.js';
 import { SQL as ENUMS } from '../inspect/read-enums.js';
 import { SQL as EXTENSIONS } from '../inspect/read-extensions.js';
-import { SQL as OBJECTS } from '../inspect/read-objects.js';
+import { OBJECT_QUERIES } from '../inspect/read-objects.js';
+import { SQL as TABLES_SQL } from '../inspect/read-tables.js';
 import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from '../inspect/scope.js';
 
 /**
@@ -54,10 +55,11 @@ rels AS MATERIALIZED (
   ORDER BY s.nspname),
 tables AS MATERIALIZED (SELECT * FROM rels WHERE relkind IN ('r', 'p', 'm'))`;
 
-const TABLES = `SELECT s.nspname AS schema,
-    ${tagged('table', `s.relname, s.relkind, s.relispartition, s.extension_member, d.description, pg_get_partkeydef(s.reloid), (SELECT pg_get_expr(c2.relpartbound, c2.oid) FROM pg_class c2 WHERE c2.oid = s.reloid), (SELECT string_agg(p.relname, ',') FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = s.reloid)`)} AS r
-  FROM tables s
-  LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0`;
+// The inspector's own tables query (names, comments, partitioning, row level security),
+// and what this file adds to it: every table of `tables` with the flags the inspector
+// filters on.
+const TABLES = `SELECT s.nspname AS schema, ${tagged('relation', 's.relname, s.relkind, s.relispartition, s.extension_member')} AS r
+  FROM tables s`;
 
 const COLUMNS = `SELECT ${tagged(
   'column',
@@ -149,19 +151,24 @@ const SEQUENCES = `SELECT s.nspname AS schema, ${tagged(
 const wrapped = (part: string, sql: string) =>
   `SELECT i.schema, '${part}' || chr(10) || (to_jsonb(i) - 'schema')::text AS r FROM (${sql}) i`;
 
-// The inspector's domains, routines, views and triggers. A routine's definition names the
-// routine qualified (pg_get_functiondef always does), which the inspector cuts off with the
-// quoted schema name it reads alongside: the same is done here, so that tenants with the
-// same functions hash alike.
-const OBJECTS_PART = `SELECT i.schema, ${tagged(
+// The inspector's other kinds (domains, composite types, routines, views, triggers,
+// exclusion constraints, policies, grants), its own queries, each joined to the schemas on
+// its own: as one UNION under one LATERAL, as the inspector runs them, Postgres cannot
+// turn them into joins and scans each catalog once per schema, which is fine for a few
+// schemas and minutes for a thousand. A routine's definition names the routine qualified
+// (pg_get_functiondef always does), which the inspector cuts off with the quoted schema
+// name it reads alongside: the same is done here, so that tenants with the same functions
+// hash alike.
+const objectsPart = (query: string) => `SELECT s.nspname AS schema, ${tagged(
   'object',
-  `i.kind, i.owner, i.name, (i.data::jsonb - 'quotedSchema' - 'definition')::text,
+  `o.kind, o.owner, o.name, (o.data::jsonb - 'quotedSchema' - 'definition')::text,
     CASE WHEN d.head IS NOT NULL AND starts_with(substr(d.def, length(d.head) + 1), d.qs || '.')
          THEN d.head || substr(d.def, length(d.head) + length(d.qs) + 2) ELSE d.def END`,
 )} AS r
-  FROM (${OBJECTS}) i
-  CROSS JOIN LATERAL (SELECT i.data->>'definition' AS def, i.data->>'quotedSchema' AS qs,
-    substring(i.data->>'definition' from '^CREATE OR REPLACE (?:FUNCTION|PROCEDURE) ') AS head) d`;
+  FROM ${SCHEMAS}
+  CROSS JOIN LATERAL (${query}) o(kind, owner, name, data)
+  CROSS JOIN LATERAL (SELECT o.data->>'definition' AS def, o.data->>'quotedSchema' AS qs,
+    substring(o.data->>'definition' from '^CREATE OR REPLACE (?:FUNCTION|PROCEDURE) ') AS head) d`;
 
 /**
  * Every part yields `(schema, r)`, one text `r` per catalog row; the `schema` part says that
@@ -187,7 +194,9 @@ FROM (
   UNION ALL
   ${wrapped('extension', EXTENSIONS)}
   UNION ALL
-  ${OBJECTS_PART}
+  ${wrapped('table', TABLES_SQL)}
+  UNION ALL
+  ${OBJECT_QUERIES.map(objectsPart).join('\n  UNION ALL\n  ')}
 ) h
 GROUP BY h.schema`;
 

@@ -163,6 +163,18 @@ const GRANTS = `
 
 const COMMANDS: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
 
+/** Each kind's query: FROM items after `SCHEMAS` (`n` the schema), one row per object. */
+export const OBJECT_QUERIES: readonly string[] = [
+  DOMAINS,
+  TYPES,
+  ROUTINES,
+  VIEWS,
+  TRIGGERS,
+  EXCLUSIONS,
+  POLICIES,
+  GRANTS,
+];
+
 /** The catalog query behind this reader (`$1` schema names, `$2` their search paths). */
 export const SQL = `
 SELECT s.nspname AS schema, o.kind, o.owner, o.name, o.data

@@ -19,7 +19,8 @@ export interface TableRow {
 // A partitioned table's key (pg_get_partkeydef) and a partition's bound (relpartbound) print
 // expressions and collations under the schema's search_path, hence printedIn. A partition's
 // parent is its one pg_inherits row.
-const SQL = `
+/** The catalog query behind this reader (`$1` schema names, `$2` their search paths); drift fingerprints wrap it. */
+export const SQL = `
 SELECT s.nspname AS schema, c.relname::text AS name, d.description AS comment,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(${printedIn('c.oid')}) END AS partition_by,
        CASE WHEN c.relispartition THEN (
