@@ -6,7 +6,7 @@ import type { Model } from '../../src/model/types.js';
 import { plan } from '../../src/plan/plan.js';
 import { ident } from '../../src/plan/quote.js';
 import { converge } from '../support/convergence.js';
-import { serverUrl, testDatabase, type TestDatabase } from '../support/db.js';
+import { serverUrl, type TestDatabase, testDatabase } from '../support/db.js';
 
 /** Names that break SQL if pasted instead of quoted. */
 const HOSTILE = [

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -49,7 +49,10 @@ export interface Fleetlet {
 
 async function inspectBoth(client: pg.ClientBase, where: Fleetlet): Promise<ScopedModels> {
   const options = { sharedSchema: where.shared };
-  return { shared: await inspectSchema(client, where.shared, options), tenant: await inspectSchema(client, where.tenant, options) };
+  return {
+    shared: await inspectSchema(client, where.shared, options),
+    tenant: await inspectSchema(client, where.tenant, options),
+  };
 }
 
 const plans = (from: ScopedModels, to: ScopedModels, where: Fleetlet) => ({
@@ -108,8 +111,14 @@ export async function converge(
   expectSame(up.shared, to.shared, 'after up (shared)');
   expectSame(up.tenant, to.tenant, 'after up (tenant)');
   const again = plans(up, to, where);
-  expect(again.shared.up.map((s) => s.sql), 're-plan (shared) is empty').toEqual([]);
-  expect(again.tenant.up.map((s) => s.sql), 're-plan (tenant) is empty').toEqual([]);
+  expect(
+    again.shared.up.map((s) => s.sql),
+    're-plan (shared) is empty',
+  ).toEqual([]);
+  expect(
+    again.tenant.up.map((s) => s.sql),
+    're-plan (tenant) is empty',
+  ).toEqual([]);
 
   await applyDown(client, p, where);
   const down = await inspectBoth(client, where);
