@@ -110,11 +110,16 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, describe: Describe
           'move each one to tables.<table>.policies.<name>: { using: ..., check: ... }, with rowLevelSecurity: true',
         );
       }
+      if (kind === 'comments' && path.length === 1) {
+        return source.diagnostic(
+          path,
+          'comments are written on the object they describe',
+          'use `comment:` on the table, column, view, enum, domain, sequence, function, trigger or type',
+        );
+      }
       return source.diagnostic(
         path,
-        kind === 'partitionBy'
-          ? 'partitioned tables (`partitionBy`) are not supported yet'
-          : `${kind} are not supported yet`,
+        `${kind} are not supported yet`,
         'write them in a hand-written migration (`pgfleet new`) until the model supports them',
       );
     }

@@ -107,6 +107,9 @@ describe('adopting the Django fixture', { timeout: 300_000 }, () => {
     // migrate has nothing to do, and nothing in the schemas or their rows changed.
     const migrate = await ok(['migrate', '--json']);
     expect(JSON.parse(migrate.stdout).summary).toMatchObject({ schemas: 3, applied: 0, upToDate: 3, failed: 0 });
+    // drift compares the live catalog with what the recorded migrations produce: clean.
+    const drift = await ok(['drift', '--json']);
+    expect(JSON.parse(drift.stdout).summary).toMatchObject({ schemas: 3, drifted: 0 });
     expect(await dataFingerprint(original, schemas)).toEqual(data);
     if (server.pgDump) expect(await schemaDump(server.pgDump, original)).toEqual(dump);
   });

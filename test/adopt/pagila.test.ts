@@ -70,6 +70,8 @@ describe.skipIf(!sql)('adopting pagila', { timeout: 600_000 }, () => {
     expect(baseline).toMatchObject({ recorded: true, summary: { matches: 1, differs: 0 } });
     const migrate = JSON.parse((await ok(['migrate', '--json'])).stdout);
     expect(migrate.summary).toMatchObject({ applied: 0, upToDate: 1, failed: 0 });
+    const drift = JSON.parse((await ok(['drift', '--json'])).stdout);
+    expect(drift.summary).toMatchObject({ schemas: 1, drifted: 0 });
     expect(await dataFingerprint(original, ['public'])).toEqual(data);
     if (server.pgDump) expect(await schemaDump(server.pgDump, original)).toEqual(dump);
     const notes = [

@@ -173,7 +173,10 @@ tenants: { match: 'tenant_%' }
     expect(config.database).toBe('postgres://one/app');
     const narrowed = await loadConfig({ cwd: root, env: {}, databaseUrl: 'postgres://two/app' });
     expect(narrowed.databases).toEqual([
-      { url: 'postgres://two/app', tenants: { query: null, match: 'tenant_%', list: null, register: null, template: null } },
+      {
+        url: 'postgres://two/app',
+        tenants: { query: null, match: 'tenant_%', list: null, register: null, template: null },
+      },
     ]);
   });
 

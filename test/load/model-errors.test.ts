@@ -260,14 +260,16 @@ describe('loadModel reports bad input at file:line:col', () => {
     expect(problems[0].hint).toMatch(/move them to a file under shared\//);
   });
 
-  it('kinds that are not supported yet, rather than "unknown key"', async () => {
+  it('kinds written at the top level that belong on their object, rather than "unknown key"', async () => {
     const a =
-      'grants:\n  t: [select]\ntables:\n  t:\n    columns: { id: { type: int } }\npolicies:\n  p: {}\n';
+      'grants:\n  t: [select]\ntables:\n  t:\n    columns: { id: { type: int } }\npolicies:\n  p: {}\ncomments:\n  t: x\n';
     const problems = await modelProblems({ 'schema/tenant/a.yaml': a });
     expect(brief(problems)).toEqual([
       'tenant/a.yaml:1:1 grants are declared on their table or view',
       `tenant/a.yaml:${at(a, 'policies')} policies are declared under their table`,
+      `tenant/a.yaml:${at(a, 'comments')} comments are written on the object they describe`,
     ]);
+    expect(problems.map((p) => p.message).join('\n')).not.toMatch(/not supported yet/);
   });
 
   it('an alias bomb ends fast with a diagnostic', async () => {
