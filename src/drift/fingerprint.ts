@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { printedIn } from '../inspect/printed-in.js';
 import { SQL as ENUMS } from '../inspect/read-enums.js';
 import { SQL as EXTENSIONS } from '../inspect/read-extensions.js';
-import { OBJECT_QUERIES } from '../inspect/read-objects.js';
+import { joinedToSchemas, OBJECT_QUERIES, type ObjectQuery } from '../inspect/read-objects.js';
 import { SQL as TABLES_SQL } from '../inspect/read-tables.js';
 import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from '../inspect/scope.js';
 
@@ -152,21 +152,19 @@ const wrapped = (part: string, sql: string) =>
   `SELECT i.schema, '${part}' || chr(10) || (to_jsonb(i) - 'schema')::text AS r FROM (${sql}) i`;
 
 // The inspector's other kinds (domains, composite types, routines, views, triggers,
-// exclusion constraints, policies, grants), its own queries, each joined to the schemas on
-// its own: as one UNION under one LATERAL, as the inspector runs them, Postgres cannot
-// turn them into joins and scans each catalog once per schema, which is fine for a few
-// schemas and minutes for a thousand. A routine's definition names the routine qualified
-// (pg_get_functiondef always does), which the inspector cuts off with the quoted schema
-// name it reads alongside: the same is done here, so that tenants with the same functions
-// hash alike.
-const objectsPart = (query: string) => `SELECT s.nspname AS schema, ${tagged(
+// exclusion constraints, policies, grants): its own queries, each joined to the schemas on
+// its own (`joinedToSchemas`: under the inspector's LATERAL, each catalog would be scanned
+// once per schema, quadratic in the fleet). A routine's definition names the routine
+// qualified (pg_get_functiondef always does), which the inspector cuts off with the quoted
+// schema name it reads alongside: the same is done here, so that tenants with the same
+// functions hash alike.
+const objectsPart = (query: ObjectQuery) => `SELECT o.schema, ${tagged(
   'object',
   `o.kind, o.owner, o.name, (o.data::jsonb - 'quotedSchema' - 'definition')::text,
     CASE WHEN d.head IS NOT NULL AND starts_with(substr(d.def, length(d.head) + 1), d.qs || '.')
          THEN d.head || substr(d.def, length(d.head) + length(d.qs) + 2) ELSE d.def END`,
 )} AS r
-  FROM ${SCHEMAS}
-  CROSS JOIN LATERAL (${query}) o(kind, owner, name, data)
+  FROM (${joinedToSchemas(query)}) o(schema, kind, owner, name, data)
   CROSS JOIN LATERAL (SELECT o.data->>'definition' AS def, o.data->>'quotedSchema' AS qs,
     substring(o.data->>'definition' from '^CREATE OR REPLACE (?:FUNCTION|PROCEDURE) ') AS head) d`;
 

@@ -39,6 +39,17 @@ interface Row {
   readonly data: any;
 }
 
+/**
+ * One kind of object: its columns (kind, owner, name, data) and the FROM items (with WHERE)
+ * that find its rows in the schema `n`, printing under `s.search_path`. The inspector runs
+ * the kinds under one LATERAL per schema; drift fingerprints join each to the schemas
+ * instead (see `joinedToSchemas`).
+ */
+export interface ObjectQuery {
+  readonly select: string;
+  readonly from: string;
+}
+
 const comment = (catalog: string, oid: string) =>
   `(SELECT d.description FROM pg_description d WHERE d.objoid = ${oid} AND d.classoid = '${catalog}'::regclass AND d.objsubid = 0)`;
 
@@ -48,8 +59,8 @@ const regproc = (oid: string) => `(${printedIn(oid)})::regproc::text`;
 // read VALUE, which pg_get_expr prints as such. PG 17 also keeps the domain's NOT NULL as a
 // constraint row ('n'), which typnotnull already says. A collation is reported when it
 // differs from the base type's, as for columns.
-const DOMAINS = `
-  SELECT 'domain' AS kind, NULL::text AS owner, t.typname::text AS name, json_build_object(
+const DOMAINS: ObjectQuery = {
+  select: `'domain' AS kind, NULL::text AS owner, t.typname::text AS name, json_build_object(
     'type', format_type(${printedIn('t.typbasetype')}, t.typtypmod),
     'notNull', t.typnotnull,
     'default', pg_get_expr(t.typdefaultbin, ${printedIn('0')}),
@@ -58,14 +69,15 @@ const DOMAINS = `
     'comment', ${comment('pg_type', 't.oid')},
     'checks', COALESCE((SELECT json_agg(json_build_object('name', k.conname::text,
                           'expression', pg_get_expr(k.conbin, ${printedIn('0')})) ORDER BY k.conname)
-                        FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '[]')) AS data
-  FROM pg_type t JOIN pg_type b ON b.oid = t.typbasetype
-  WHERE t.typnamespace = n.oid AND t.typtype = 'd' AND NOT ${extensionMember('pg_type', 't.oid')}`;
+                        FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '[]')) AS data`,
+  from: `pg_type t JOIN pg_type b ON b.oid = t.typbasetype
+  WHERE t.typnamespace = n.oid AND t.typtype = 'd' AND NOT ${extensionMember('pg_type', 't.oid')}`,
+};
 
 // A composite type is a pg_type row ('c') whose pg_class row is a stand-alone composite
 // ('c', not a table's or view's row type); its attributes are that row's pg_attribute rows.
-const TYPES = `
-  SELECT 'type', NULL, t.typname::text, json_build_object(
+const TYPES: ObjectQuery = {
+  select: `'type', NULL, t.typname::text, json_build_object(
     'comment', ${comment('pg_type', 't.oid')},
     'attributes', COALESCE((SELECT json_agg(json_build_object(
         'name', a.attname::text,
@@ -74,9 +86,10 @@ const TYPES = `
                           THEN (SELECT co.collname::text FROM pg_collation co WHERE co.oid = a.attcollation) END)
       ORDER BY a.attnum)
       FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
-      WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '[]'))
-  FROM pg_type t JOIN pg_class r ON r.oid = t.typrelid AND r.relkind = 'c'
-  WHERE t.typnamespace = n.oid AND t.typtype = 'c' AND NOT ${extensionMember('pg_type', 't.oid')}`;
+      WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '[]'))`,
+  from: `pg_type t JOIN pg_class r ON r.oid = t.typrelid AND r.relkind = 'c'
+  WHERE t.typnamespace = n.oid AND t.typtype = 'c' AND NOT ${extensionMember('pg_type', 't.oid')}`,
+};
 
 // pg_get_functiondef refuses aggregates; their CREATE AGGREGATE is built from pg_aggregate
 // (the plain options: SFUNC, STYPE, FINALFUNC, COMBINEFUNC, INITCOND, SORTOP).
@@ -93,64 +106,69 @@ const AGGREGATE = `'CREATE OR REPLACE AGGREGATE ' || quote_ident(p.proname) || '
 // unqualified when the search_path sees them (printedIn), except the routine's own name,
 // which pg_get_functiondef always qualifies: it is cut off in JavaScript, where the quoted
 // schema name it used is known.
-const ROUTINES = `
-  SELECT 'function', NULL, (${printedIn('p.oid')})::regprocedure::text, json_build_object(
+const ROUTINES: ObjectQuery = {
+  select: `'function', NULL, (${printedIn('p.oid')})::regprocedure::text, json_build_object(
     'definition', CASE WHEN p.prokind = 'a' THEN ${AGGREGATE} ELSE pg_get_functiondef(${printedIn('p.oid')}) END,
     'quotedSchema', quote_ident(n.nspname),
-    'comment', ${comment('pg_proc', 'p.oid')})
-  FROM pg_proc p LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
+    'comment', ${comment('pg_proc', 'p.oid')})`,
+  from: `pg_proc p LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
   WHERE p.pronamespace = n.oid
-    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')`;
+    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')`,
+};
 
 // pg_get_viewdef (not pretty, as pg_dump prints it) names a relation unqualified when it is
 // visible in the search_path it runs under. It ends the query with `;`, which the model
 // leaves out.
-const VIEWS = `
-  SELECT 'view', NULL, c.relname::text, json_build_object(
+const VIEWS: ObjectQuery = {
+  select: `'view', NULL, c.relname::text, json_build_object(
     'materialized', c.relkind = 'm',
     'definition', pg_get_viewdef(${printedIn('c.oid')}),
-    'comment', ${comment('pg_class', 'c.oid')})
-  FROM pg_class c
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm') AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+    'comment', ${comment('pg_class', 'c.oid')})`,
+  from: `pg_class c
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
+};
 
 // pg_get_triggerdef qualifies the table unless asked for pretty output, which names it (and
 // the function) unqualified when the search_path sees them. Internal triggers (foreign
 // keys, deferred uniques) are the constraints' own; clones on partitions (tgparentid) are
 // the parent's.
-const TRIGGERS = `
-  SELECT 'trigger', c.relname::text, t.tgname::text, json_build_object(
+const TRIGGERS: ObjectQuery = {
+  select: `'trigger', c.relname::text, t.tgname::text, json_build_object(
     'definition', pg_get_triggerdef(${printedIn('t.oid')}, true),
-    'comment', ${comment('pg_trigger', 't.oid')})
-  FROM pg_class c JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgparentid = 0
+    'comment', ${comment('pg_trigger', 't.oid')})`,
+  from: `pg_class c JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgparentid = 0
   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-    AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+    AND NOT ${extensionMember('pg_class', 'c.oid')}`,
+};
 
 // pg_get_constraintdef prints `EXCLUDE USING ...`; the model keeps what follows EXCLUDE.
 // A partition's exclusion constraints that are its parent's clones (conparentid) are the
 // parent's.
-const EXCLUSIONS = `
-  SELECT 'exclusion', c.relname::text, k.conname::text, json_build_object(
-    'definition', pg_get_constraintdef(${printedIn('k.oid')}))
-  FROM pg_class c JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'x' AND k.conparentid = 0
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+const EXCLUSIONS: ObjectQuery = {
+  select: `'exclusion', c.relname::text, k.conname::text, json_build_object(
+    'definition', pg_get_constraintdef(${printedIn('k.oid')}))`,
+  from: `pg_class c JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'x' AND k.conparentid = 0
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
+};
 
 // polroles holds role OIDs, 0 for PUBLIC; the model sorts the names.
-const POLICIES = `
-  SELECT 'policy', c.relname::text, p.polname::text, json_build_object(
+const POLICIES: ObjectQuery = {
+  select: `'policy', c.relname::text, p.polname::text, json_build_object(
     'command', p.polcmd::text,
     'permissive', p.polpermissive,
     'roles', ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
                    FROM unnest(p.polroles) AS r ORDER BY 1),
     'using', pg_get_expr(p.polqual, ${printedIn('p.polrelid')}),
-    'check', pg_get_expr(p.polwithcheck, ${printedIn('p.polrelid')}))
-  FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+    'check', pg_get_expr(p.polwithcheck, ${printedIn('p.polrelid')}))`,
+  from: `pg_class c JOIN pg_policy p ON p.polrelid = c.oid
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
+};
 
 // relacl lists the owner too once anything is granted; the owner's privileges are implicit
 // and left out. Grantee 0 is PUBLIC.
-const GRANTS = `
-  SELECT 'grant', c.relname::text, g.role, json_build_object('privileges', g.privileges)
-  FROM pg_class c
+const GRANTS: ObjectQuery = {
+  select: `'grant', c.relname::text, g.role, json_build_object('privileges', g.privileges)`,
+  from: `pg_class c
   CROSS JOIN LATERAL (
     SELECT CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END AS role,
            json_agg(lower(a.privilege_type)) AS privileges
@@ -159,12 +177,13 @@ const GRANTS = `
     GROUP BY a.grantee
   ) g
   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relacl IS NOT NULL
-    AND NOT ${extensionMember('pg_class', 'c.oid')}`;
+    AND NOT ${extensionMember('pg_class', 'c.oid')}`,
+};
 
 const COMMANDS: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
 
-/** Each kind's query: FROM items after `SCHEMAS` (`n` the schema), one row per object. */
-export const OBJECT_QUERIES: readonly string[] = [
+/** Each kind's query, one row per object. */
+export const OBJECT_QUERIES: readonly ObjectQuery[] = [
   DOMAINS,
   TYPES,
   ROUTINES,
@@ -179,16 +198,21 @@ export const OBJECT_QUERIES: readonly string[] = [
 export const SQL = `
 SELECT s.nspname AS schema, o.kind, o.owner, o.name, o.data
 FROM ${SCHEMAS}
-CROSS JOIN LATERAL (${DOMAINS}
-  UNION ALL ${TYPES}
-  UNION ALL ${ROUTINES}
-  UNION ALL ${VIEWS}
-  UNION ALL ${TRIGGERS}
-  UNION ALL ${EXCLUSIONS}
-  UNION ALL ${POLICIES}
-  UNION ALL ${GRANTS}
+CROSS JOIN LATERAL (${OBJECT_QUERIES.map((q) => `\n  SELECT ${q.select}\n  FROM ${q.from}`).join('\n  UNION ALL')}
 ) o
 ORDER BY 1, 2, 3, 4`;
+
+/**
+ * `q` as a query of its own over every schema of the scope: `(schema, kind, owner, name,
+ * data)`. The planner cannot turn a LATERAL subquery that prints (`printedIn` is volatile)
+ * into a join, so under the inspector's LATERAL each catalog is scanned once per schema:
+ * fine for the few schemas an inspection reads, quadratic for a fleet. Joined, each
+ * catalog is scanned once; the rows are sorted by schema before they are printed (Postgres
+ * evaluates a volatile target list after the sort), so the search path changes once per
+ * schema.
+ */
+export const joinedToSchemas = (q: ObjectQuery): string =>
+  `SELECT s.nspname AS schema, ${q.select}\n  FROM ${SCHEMAS}\n  CROSS JOIN ${q.from}\n  ORDER BY s.nspname`;
 
 /** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
 export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {
