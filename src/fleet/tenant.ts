@@ -7,6 +7,7 @@ import { LOCK_NAMESPACE, schemaLockKey } from './apply-schema.js';
 import { type FleetConnection, lockRun } from './fleet.js';
 import { CREATE_HISTORY, HISTORY, readHistory, recordAppliedSql } from './history.js';
 import { LEDGER_SCHEMA } from './targets.js';
+import { templateCopySql } from './template.js';
 
 export interface CreatedTenant {
   readonly schema: string;
@@ -66,12 +67,15 @@ export async function createTenant(
       },
     );
   }
+  const template = config.tenants.template;
+  const seed = template ? await templateCopySql(c, template, name, set.tenant) : [];
   const sql = [
     'BEGIN',
     `DO $pgfleet$BEGIN IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(name)}) THEN RAISE EXCEPTION 'tenant is being created or migrated by another pgfleet run' USING ERRCODE = 'PGF01'; END IF; END$pgfleet$`,
     `CREATE SCHEMA ${ident(name)}`,
     `SET LOCAL search_path = ${ident(name)}, ${ident(shared)}`,
     ...set.tenant.flatMap((m) => [withoutConcurrently(m.up), recordAppliedSql(name, m)]),
+    ...seed,
   ].join(';\n');
   try {
     await c.query(`${sql};`);
@@ -89,9 +93,13 @@ export async function createTenant(
     if (e.code === 'PGF01')
       throw new PgfleetError('lock', `tenant "${name}" is being created by another run`, { cause });
     throw new PgfleetError('input', `creating tenant "${name}" failed, nothing was kept: ${e.message}`, {
-      hint: config.tenants.register
-        ? 'check the tenants.register SQL in pgfleet.yaml and the tenant migrations'
-        : 'check the tenant migrations (`pgfleet status`)',
+      hint: [
+        config.tenants.register ? 'check the tenants.register SQL in pgfleet.yaml' : '',
+        template ? `the rows of the template schema "${template}"` : '',
+        'the tenant migrations (`pgfleet status`)',
+      ]
+        .filter(Boolean)
+        .join(', '),
       cause,
     });
   }
@@ -104,7 +112,10 @@ export async function createTenant(
   };
 }
 
-/** `pgfleet tenant drop NAME --force`: the schema and its history, in one transaction. */
+/**
+ * `pgfleet tenant drop NAME --force`: the schema, its history and its registration (the
+ * configured `unregister` SQL with $1 = the name), in one transaction.
+ */
 export async function dropTenant(fleet: FleetConnection, config: Config, name: string): Promise<{ schema: string }> {
   checkName(name, config);
   await lockRun(fleet, 'tenant drop');
@@ -116,8 +127,10 @@ export async function dropTenant(fleet: FleetConnection, config: Config, name: s
     });
   try {
     await c.query(
-      `BEGIN; DROP SCHEMA ${ident(name)} CASCADE; DELETE FROM ${HISTORY} WHERE schema_name = ${literal(name)}; COMMIT;`,
+      `BEGIN; DROP SCHEMA ${ident(name)} CASCADE; DELETE FROM ${HISTORY} WHERE schema_name = ${literal(name)};`,
     );
+    if (config.tenants.unregister) await c.query(config.tenants.unregister, [name]);
+    await c.query('COMMIT');
   } catch (cause) {
     await c.query('ROLLBACK').catch(() => {});
     throw new PgfleetError('input', `dropping tenant "${name}" failed, nothing changed: ${(cause as Error).message}`, {

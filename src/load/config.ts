@@ -35,6 +35,7 @@ export interface TenantsConfig {
   readonly match: string | null;
   readonly list: readonly string[] | null;
   readonly register: string | null;
+  readonly unregister: string | null;
   readonly template: string | null;
 }
 
@@ -43,6 +44,7 @@ type RawTenants = {
   match?: string | null;
   list?: string[] | null;
   register?: string | null;
+  unregister?: string | null;
   template?: string | null;
 };
 
@@ -51,6 +53,7 @@ const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
   match: t.match ?? null,
   list: t.list ? Object.freeze([...t.list]) : null,
   register: t.register ?? null,
+  unregister: t.unregister ?? null,
   template: t.template ?? null,
 });
 

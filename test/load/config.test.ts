@@ -18,9 +18,12 @@ describe('loadConfig', () => {
       model: join(root, 'schema'),
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
-      tenants: { query: null, match: null, list: null, register: null, template: null },
+      tenants: { query: null, match: null, list: null, register: null, unregister: null, template: null },
       databases: [
-        { url: 'postgres://db/app', tenants: { query: null, match: null, list: null, register: null, template: null } },
+        {
+          url: 'postgres://db/app',
+          tenants: { query: null, match: null, list: null, register: null, unregister: null, template: null },
+        },
       ],
       concurrency: 4,
     });
@@ -38,6 +41,7 @@ shared: { schema: common }
 tenants:
   list: [tenant_a, tenant_b]
   register: INSERT INTO tenants (name) VALUES ($1)
+  unregister: DELETE FROM tenants WHERE name = $1
   template: tenant_template
 concurrency: 16
 `,
@@ -52,6 +56,7 @@ concurrency: 16
       match: null,
       list: ['tenant_a', 'tenant_b'],
       register: 'INSERT INTO tenants (name) VALUES ($1)',
+      unregister: 'DELETE FROM tenants WHERE name = $1',
       template: 'tenant_template',
     };
     expect(config).toEqual({
@@ -175,7 +180,7 @@ tenants: { match: 'tenant_%' }
     expect(narrowed.databases).toEqual([
       {
         url: 'postgres://two/app',
-        tenants: { query: null, match: 'tenant_%', list: null, register: null, template: null },
+        tenants: { query: null, match: 'tenant_%', list: null, register: null, unregister: null, template: null },
       },
     ]);
   });

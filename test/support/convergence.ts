@@ -31,7 +31,7 @@ export async function modelsFromYaml(yamlText: string, extraShared = ''): Promis
       model: join(root, 'schema'),
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
-      tenants: { query: null, match: null, list: null, register: null, template: null },
+      tenants: { query: null, match: null, list: null, register: null, unregister: null, template: null },
       databases: [],
       concurrency: 4,
     };
