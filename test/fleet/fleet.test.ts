@@ -106,7 +106,7 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     await blocker.query('BEGIN; LOCK TABLE tenant_09.services_service IN ACCESS EXCLUSIVE MODE');
     const t0 = Date.now();
     const r = await migrate(await fleet.project(), { lockTimeoutMs: 200, retries: 1 });
-    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(Date.now() - t0).toBeLessThan(60_000); // bounded: without lock_timeout it waits for the blocker forever
     await blocker.query('ROLLBACK');
     await blocker.end();
     expect(r.summary).toMatchObject({ applied: N - 1, failed: 1 });

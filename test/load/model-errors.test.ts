@@ -282,7 +282,7 @@ describe('loadModel reports bad input at file:line:col', () => {
     const bomb = `${levels.join('\n')}\n`;
     const started = Date.now();
     const problems = await modelProblems({ 'schema/tenant/bomb.yaml': bomb });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(20_000); // a hang guard: an expanded bomb takes minutes
     expect(brief(problems)).toEqual([
       `tenant/bomb.yaml:${at(bomb, '*a')} YAML aliases expand too far (an alias bomb?)`,
     ]);

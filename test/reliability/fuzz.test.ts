@@ -33,7 +33,8 @@ async function expectCleanOutcome(work: () => Promise<unknown>) {
       expect(d.message.length).toBeGreaterThan(0);
     }
   }
-  expect(Date.now() - started).toBeLessThan(5000);
+  // A hang guard, not a speed test: generous, so that a loaded machine does not fail it.
+  expect(Date.now() - started).toBeLessThan(30_000);
 }
 
 const modelOf = async (text: string) => {
