@@ -10,6 +10,26 @@ export type Describe = (path: Path) => string;
  * Turn ajv's errors into one diagnostic per mistake, each at the `file:line:col` of the
  * offending key or value, saying what was expected and, where we can tell, what to write.
  */
+
+/** Kinds a user may write at the top level of a model file, which live on their object. */
+const DECLARED_ELSEWHERE: Readonly<Record<string, { message: string; hint: string }>> = {
+  triggers: {
+    message: 'triggers are declared under their table',
+    hint: 'move each one to tables.<table>.triggers.<name>: { sql: CREATE TRIGGER ... }',
+  },
+  grants: {
+    message: 'grants are declared on their table or view',
+    hint: 'move each one to tables.<table>.grants (or views.<view>.grants): { role: [select, insert] }',
+  },
+  policies: {
+    message: 'policies are declared under their table',
+    hint: 'move each one to tables.<table>.policies.<name>: { using: ..., check: ... }, with rowLevelSecurity: true',
+  },
+  comments: {
+    message: 'comments are written on the object they describe',
+    hint: 'use `comment:` on the table, column, view, enum, domain, sequence, function, trigger or type',
+  },
+};
 export function schemaDiagnostics(
   errors: readonly ErrorObject[],
   source: YamlSource,
@@ -86,37 +106,11 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, describe: Describe
       );
     }
     case 'not': {
-      // The schema lists kinds we do not support yet under `not: {}`, so that they get this
-      // message instead of "unknown key".
+      // The schema lists top-level keys that belong elsewhere under `not: {}`, so that they
+      // get this message instead of "unknown key".
       const kind = String(path[path.length - 1]);
-      if (kind === 'triggers' && path.length === 1) {
-        return source.diagnostic(
-          path,
-          'triggers are declared under their table',
-          'move each one to tables.<table>.triggers.<name>: { sql: CREATE TRIGGER ... }',
-        );
-      }
-      if (kind === 'grants' && path.length === 1) {
-        return source.diagnostic(
-          path,
-          'grants are declared on their table or view',
-          'move each one to tables.<table>.grants (or views.<view>.grants): { role: [select, insert] }',
-        );
-      }
-      if (kind === 'policies' && path.length === 1) {
-        return source.diagnostic(
-          path,
-          'policies are declared under their table',
-          'move each one to tables.<table>.policies.<name>: { using: ..., check: ... }, with rowLevelSecurity: true',
-        );
-      }
-      if (kind === 'comments' && path.length === 1) {
-        return source.diagnostic(
-          path,
-          'comments are written on the object they describe',
-          'use `comment:` on the table, column, view, enum, domain, sequence, function, trigger or type',
-        );
-      }
+      const moved = path.length === 1 ? DECLARED_ELSEWHERE[kind] : undefined;
+      if (moved) return source.diagnostic(path, moved.message, moved.hint);
       return source.diagnostic(
         path,
         `${kind} are not supported yet`,
