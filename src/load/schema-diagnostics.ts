@@ -6,11 +6,6 @@ import { fromPointer, type Path, type YamlSource } from './yaml-source.js';
 /** Names the thing at a path in words, e.g. `column bookings.starts_at`; '' for the root. */
 export type Describe = (path: Path) => string;
 
-/**
- * Turn ajv's errors into one diagnostic per mistake, each at the `file:line:col` of the
- * offending key or value, saying what was expected and, where we can tell, what to write.
- */
-
 /** Kinds a user may write at the top level of a model file, which live on their object. */
 const DECLARED_ELSEWHERE: Readonly<Record<string, { message: string; hint: string }>> = {
   triggers: {
@@ -30,6 +25,11 @@ const DECLARED_ELSEWHERE: Readonly<Record<string, { message: string; hint: strin
     hint: 'use `comment:` on the table, column, view, enum, domain, sequence, function, trigger or type',
   },
 };
+
+/**
+ * Turn ajv's errors into one diagnostic per mistake, each at the `file:line:col` of the
+ * offending key or value, saying what was expected and, where we can tell, what to write.
+ */
 export function schemaDiagnostics(
   errors: readonly ErrorObject[],
   source: YamlSource,
