@@ -5,8 +5,7 @@ import { connect } from '../devdb/dev-database.js';
 import { startEmbedded } from '../devdb/embedded.js';
 import type { FleetStatus, RunResult } from '../fleet/index.js';
 import { ident } from '../plan/quote.js';
-import type { Plan } from '../plan/types.js';
-import { diffSchema } from './diff-schema.js';
+import { type DriftResult, drift } from './drift.js';
 import { createTenant, migrate, rollback, status } from './fleet.js';
 import { generate } from './generate.js';
 import { loadProject } from './project.js';
@@ -16,13 +15,13 @@ export type DemoEvent =
   | { readonly kind: 'file'; readonly path: string; readonly text: string }
   | { readonly kind: 'run'; readonly result: RunResult }
   | { readonly kind: 'status'; readonly status: FleetStatus }
-  | { readonly kind: 'plan'; readonly schema: string; readonly plan: Plan };
+  | { readonly kind: 'drift'; readonly result: DriftResult };
 
 export interface DemoResult {
   readonly tenants: readonly string[];
   readonly generated: readonly string[];
   readonly driftedTenant: string;
-  readonly repairStatements: number;
+  readonly driftedSchemas: readonly string[];
   readonly rolledBack: number;
 }
 
@@ -31,7 +30,7 @@ const TENANTS = ['tenant_acme', 'tenant_globex', 'tenant_initech'];
 /**
  * The whole flow on a throw-away embedded Postgres, in a copy of the example project:
  * migrate the shared schema, create three tenants, change the model, generate and migrate,
- * show status, let one tenant drift and show the SQL that repairs it, roll back.
+ * show status, let one tenant drift and show it with the SQL that repairs it, roll back.
  */
 export async function demo(exampleRoot: string, report: (e: DemoEvent) => void): Promise<DemoResult> {
   const step = (text: string) => report({ kind: 'step', text });
@@ -80,15 +79,15 @@ export async function demo(exampleRoot: string, report: (e: DemoEvent) => void):
     report({ kind: 'status', status: await status(await project()) });
 
     const drifted = TENANTS[1];
-    step(`someone adds a column by hand in "${drifted}"; pgfleet diff --schema ${drifted} shows the repair`);
+    step(`someone adds a column by hand in "${drifted}"; pgfleet drift --fix-sql finds it and prints the repair`);
     const client = await connect(server.url);
     try {
       await client.query(`ALTER TABLE ${ident(drifted)}.services_service ADD COLUMN legacy_note text`);
     } finally {
       await client.end();
     }
-    const repair = await diffSchema(await project(), drifted);
-    report({ kind: 'plan', schema: drifted, plan: repair.plan });
+    const found = await drift(await project(), { fixSql: true });
+    report({ kind: 'drift', result: found });
 
     step('pgfleet rollback --tenant --steps 1');
     const back = await rollback(await project(), { only: { scope: 'tenant' }, steps: 1 });
@@ -98,7 +97,7 @@ export async function demo(exampleRoot: string, report: (e: DemoEvent) => void):
       tenants: TENANTS,
       generated: gen.migrations.map((m) => m.path),
       driftedTenant: drifted,
-      repairStatements: repair.plan.up.length,
+      driftedSchemas: found.schemas.filter((x) => x.drifted).map((x) => x.schema),
       rolledBack: back.summary.applied,
     };
   } finally {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type DemoResult, demo } from '../api/demo.js';
-import { planSql } from '../ui/plan-sql.js';
+import { driftFixSql, driftText } from '../ui/drift.js';
 import { runSummary } from '../ui/run-summary.js';
 import { fleetStatusText } from '../ui/status.js';
 import { BaseCommand } from './base.js';
@@ -8,7 +8,7 @@ import { BaseCommand } from './base.js';
 export default class Demo extends BaseCommand {
   static summary = 'Run the whole flow on an embedded Postgres with the example booking model.';
   static description =
-    'Needs nothing installed and changes nothing here: in a temporary copy of the example project and a throw-away Postgres it migrates the shared schema, creates three tenants, changes the model, generates and applies a migration, shows status, lets a tenant drift and shows the SQL that repairs it, and rolls back.';
+    'Needs nothing installed and changes nothing here: in a temporary copy of the example project and a throw-away Postgres it migrates the shared schema, creates three tenants, changes the model, generates and applies a migration, shows status, lets a tenant drift and shows it with the SQL that repairs it, and rolls back.';
 
   async run(): Promise<DemoResult> {
     await this.parse(Demo);
@@ -23,8 +23,8 @@ export default class Demo extends BaseCommand {
           return this.say(runSummary(e.result));
         case 'status':
           return this.say(fleetStatusText(e.status));
-        case 'plan':
-          return this.say(planSql(e.plan));
+        case 'drift':
+          return this.say(`${driftText(e.result)}\n\n${driftFixSql(e.result)}`);
       }
     });
   }
