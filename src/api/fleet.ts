@@ -15,11 +15,11 @@ import {
 } from '../fleet/index.js';
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';
-import type { Project } from './project.js';
+import type { FleetProject } from './project.js';
 
 type Database = Config['databases'][number];
 
-function databasesOf(project: Project): readonly Database[] {
+function databasesOf(project: FleetProject): readonly Database[] {
   if (project.config.databases.length === 0) {
     throw new PgfleetError('input', 'no database to connect to', {
       hint: 'pass --database-url, set DATABASE_URL, or set `database:` (or `databases:`) in pgfleet.yaml',
@@ -29,7 +29,7 @@ function databasesOf(project: Project): readonly Database[] {
 }
 
 /** The one database a single-target operation works on; with several, --database-url must pick it. */
-function oneDatabase(project: Project, what: string): Database {
+function oneDatabase(project: FleetProject, what: string): Database {
   const all = databasesOf(project);
   if (all.length > 1) {
     throw new PgfleetError('input', `${what} needs one database, and pgfleet.yaml lists ${all.length}`, {
@@ -40,7 +40,7 @@ function oneDatabase(project: Project, what: string): Database {
 }
 
 async function withFleet<T>(
-  project: Project,
+  project: FleetProject,
   db: Database,
   concurrency: number,
   work: (fleet: FleetConnection, config: Config) => Promise<T>,
@@ -82,7 +82,7 @@ function checkConcurrency(n: number): number {
  * one failed entry, so the others are still done and reported.
  */
 async function acrossDatabases(
-  project: Project,
+  project: FleetProject,
   concurrency: number,
   run: (fleet: FleetConnection, config: Config) => Promise<RunResult>,
 ): Promise<RunResult> {
@@ -144,7 +144,7 @@ export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'ste
  * @example
  * const { summary } = await migrate(await loadProject(), { concurrency: 8 });
  */
-export async function migrate(project: Project, options: MigrateOptions = {}): Promise<RunResult> {
+export async function migrate(project: FleetProject, options: MigrateOptions = {}): Promise<RunResult> {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   return acrossDatabases(project, concurrency, (fleet, config) =>
@@ -157,7 +157,7 @@ export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fa
 };
 
 /** `pgfleet rollback`: run down sections in reverse order, tenants before the shared schema. */
-export async function rollback(project: Project, options: RollbackOptions): Promise<RunResult> {
+export async function rollback(project: FleetProject, options: RollbackOptions): Promise<RunResult> {
   if ((options.to === undefined) === (options.steps === undefined)) {
     throw new PgfleetError('input', 'rollback needs exactly one of --to V and --steps K', {
       hint: 'e.g. `pgfleet rollback --tenant --steps 1`',
@@ -180,7 +180,7 @@ export interface DatabaseStatus {
 }
 
 /** `pgfleet status` for the fleet's one database (see `statusAll` for several). */
-export async function status(project: Project, schema?: string): Promise<FleetStatus> {
+export async function status(project: FleetProject, schema?: string): Promise<FleetStatus> {
   const set = await readMigrations(project.config.migrations);
   return withFleet(project, oneDatabase(project, 'this status'), 1, (fleet, config) =>
     fleetStatus(fleet, config, set, schema),
@@ -188,7 +188,7 @@ export async function status(project: Project, schema?: string): Promise<FleetSt
 }
 
 /** Status of every database of the fleet; one that cannot be reached is reported, not thrown. */
-export async function statusAll(project: Project, schema?: string): Promise<DatabaseStatus[]> {
+export async function statusAll(project: FleetProject, schema?: string): Promise<DatabaseStatus[]> {
   const set = await readMigrations(project.config.migrations);
   return Promise.all(
     databasesOf(project).map(async (db) => {
@@ -207,13 +207,13 @@ export async function statusAll(project: Project, schema?: string): Promise<Data
 }
 
 /** `pgfleet tenant create`: a new tenant at the latest tenant migration, in one transaction. */
-export async function createTenant(project: Project, name: string): Promise<CreatedTenant> {
+export async function createTenant(project: FleetProject, name: string): Promise<CreatedTenant> {
   const set = await readMigrations(project.config.migrations);
   return withFleet(project, oneDatabase(project, 'tenant create'), 1, (fleet, config) =>
     create(fleet, config, set, name),
   );
 }
 
-export async function dropTenant(project: Project, name: string): Promise<{ schema: string }> {
+export async function dropTenant(project: FleetProject, name: string): Promise<{ schema: string }> {
   return withFleet(project, oneDatabase(project, 'tenant drop'), 1, (fleet, config) => drop(fleet, config, name));
 }

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { type BaselineResult, baseline } from '../api/baseline.js';
 import { loadProject } from '../api/project.js';
-import { BaseCommand } from './base.js';
+import { BaseCommand } from '../cli/base.js';
 
 export default class Baseline extends BaseCommand {
   static summary = 'Record the migrations an existing fleet already matches as applied, after checking that it does.';

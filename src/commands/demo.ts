@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { type DemoResult, demo } from '../api/demo.js';
+import { BaseCommand } from '../cli/base.js';
 import { driftFixSql, driftText } from '../ui/drift.js';
 import { runSummary } from '../ui/run-summary.js';
 import { fleetStatusText } from '../ui/status.js';
-import { BaseCommand } from './base.js';
 
 export default class Demo extends BaseCommand {
   static summary = 'Run the whole flow on an embedded Postgres with the example booking model.';

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { diffSchema } from '../api/diff-schema.js';
 import { loadProject } from '../api/project.js';
+import { BaseCommand } from '../cli/base.js';
 import { planSql } from '../ui/plan-sql.js';
-import { BaseCommand } from './base.js';
 
 export interface DiffResult {
   readonly schema: string;

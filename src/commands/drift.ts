@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
 import { drift } from '../api/drift.js';
 import { loadProject } from '../api/project.js';
+import { BaseCommand } from '../cli/base.js';
+import { onlyOf } from '../cli/fleet-command.js';
 import type { DriftResult } from '../drift/types.js';
 import { driftFixSql, driftText } from '../ui/drift.js';
-import { BaseCommand } from './base.js';
-import { onlyOf } from './migrate.js';
 
 export default class Drift extends BaseCommand {
   static summary = 'Compare every live schema with what it should be; group the schemas that drift the same way.';

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { type GenerateResult, generate } from '../api/generate.js';
 import { loadProject } from '../api/project.js';
 import { resolveConflicts } from '../api/resolve-conflicts.js';
-import { BaseCommand } from './base.js';
+import { BaseCommand } from '../cli/base.js';
 
 export default class Generate extends BaseCommand {
   static summary = 'Write the next migration of each scope whose model changed, verified on the dev database.';

@@ -1,6 +1,6 @@
 import { rehash } from '../api/manual.js';
 import { loadProject } from '../api/project.js';
-import { BaseCommand } from './base.js';
+import { BaseCommand } from '../cli/base.js';
 
 export default class Hash extends BaseCommand {
   static summary = 'Rewrite pgfleet.sum to accept the migration directory as it is.';

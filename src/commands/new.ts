@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { newMigration } from '../api/manual.js';
 import { loadProject } from '../api/project.js';
-import { BaseCommand } from './base.js';
+import { BaseCommand } from '../cli/base.js';
 
 export default class New extends BaseCommand {
   static summary = 'Write an empty migration for hand-written SQL (data changes, backfills).';

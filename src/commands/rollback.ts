@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { rollback } from '../api/fleet.js';
+import { BaseCommand } from '../cli/base.js';
+import { fleetFlags, runFleetCommand } from '../cli/fleet-command.js';
 import type { RunResult } from '../fleet/index.js';
-import { BaseCommand } from './base.js';
-import { fleetFlags, runFleetCommand } from './migrate.js';
 
 export default class Rollback extends BaseCommand {
   static summary = 'Run down sections in reverse order: tenants first, then the shared schema.';

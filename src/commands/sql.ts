@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { findMigration } from '../api/manual.js';
 import { loadProject } from '../api/project.js';
-import { BaseCommand } from './base.js';
+import { BaseCommand } from '../cli/base.js';
 
 export default class Sql extends BaseCommand {
   static summary = "Print a migration's SQL (like sqlmigrate).";

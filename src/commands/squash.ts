@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { loadProject } from '../api/project.js';
 import { type SquashResult, squash } from '../api/squash.js';
-import { BaseCommand } from './base.js';
+import { BaseCommand } from '../cli/base.js';
 
 export default class Squash extends BaseCommand {
   static summary = 'Replace the migrations of a scope up to a version with one migration.';

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
 import { type DatabaseStatus, status, statusAll } from '../api/fleet.js';
-import { loadProject } from '../api/project.js';
+import { loadFleetProject } from '../api/project.js';
+import { BaseCommand } from '../cli/base.js';
 import type { FleetStatus } from '../fleet/index.js';
 import { fleetStatusText, schemaStatusText } from '../ui/status.js';
-import { BaseCommand } from './base.js';
 
 export default class Status extends BaseCommand {
   static summary = 'Show which migrations each schema has applied, and a grouped summary of the fleet.';
@@ -16,7 +16,7 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<FleetStatus | { databases: DatabaseStatus[] }> {
     const { flags } = await this.parse(Status);
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     if (project.config.databases.length > 1) {
       const databases = await statusAll(project, flags.schema);
       for (const d of databases)

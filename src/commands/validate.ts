@@ -1,6 +1,6 @@
 import { loadProject } from '../api/project.js';
 import { type ValidateResult, validate } from '../api/validate.js';
-import { BaseCommand } from './base.js';
+import { BaseCommand } from '../cli/base.js';
 
 export default class Validate extends BaseCommand {
   static summary = 'Check the model and pgfleet.yaml: JSON Schema, names, references, and types known to Postgres.';

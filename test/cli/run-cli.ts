@@ -9,15 +9,15 @@ export interface CliResult {
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'run.js');
 
-/** Run the built CLI (`npm test` builds first) as a user would, in `cwd`. */
+/** Run the built CLI (`npm test` builds first; `bin`: another copy of it) as a user would, in `cwd`. */
 export function runCli(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: { cwd: string; env?: Record<string, string>; bin?: string },
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [options.bin ?? BIN, ...args],
       { cwd: options.cwd, env: { ...process.env, DATABASE_URL: '', ...options.env }, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
 import { createTenant } from '../../api/fleet.js';
-import { loadProject } from '../../api/project.js';
+import { loadFleetProject } from '../../api/project.js';
+import { BaseCommand } from '../../cli/base.js';
 import type { CreatedTenant } from '../../fleet/index.js';
-import { BaseCommand } from '../base.js';
 
 export default class TenantCreate extends BaseCommand {
   static summary = 'Create a tenant schema at the latest tenant migration, in one transaction.';
@@ -13,7 +13,7 @@ export default class TenantCreate extends BaseCommand {
 
   async run(): Promise<CreatedTenant> {
     const { args, flags } = await this.parse(TenantCreate);
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     const result = await createTenant(project, args.name);
     this.say(
       `created tenant "${result.schema}" at ${result.version ?? 'no migration'} (${result.migrations} migrations${result.registered ? ', registered' : ''}) in ${result.ms} ms`,

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { dropTenant } from '../../api/fleet.js';
-import { loadProject } from '../../api/project.js';
+import { loadFleetProject } from '../../api/project.js';
+import { BaseCommand } from '../../cli/base.js';
 import { PgfleetError } from '../../errors.js';
-import { BaseCommand } from '../base.js';
 
 export default class TenantDrop extends BaseCommand {
   static summary = 'Drop a tenant schema, with all its data, and its history.';
@@ -19,7 +19,7 @@ export default class TenantDrop extends BaseCommand {
         hint: `\`pgfleet tenant drop ${args.name} --force\` drops the schema and all its data`,
       });
     }
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     const result = await dropTenant(project, args.name);
     this.say(`dropped tenant "${result.schema}"`);
     return result;

@@ -1,6 +1,6 @@
 import { status } from '../../api/fleet.js';
-import { loadProject } from '../../api/project.js';
-import { BaseCommand } from '../base.js';
+import { loadFleetProject } from '../../api/project.js';
+import { BaseCommand } from '../../cli/base.js';
 
 export interface TenantListResult {
   readonly tenants: ReadonlyArray<{ schema: string; version: string | null; pending: number; exists: boolean }>;
@@ -11,7 +11,7 @@ export default class TenantList extends BaseCommand {
 
   async run(): Promise<TenantListResult> {
     const { flags } = await this.parse(TenantList);
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
+    const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     const s = await status(project);
     const tenants = s.tenants.map((t) => ({
       schema: t.schema,
