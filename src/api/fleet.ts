@@ -16,6 +16,7 @@ import {
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';
 import type { FleetProject } from './project.js';
+import { checkTarget } from './run-target.js';
 
 type Database = Config['databases'][number];
 
@@ -147,6 +148,7 @@ export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'ste
 export async function migrate(project: FleetProject, options: MigrateOptions = {}): Promise<RunResult> {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
+  checkTarget(set, options, 'migrate');
   return acrossDatabases(project, concurrency, (fleet, config) =>
     runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
   );
@@ -168,6 +170,7 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   }
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
+  checkTarget(set, options, 'rollback');
   return acrossDatabases(project, concurrency, (fleet, config) =>
     runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
   );
