@@ -7,8 +7,7 @@ import {
   readMigrations,
   renderMigration,
   splitStatements,
-  writeMigration,
-  writeSum,
+  writeMigrations,
 } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
@@ -126,8 +125,10 @@ export async function generate(project: Project, options: GenerateOptions = {}):
       tenant: scopes.includes('tenant') ? desired.tenant : current.tenant,
     };
     await verifyMigrations(dev, sharedSchema, current, target, rendered);
-    for (const { draft } of drafts) await writeMigration(dir, draft);
-    await writeSum(dir);
+    await writeMigrations(
+      dir,
+      drafts.map((d) => d.draft),
+    );
     return result(true);
   });
 }

@@ -1,5 +1,5 @@
 import { PgfleetError } from '../errors.js';
-import { type Migration, nextVersion, readMigrations, writeMigration, writeSum } from '../migrations/index.js';
+import { type Migration, nextVersion, readMigrations, writeMigrations, writeSum } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { cleanName } from './drafts.js';
 import type { Project } from './project.js';
@@ -17,15 +17,16 @@ export async function newMigration(
   const set = await readMigrations(dir);
   const version = nextVersion(set[scope]);
   const clean = cleanName(name);
-  const path = await writeMigration(dir, {
-    scope,
-    version,
-    name: clean,
-    manual: true,
-    up: '-- Write the forward SQL here, e.g. UPDATE ... SET ...;',
-    down: '-- Write the SQL that undoes it here.',
-  });
-  await writeSum(dir);
+  const [path] = await writeMigrations(dir, [
+    {
+      scope,
+      version,
+      name: clean,
+      manual: true,
+      up: '-- Write the forward SQL here, e.g. UPDATE ... SET ...;',
+      down: '-- Write the SQL that undoes it here.',
+    },
+  ]);
   return { id: `${version}_${clean}`, path };
 }
 

@@ -10,4 +10,5 @@ export { renumber } from './renumber.js';
 export { splitStatements } from './split-statements.js';
 export { computeSum, SUM_FILE, verifySum, writeSum } from './sum.js';
 export type { Migration, MigrationDraft, MigrationSet } from './types.js';
-export { type WriteMigrationOptions, writeMigration } from './write-migration.js';
+export { type WriteMigrationOptions, writeMigration, writeMigrations } from './write-migration.js';
+export { finishInterruptedWrite, JOURNAL_FILE } from './write-together.js';

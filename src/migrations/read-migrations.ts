@@ -8,6 +8,7 @@ import { compareVersions, isScope, MIGRATION_FILE, splitId } from './migration-i
 import { FORMAT_HINT, parseMigration } from './parse-migration.js';
 import { verifySum } from './sum.js';
 import type { Migration, MigrationSet } from './types.js';
+import { finishInterruptedWrite } from './write-together.js';
 
 export interface ReadMigrationsOptions {
   /** Check the files against `pgfleet.sum` (default true). */
@@ -20,13 +21,15 @@ export interface ReadMigrationsOptions {
  * `NNNN_name.sql`, a `.sql` outside the scope folders, two files with one version in a
  * scope (a merge of two branches), files that differ from `pgfleet.sum`, a file that does
  * not parse, a header scope that is not its folder, and a `requires` of a version that
- * does not exist.
+ * does not exist. A write that a crash interrupted (see `writeMigrations`) is finished first.
  *
  * @example
  * const { shared, tenant } = await readMigrations(config.migrations);
  * tenant.map((m) => m.id); // ['0001_initial', '0002_add_capacity']
  */
 export async function readMigrations(dir: string, options: ReadMigrationsOptions = {}): Promise<MigrationSet> {
+  // A `generate` killed while writing left a journal: its files are whole, so finish it first.
+  await finishInterruptedWrite(dir);
   const files = await listSqlFiles(dir);
   checkNames(dir, files);
   checkConflicts(dir, files);

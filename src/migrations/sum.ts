@@ -29,6 +29,8 @@ async function entriesOf(dir: string): Promise<SumEntry[]> {
   return Promise.all(files.map(async (path) => ({ path, hash: h1(await readFile(join(dir, path))) })));
 }
 
+const byPath = (a: SumEntry, b: SumEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
 /**
  * The text `pgfleet.sum` should hold for the directory as it is, in the spirit of Atlas'
  * atlas.sum: `h1:<base64 sha256 over the entry lines>`, then `<relative path> h1:<base64
@@ -38,8 +40,17 @@ async function entriesOf(dir: string): Promise<SumEntry[]> {
  * @example
  * await computeSum('generated'); // 'h1:...\nshared/0001_initial.sql h1:...\n'
  */
-export async function computeSum(dir: string): Promise<string> {
-  return format(await entriesOf(dir));
+export async function computeSum(
+  dir: string,
+  /** Files about to be written (relative path and text), counted as if they were there. */
+  adding: readonly { readonly path: string; readonly text: string }[] = [],
+): Promise<string> {
+  const added = new Set(adding.map((f) => f.path));
+  const entries = [
+    ...(await entriesOf(dir)).filter((e) => !added.has(e.path)),
+    ...adding.map((f) => ({ path: f.path, hash: h1(Buffer.from(f.text, 'utf8')) })),
+  ];
+  return format(entries.sort(byPath));
 }
 
 /**

@@ -5,8 +5,10 @@ import type { Scope } from '../model/types.js';
 import { listSqlFiles } from './list-files.js';
 import { compareVersions, migrationPath, splitId } from './migration-id.js';
 import { renderMigration } from './render-migration.js';
+import { computeSum, SUM_FILE } from './sum.js';
 import type { MigrationDraft } from './types.js';
 import { writeFileAtomic } from './write-file-atomic.js';
+import { type FileToWrite, finishInterruptedWrite, writeTogether } from './write-together.js';
 
 export interface WriteMigrationOptions {
   /**
@@ -30,6 +32,35 @@ export async function writeMigration(
   migration: MigrationDraft,
   options: WriteMigrationOptions = {},
 ): Promise<string> {
+  const { path, text } = await checkedFile(dir, migration, options);
+  await mkdir(join(dir, migration.scope), { recursive: true });
+  await writeFileAtomic(join(dir, path), text);
+  return join(dir, path);
+}
+
+/**
+ * Writes new migrations and the `pgfleet.sum` that accepts them as one step: a crash leaves
+ * the directory as it was or with all of them and their sum, never a migration the sum does
+ * not list (see `writeTogether`). Returns the paths written. `onStep` is for fault tests.
+ *
+ * @example
+ * await writeMigrations('generated', [sharedDraft, tenantDraft]);
+ */
+export async function writeMigrations(
+  dir: string,
+  migrations: readonly MigrationDraft[],
+  onStep?: (step: string) => void,
+): Promise<string[]> {
+  await finishInterruptedWrite(dir);
+  const files: FileToWrite[] = [];
+  for (const m of migrations) files.push(await checkedFile(dir, m, {}));
+  const sum = await computeSum(dir, files);
+  await writeTogether(dir, [...files, { path: SUM_FILE, text: sum }], onStep);
+  return files.map((f) => join(dir, f.path));
+}
+
+/** The file of `migration`, after checking that it may be written (see `writeMigration`). */
+async function checkedFile(dir: string, migration: MigrationDraft, options: WriteMigrationOptions) {
   const text = renderMigration(migration);
   const relative = migrationPath(migration.scope, migration.version, migration.name);
   const path = join(dir, relative);
@@ -63,9 +94,7 @@ export async function writeMigration(
       });
     }
   }
-  await mkdir(join(dir, migration.scope), { recursive: true });
-  await writeFileAtomic(path, text);
-  return path;
+  return { path: relative, text };
 }
 
 /** Another file of `scope` with the same version (by number), if any. */
