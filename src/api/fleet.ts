@@ -13,6 +13,7 @@ import {
   runFleet,
   type SchemaResult,
 } from '../fleet/index.js';
+import { privilegeError } from '../fleet/privileges.js';
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';
 import type { FleetProject } from './project.js';
@@ -59,6 +60,8 @@ async function withFleet<T>(
 /** A database error outside any one schema's work (the coordinator's connection) is a lost connection: exit 3. */
 function connectionLost(error: unknown, url: string): unknown {
   if (error instanceof PgfleetError) return error;
+  const denied = privilegeError(error, url, `working on ${safeUrl(url)}`);
+  if (denied) return denied;
   const e = error as Error & { code?: string };
   const lost = /^(08|57)/.test(e.code ?? '') || /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE/.test(e.message);
   if (!lost) return error;

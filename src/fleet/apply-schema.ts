@@ -4,6 +4,7 @@ import { type Migration, splitStatements } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { ident, literal } from '../plan/quote.js';
 import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
+import { schemaUsableSql } from './privileges.js';
 
 /** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
 export interface SchemaResult {
@@ -55,6 +56,7 @@ function transactionMessages(
     'BEGIN',
     `SET LOCAL lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}`,
     `SET LOCAL search_path = ${searchPathOf(schema, scope, shared)}`,
+    schemaUsableSql(schema),
     `DO $pgfleet$BEGIN IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(schema)}) THEN ` +
       `RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = '${LOCKED}'; END IF; END$pgfleet$`,
   ].join(';\n');
@@ -83,7 +85,7 @@ async function runOutsideTransaction(
   try {
     // Session settings: these statements cannot run in a transaction, so SET LOCAL is not available.
     await client.query(
-      `SET search_path = ${searchPathOf(schema, scope, shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}`,
+      `SET search_path = ${searchPathOf(schema, scope, shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}; ${schemaUsableSql(schema)}`,
     );
     if (!o.fake) for (const statement of splitStatements(m[o.direction])) await client.query(statement);
     await client.query(o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version));

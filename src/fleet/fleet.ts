@@ -4,7 +4,7 @@ import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { LOCK_NAMESPACE } from './apply-schema.js';
-import { CREATE_HISTORY, type HistoryRow, readHistory } from './history.js';
+import { CREATE_HISTORY, type HistoryRow, historyExists, readHistory } from './history.js';
 import { listTenants, type TenantList } from './targets.js';
 
 /**
@@ -55,8 +55,17 @@ export async function lockRun(fleet: FleetConnection, what: string): Promise<voi
       },
     );
   }
-  // Creating the ledger under the run lock avoids two first runs racing on CREATE TABLE.
-  await fleet.coordinator.query(CREATE_HISTORY);
+  await ensureHistory(fleet.coordinator);
+}
+
+/**
+ * Create the ledger on the first run (under the run lock, so two first runs never race on
+ * CREATE TABLE). Only then: `CREATE SCHEMA IF NOT EXISTS` checks CREATE on the database even
+ * when the schema exists, and a role without it must still be able to run once it does.
+ */
+export async function ensureHistory(client: pg.ClientBase): Promise<void> {
+  if (await historyExists(client)) return;
+  await client.query(CREATE_HISTORY);
 }
 
 export interface FleetSnapshot {

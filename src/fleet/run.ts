@@ -1,13 +1,14 @@
-import { PgfleetError } from '../errors.js';
 import type pg from 'pg';
+import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
 import { compareVersions, type Migration, type MigrationSet } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { applyToSchema, type SchemaResult } from './apply-schema.js';
 import { type FleetConnection, lockRun, snapshot } from './fleet.js';
 import { readHistory } from './history.js';
-import { schemaState, type SchemaState } from './pending.js';
+import { type SchemaState, schemaState } from './pending.js';
 import { forEachBounded } from './pool.js';
+import { INSUFFICIENT_PRIVILEGE, withGrantHint } from './privileges.js';
 
 export interface RunOptions {
   /** Only the shared schema, only the tenants, or one schema. */
@@ -163,6 +164,9 @@ export async function runFleet(
     } finally {
       // A connection that saw a failure may be broken (terminated, cut): never hand it out again.
       client.release(result?.status === 'failed' || result?.status === 'locked');
+    }
+    if (result.error?.code === INSUFFICIENT_PRIVILEGE) {
+      result = { ...result, error: { ...result.error, message: withGrantHint(result.error.message, fleet.url) } };
     }
     return report(result);
   };

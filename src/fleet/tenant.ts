@@ -4,8 +4,9 @@ import type { MigrationSet } from '../migrations/index.js';
 import { schemaNameProblem } from '../model/names.js';
 import { ident, literal } from '../plan/quote.js';
 import { LOCK_NAMESPACE, schemaLockKey } from './apply-schema.js';
-import { type FleetConnection, lockRun } from './fleet.js';
-import { CREATE_HISTORY, HISTORY, readHistory, recordAppliedSql } from './history.js';
+import { ensureHistory, type FleetConnection, lockRun } from './fleet.js';
+import { HISTORY, readHistory, recordAppliedSql } from './history.js';
+import { privilegeError } from './privileges.js';
 import { LEDGER_SCHEMA } from './targets.js';
 import { templateCopySql } from './template.js';
 
@@ -52,7 +53,7 @@ export async function createTenant(
   checkName(name, config);
   const started = performance.now();
   const c = fleet.coordinator;
-  await c.query(CREATE_HISTORY);
+  await ensureHistory(c);
   const shared = config.shared.schema;
   const sharedApplied = new Set(
     ((await readHistory(c, [shared])).get(shared) ?? []).filter((r) => r.status === 'applied').map((r) => r.version),
@@ -92,6 +93,8 @@ export async function createTenant(
     }
     if (e.code === 'PGF01')
       throw new PgfleetError('lock', `tenant "${name}" is being created by another run`, { cause });
+    const denied = privilegeError(cause, fleet.url, `creating tenant "${name}" failed, nothing was kept`);
+    if (denied) throw denied;
     throw new PgfleetError('input', `creating tenant "${name}" failed, nothing was kept: ${e.message}`, {
       hint: [
         config.tenants.register ? 'check the tenants.register SQL in pgfleet.yaml' : '',
