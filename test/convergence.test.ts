@@ -12,8 +12,9 @@ import { reusedScratch } from './support/reused-scratch.js';
  * `to.yaml` (model documents, tenant scope unless they say `scope:`), an optional
  * `shared.yaml` present in both states, and an optional `expect.yaml` with the exact `up`
  * and `down` SQL of the tenant plan, the up statements that run outside a transaction
- * (`outsideTransaction`, none when absent), `sharedUp` and the hazard kinds. Every case
- * runs both ways.
+ * (`outsideTransaction`, none when absent), `sharedUp` and the hazard kinds; under
+ * `belowPostgres<N>`, the ones that differ on servers older than N (the nearest N wins).
+ * Every case runs both ways.
  */
 const root = join(import.meta.dirname, 'cases');
 const cases = readdirSync(root).flatMap((kind) =>
@@ -27,6 +28,19 @@ interface Expectations {
   hazards?: string[];
   /** The tenant up statements that run outside a transaction (concurrent index builds, ...). */
   outsideTransaction?: string[];
+  /** What differs on servers older than 17 (16 and 15), 16 (15), ...: `belowPostgres17`. */
+  [below: `belowPostgres${number}`]: Omit<Expectations, `belowPostgres${number}`> | undefined;
+}
+
+/** The expectations for a server of `major`: those of the nearest `belowPostgres<N>` above it win. */
+function forMajor(all: Expectations, major: number): Expectations {
+  const below = Object.keys(all)
+    .flatMap((k) => {
+      const n = /^belowPostgres(\d+)$/.exec(k)?.[1];
+      return n !== undefined && major < Number(n) ? [Number(n)] : [];
+    })
+    .sort((a, b) => b - a);
+  return below.reduce<Expectations>((e, n) => ({ ...e, ...all[`belowPostgres${n}`] }), all);
 }
 
 const read = (dir: string, file: string) => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '');
@@ -62,7 +76,8 @@ describe.each([...new Set(cases.map((c) => c.kind))])('%s', (kind) => {
     const to = await modelsFromYaml(read(c.dir, 'to.yaml'), shared);
     const label = c.name.replace(/[^a-z0-9_]/g, '_').slice(0, 20);
     const result = await withDatabase((db) => converge(db.client, dev, from, to, label));
-    const expected: Expectations = parse(read(c.dir, 'expect.yaml') || '{}') ?? {};
+    const all: Expectations = parse(read(c.dir, 'expect.yaml') || '{}') ?? {};
+    const expected = forMajor(all, result.serverMajor);
     const tenant = result.plans.tenant;
     if (expected.up) expect(tenant.up.map((s) => s.sql)).toEqual(expected.up);
     if (expected.down) expect(tenant.down.map((s) => s.sql)).toEqual(expected.down);

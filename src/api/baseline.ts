@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { connect, safeUrl } from '../devdb/dev-database.js';
+import { serverMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { type FleetConnection, lockRun, openFleet } from '../fleet/fleet.js';
@@ -197,6 +198,8 @@ async function checkDatabase(
     else toCheck.push(t);
   }
 
+  // The SQL shown for a schema that differs is for this database's server.
+  const major = await serverMajor(client);
   const liveShared = (await inspectSchemas(client, [shared], { sharedSchema: shared })).get(shared) ?? emptyModel();
   // Tenants made by the same migrations are equal: each distinct model is settled and compared once.
   const verdicts = new Map<string, BaselineSchema>();
@@ -213,7 +216,11 @@ async function checkDatabase(
             scope,
             status: 'differs',
             difference: modelPatch(scope, expected[scope], settled),
-            sql: plan(diff(settled, expected[scope]), { scope, sharedSchema: shared }).up.map((s) => s.sql),
+            sql: plan(diff(settled, expected[scope], { serverMajor: major }), {
+              scope,
+              sharedSchema: shared,
+              serverMajor: major,
+            }).up.map((s) => s.sql),
           };
       verdicts.set(key, v);
     }

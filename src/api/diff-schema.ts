@@ -1,4 +1,5 @@
 import { connect, safeUrl } from '../devdb/dev-database.js';
+import { serverMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { inspectSchema } from '../inspect/index.js';
@@ -48,8 +49,10 @@ export async function diffSchema(project: Project, schema: string): Promise<Sche
     const exists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
     const sharedSchema = project.config.shared.schema;
     const live = await inspectSchema(client, schema, { sharedSchema });
-    const changes = diff(live, desired[scope]);
-    return { schema, scope, exists, plan: plan(changes, { scope, sharedSchema }) };
+    // The SQL is for this database: it is planned for its server's major.
+    const major = await serverMajor(client);
+    const changes = diff(live, desired[scope], { serverMajor: major });
+    return { schema, scope, exists, plan: plan(changes, { scope, sharedSchema, serverMajor: major }) };
   } catch (cause) {
     if (cause instanceof PgfleetError) throw cause;
     throw new PgfleetError('connection', `reading schema "${schema}" at ${safeUrl(url)}: ${(cause as Error).message}`, {

@@ -123,6 +123,11 @@ export function draftsFor(
           ? given
           : `${given.slice(0, 36).replace(/_+$/, '')}${suffix}`;
     const version = nextVersion([...existing, ...drafts.map((d) => d.draft)]);
+    // SQL that only newer servers know (planned so because the dev database is one) is
+    // marked with the major it needs, which `migrate` checks before running anything.
+    const since = steps
+      .flatMap((s) => [...s.up, ...s.down])
+      .flatMap((st) => (st.since === undefined ? [] : [st.since]));
     const draft = {
       scope,
       version,
@@ -130,6 +135,7 @@ export function draftsFor(
       requires: options.requires,
       transactional: transactional(steps[0]),
       ...sections(steps),
+      ...(since.length > 0 ? { postgres: Math.max(...since) } : {}),
     };
     drafts.push({ draft, summary: steps.map((s) => describeChange(s.change)) });
   });

@@ -1,4 +1,5 @@
 import { connect, type DevDatabase, openDevDatabase, safeUrl } from '../devdb/dev-database.js';
+import { serverMajor } from '../devdb/server-major.js';
 import { type DriftTarget, detectDrift, type Expectation } from '../drift/detect.js';
 import type { DriftAgainst, DriftResult, HistoryFinding } from '../drift/types.js';
 import { PgfleetError } from '../errors.js';
@@ -155,6 +156,7 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
     const result = await detectDrift(clients, targets, {
       sharedSchema,
       fixSql: options.fixSql,
+      serverMajor: options.fixSql ? await serverMajor(client) : undefined,
       batchSize: options.batchSize,
       expectedModel: expected.model,
       async expectations(worker, batch) {

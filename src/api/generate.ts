@@ -1,3 +1,4 @@
+import { devServerMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import {
@@ -80,9 +81,14 @@ export async function generate(project: Project, options: GenerateOptions = {}):
   return withDevDatabase(project, async (dev) => {
     const desired = await canonicalModel(project, dev);
     const current = await replayedState(dev, set, sharedSchema);
+    // A migration is written for the dev database's major (see the README: run it at production's).
+    const serverMajor = await devServerMajor(dev);
     const scopes = SCOPES.filter((s) => options.scope === undefined || options.scope === s);
     const plans = scopes
-      .map((scope) => ({ scope, plan: plan(diff(current[scope], desired[scope]), { scope, sharedSchema }) }))
+      .map((scope) => ({
+        scope,
+        plan: plan(diff(current[scope], desired[scope], { serverMajor }), { scope, sharedSchema, serverMajor }),
+      }))
       .filter((p) => p.plan.changes.length > 0);
     if (plans.length === 0) return { upToDate: true, migrations: [], written: false };
 

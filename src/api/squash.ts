@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { devServerMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { compareVersions, type Migration, readMigrations, writeMigration, writeSum } from '../migrations/index.js';
@@ -51,7 +52,8 @@ export async function squash(project: Project, scope: Scope, to: string): Promis
       ...atV,
       tables: atV.tables.map((t) => ({ ...t, indexes: t.indexes.map((i) => ({ ...i, concurrently: false })) })),
     };
-    const p = plan(diff(emptyModel(), model), { scope, sharedSchema });
+    const serverMajor = await devServerMajor(dev);
+    const p = plan(diff(emptyModel(), model, { serverMajor }), { scope, sharedSchema, serverMajor });
     const requires =
       range
         .map((m) => m.requires)

@@ -7,3 +7,4 @@ export {
   safeUrl,
 } from './dev-database.js';
 export { cacheDir, type EmbeddedServer, startEmbedded } from './embedded.js';
+export { devServerMajor, serverMajor } from './server-major.js';

@@ -1,7 +1,9 @@
 import type { Change, GrantTarget } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { ExclusionConstraint, Grant, Model, Routine, Table, Trigger, View } from '../model/types.js';
+import { recreatesColumn } from '../plan/server-features.js';
 import { matchByName } from './match.js';
+import type { DiffOptions } from './options.js';
 import type { Renames } from './renames.js';
 
 /**
@@ -245,7 +247,7 @@ interface Disturbed {
   readonly routines: ReadonlySet<string>;
 }
 
-function disturbedBy(changes: readonly Change[], recreated: ReadonlySet<string>): Disturbed {
+function disturbedBy(changes: readonly Change[], recreated: ReadonlySet<string>, serverMajor: number): Disturbed {
   const tables = new Map<string, Set<string> | null>();
   const touch = (table: string, column: string | null) => {
     if (tables.get(table) === null) return;
@@ -255,11 +257,12 @@ function disturbedBy(changes: readonly Change[], recreated: ReadonlySet<string>)
   for (const c of changes) {
     switch (c.kind) {
       case 'alter_column':
-        // Postgres refuses to change the type of a column a view reads; a default or NOT NULL is fine.
+        // Postgres refuses to change the type of a column a view reads, or to drop it; a default or NOT NULL is fine.
         if (
           c.from.type !== c.to.type ||
           c.from.collation !== c.to.collation ||
-          (c.from.generated === null) !== (c.to.generated === null)
+          recreatesColumn(c.from, c.to, serverMajor) ||
+          recreatesColumn(c.to, c.from, serverMajor)
         ) {
           touch(c.table, c.to.name);
         }
@@ -305,11 +308,12 @@ export function diffViews(
   others: readonly Change[],
   recreated: ReadonlySet<string>,
   renames: Renames,
+  { serverMajor }: DiffOptions,
 ): Change[] {
   const m = matchByName(from.views, to.views);
   const rebuild = new Set<string>();
   const oldNames = new Map([...renames.tables].map(([a, b]) => [b, a]));
-  const disturbed = disturbedBy(others, recreated);
+  const disturbed = disturbedBy(others, recreated, serverMajor);
   for (const [a, b] of m.pairs) {
     if (stableKey(viewDefinition(a)) !== stableKey(viewDefinition(b))) rebuild.add(b.name);
     else if (reads(a, disturbed, (t) => oldNames.get(t) ?? t)) rebuild.add(b.name);

@@ -1,7 +1,9 @@
 import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Column, Index, Table, TableConstraint } from '../model/types.js';
+import { recreatesColumn } from '../plan/server-features.js';
 import { matchByName, pairRenamed } from './match.js';
+import type { DiffOptions } from './options.js';
 import { renameInSql } from './rename-in-sql.js';
 
 const named = <T extends { name: string | null }>(items: readonly T[]) => items as readonly (T & { name: string })[];
@@ -39,6 +41,7 @@ function renameColumns(table: Table, renames: ReadonlyMap<string, string>): Tabl
 function diffColumns(
   from: Table,
   to: Table,
+  { serverMajor }: DiffOptions,
 ): { changes: Change[]; renames: Map<string, string>; rebuilt: Set<string> } {
   const changes: Change[] = [];
   const m = matchByName(from.columns, to.columns, (c) => c.hints?.renamedFrom);
@@ -70,10 +73,10 @@ function diffColumns(
       continue;
     }
     if (stableKey(columnDefinition(before)) === stableKey(columnDefinition(now))) continue;
-    // Postgres cannot make a plain column generated in place: the planner drops and re-adds
-    // it, one way or the other (the reverse of DROP EXPRESSION), taking its indexes and
-    // constraints with it; they are rebuilt around the change.
-    if ((before.generated === null) !== (now.generated === null)) rebuilt.add(now.name);
+    // A column that the planner drops and re-adds, one way or the other (the down section
+    // reverses DROP EXPRESSION so), takes its indexes and constraints with it; they are
+    // rebuilt around the change.
+    if (recreatesColumn(before, now, serverMajor) || recreatesColumn(now, before, serverMajor)) rebuilt.add(now.name);
     changes.push({ kind: 'alter_column', table: to.name, from: before, to: now });
   }
   changes.splice(renames.size, 0, ...first);
@@ -140,8 +143,8 @@ function diffNamed<T extends { name: string | null }>(
 }
 
 /** Changes that turn table `from` into table `to` (same table, possibly renamed already). */
-export function diffTable(fromTable: Table, to: Table): Change[] {
-  const { changes, renames, rebuilt } = diffColumns(fromTable, to);
+export function diffTable(fromTable: Table, to: Table, options: DiffOptions): Change[] {
+  const { changes, renames, rebuilt } = diffColumns(fromTable, to, options);
   const rebuild = (item: TableConstraint | Index) => dependsOn(item, rebuilt);
   const from = renameColumns(fromTable, renames);
   const t = to.name;

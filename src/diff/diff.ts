@@ -14,6 +14,7 @@ import {
 } from './diff-objects.js';
 import { diffTable } from './diff-table.js';
 import { matchByName } from './match.js';
+import { type DiffOptions, LATEST } from './options.js';
 import { applyRenames, followTarget, renamesOf } from './renames.js';
 
 /**
@@ -22,9 +23,9 @@ import { applyRenames, followTarget, renamesOf } from './renames.js';
  * Postgres, the desired one after a round trip through a scratch schema, carrying its hints.
  *
  * @example
- * const changes = diff(await inspectSchema(client, 'tenant_acme', opts), desired.tenant);
+ * const changes = diff(await inspectSchema(client, 'tenant_acme', opts), desired.tenant, { serverMajor: 16 });
  */
-export function diff(from: Model, to: Model): Change[] {
+export function diff(from: Model, to: Model, options: DiffOptions = LATEST): Change[] {
   const changes: Change[] = [];
   const renames = renamesOf(from, to);
 
@@ -52,7 +53,7 @@ export function diff(from: Model, to: Model): Change[] {
   for (const t of tables.removed) changes.push(...dropTable(targets(t)));
   for (const [a, b] of tables.renames) {
     changes.push({ kind: 'rename_table', from: a.name, to: b.name });
-    changes.push(...diffTable(targets({ ...a, name: b.name }), b));
+    changes.push(...diffTable(targets({ ...a, name: b.name }), b, options));
   }
   for (const [a, b] of tables.pairs) {
     // A table partitioned otherwise, or a partition of another parent, is made again.
@@ -70,7 +71,7 @@ export function diff(from: Model, to: Model): Change[] {
       });
     }
     // A partition's columns are its parent's: what changes there reaches it.
-    changes.push(...diffTable(targets(a), b.partitionOf ? { ...b, columns: a.columns } : b));
+    changes.push(...diffTable(targets(a), b.partitionOf ? { ...b, columns: a.columns } : b, options));
   }
   changes.push(...releaseForeignKeys(changes, to));
 
@@ -84,7 +85,7 @@ export function diff(from: Model, to: Model): Change[] {
     changes.push(...diffPolicies(b.name, a.name, a, b));
     changes.push(...diffGrants({ kind: 'table', name: b.name }, a.name, a.grants, b.grants));
   }
-  changes.push(...diffViews(from, to, changes, routines.recreated, renames));
+  changes.push(...diffViews(from, to, changes, routines.recreated, renames, options));
   return changes;
 }
 

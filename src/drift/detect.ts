@@ -8,6 +8,7 @@ import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
+import { SET_EXPRESSION_SINCE } from '../plan/server-features.js';
 import { definitionDiff, withHeader } from './definitions.js';
 import { describeDrift } from './describe.js';
 import { type Fingerprint, fingerprints } from './fingerprint.js';
@@ -49,6 +50,8 @@ export interface DetectOptions {
   /** The expected model of a key; a PgfleetError('input') means it cannot be built (a replay failed). */
   readonly expectedModel: (key: string, scope: Scope) => Promise<Model>;
   readonly fixSql?: boolean;
+  /** The live server's major, which the fix SQL is planned for (default 17). */
+  readonly serverMajor?: number;
   /**
    * Schemas per batch: one fingerprint query each (default: the targets shared out between
    * the clients, 250 to 5,000 a batch). Each query reads pg_class whole, as it has no index
@@ -264,7 +267,9 @@ function report(
     differences: g.outcome.differences,
     history: g.history,
     diff: withHeader(g.schemas[0], g.outcome.diff),
-    ...(options.fixSql ? { fixSql: groupFixSql(g, options.sharedSchema) } : {}),
+    ...(options.fixSql
+      ? { fixSql: groupFixSql(g, options.sharedSchema, options.serverMajor ?? SET_EXPRESSION_SINCE) }
+      : {}),
   }));
   const withGroups: SchemaDrift[] = schemas.map((s, i) => {
     const key = groupKeys[i];
@@ -340,10 +345,25 @@ async function compare(t: DriftTarget, live: Model, e: Expectation, options: Det
   };
 }
 
-function groupFixSql(g: Group, sharedSchema: string): string {
+function groupFixSql(g: Group, sharedSchema: string, serverMajor: number): string {
   let repairPlan: Repair['plan'];
+  // Below 17 a changed generation expression means rebuilding the column with what depends
+  // on it, which these changes (made for describing) do not hold: `pgfleet diff` plans that.
+  const expression = g.outcome.changes.find(
+    (c) =>
+      c.kind === 'alter_column' &&
+      c.from.generated !== null &&
+      c.to.generated !== null &&
+      c.from.generated !== c.to.generated,
+  );
   try {
-    repairPlan = plan(g.outcome.changes, { scope: g.scope, sharedSchema });
+    if (expression?.kind === 'alter_column' && serverMajor < SET_EXPRESSION_SINCE) {
+      throw new Error(
+        `the generation expression of ${expression.table}.${expression.to.name} differs, which Postgres ${serverMajor} cannot change in place: ` +
+          'get the SQL that rebuilds the column from `pgfleet diff --schema <schema>`',
+      );
+    }
+    repairPlan = plan(g.outcome.changes, { scope: g.scope, sharedSchema, serverMajor });
   } catch (cause) {
     repairPlan = { error: (cause as Error).message };
   }

@@ -1,7 +1,8 @@
 import type pg from 'pg';
+import { serverMajor } from '../devdb/server-major.js';
 import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
-import { compareVersions, type Migration, type MigrationSet } from '../migrations/index.js';
+import { compareVersions, type Migration, type MigrationSet, refuseNewerPostgres } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { applyToSchema, type SchemaResult } from './apply-schema.js';
 import { type FleetConnection, lockRun, snapshot } from './fleet.js';
@@ -118,6 +119,10 @@ export async function runFleet(
   ];
   let states = statesNow();
   refuseEdited(states);
+  refuseNewerPostgres(
+    states.flatMap((s) => work(s, o)),
+    await serverMajor(fleet.coordinator),
+  );
   const planOf = (list: SchemaState[]) =>
     list.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o).map((m) => m.id) }));
   const results: SchemaResult[] = [];

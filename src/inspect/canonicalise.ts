@@ -1,5 +1,6 @@
 import { applyStatements } from '../devdb/apply.js';
 import type { DevDatabase } from '../devdb/dev-database.js';
+import { serverMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
 import type { Diagnostic } from '../errors.js';
 import { PgfleetError } from '../errors.js';
@@ -73,8 +74,9 @@ export async function createFromModel(
     tables: model.tables.map((t) => ({ ...t, indexes: t.indexes.map((i) => ({ ...i, concurrently: false })) })),
   };
   // Only the up direction is needed, and unnamed constraints (Postgres names them here) have no reverse yet.
-  for (const change of orderChanges(diff(emptyModel(), plain))) {
-    const { statements } = render(change, { scope, sharedSchema: options.sharedSchema });
+  const major = await serverMajor(client);
+  for (const change of orderChanges(diff(emptyModel(), plain, { serverMajor: major }))) {
+    const { statements } = render(change, { scope, sharedSchema: options.sharedSchema, serverMajor: major });
     try {
       await applyStatements(client, statements, schemas);
     } catch (error) {

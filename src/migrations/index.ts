@@ -4,6 +4,7 @@ export { MAX_NAME_LENGTH, migrationName } from './migration-name.js';
 export { nextVersion } from './next-version.js';
 export { parseMigration } from './parse-migration.js';
 export { type ReadMigrationsOptions, readMigrations } from './read-migrations.js';
+export { refuseNewerPostgres } from './refuse-newer-postgres.js';
 export { renderMigration } from './render-migration.js';
 export { renderStatements } from './render-statements.js';
 export { renumber } from './renumber.js';

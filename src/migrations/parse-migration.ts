@@ -16,7 +16,7 @@ export const SECTION_MARKER = /^--\s*\+(up|down)\s*$/;
 
 const FIRST_LINE = /^--\s*pgfleet\s+(\S+)\s*$/;
 const HEADER_LINE = /^--\s*([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*?)\s*$/;
-const KEYS = ['scope', 'requires', 'transaction', 'hazards', 'replaces', 'manual'] as const;
+const KEYS = ['scope', 'requires', 'transaction', 'hazards', 'replaces', 'manual', 'postgres'] as const;
 type Key = (typeof KEYS)[number];
 const isKey = (k: string): k is Key => (KEYS as readonly string[]).includes(k);
 
@@ -141,6 +141,12 @@ export function parseMigration(text: string, path: string, file: string = path):
     if (!MIGRATION_ID.test(r)) problem(replacesEntry?.line ?? 1, `replaced migration "${r}" is not an id NNNN_name`);
   }
 
+  const postgresEntry = header.get('postgres');
+  const postgres = postgresEntry && /^[1-9]\d*$/.test(postgresEntry.value) ? Number(postgresEntry.value) : undefined;
+  if (postgresEntry && postgres === undefined) {
+    problem(postgresEntry.line, `expected \`-- postgres: <major>\` (e.g. 17), got "${postgresEntry.value}"`);
+  }
+
   if (problems.length > 0) throw invalid(file, problems);
 
   const body = (which: 'up' | 'down') => sections[which]?.lines.join('\n').trim() ?? '';
@@ -154,6 +160,7 @@ export function parseMigration(text: string, path: string, file: string = path):
     hazards,
     replaces,
     manual,
+    ...(postgres !== undefined ? { postgres } : {}),
     up: body('up'),
     down: body('down'),
     checksum: checksum(text),

@@ -22,6 +22,7 @@ export function renderMigration(m: MigrationDraft): string {
   header.push(`-- hazards: ${formatHazards(m.hazards ?? [])}`);
   if (m.replaces && m.replaces.length > 0) header.push(`-- replaces: ${m.replaces.join(', ')}`);
   if (m.manual) header.push('-- manual: true');
+  if (m.postgres !== undefined) header.push(`-- postgres: ${m.postgres}`);
   const section = (marker: string, sql: string) => (sql.trim() === '' ? `${marker}\n` : `${marker}\n${sql.trim()}\n`);
   return `${header.join('\n')}\n\n${section('-- +up', m.up)}\n${section('-- +down', m.down)}`;
 }
@@ -33,6 +34,9 @@ function check(m: MigrationDraft): void {
   if (!NAME.test(m.name)) problems.push(`name "${m.name}" may only hold a-z, 0-9 and _`);
   if (m.requires && !VERSION.test(m.requires.version)) {
     problems.push(`required version "${m.requires.version}" is not four or more digits`);
+  }
+  if (m.postgres !== undefined && !(Number.isInteger(m.postgres) && m.postgres > 0)) {
+    problems.push(`postgres "${m.postgres}" is not a major version`);
   }
   for (const r of m.replaces ?? []) if (!MIGRATION_ID.test(r)) problems.push(`replaced id "${r}" is not NNNN_name`);
   for (const [section, sql] of [

@@ -20,6 +20,12 @@ export interface Migration {
   readonly hazards: readonly string[];
   /** Ids of the migrations a squashed migration replaces. */
   readonly replaces: readonly string[];
+  /**
+   * The Postgres major it was generated for, present only when its SQL needs that major
+   * (`ALTER COLUMN ... SET EXPRESSION` is 17+): `migrate` and `rollback` refuse it on an
+   * older server.
+   */
+  readonly postgres?: number;
   /** Made by `pgfleet new` for hand-written SQL: `generate` never rewrites it. */
   readonly manual: boolean;
   /** SQL text of the `-- +up` section, trimmed. */
@@ -38,7 +44,7 @@ export interface Migration {
  * no hazards, replacing nothing, not manual. A whole {@link Migration} is a valid draft.
  */
 export type MigrationDraft = Pick<Migration, 'scope' | 'version' | 'name' | 'up' | 'down'> &
-  Partial<Pick<Migration, 'requires' | 'transactional' | 'hazards' | 'replaces' | 'manual'>>;
+  Partial<Pick<Migration, 'requires' | 'transactional' | 'hazards' | 'replaces' | 'manual' | 'postgres'>>;
 
 /** The two lines of migrations of a directory, each ordered by version. */
 export interface MigrationSet {

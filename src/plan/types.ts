@@ -18,6 +18,8 @@ export interface Statement {
   readonly sql: string;
   /** False for statements Postgres refuses inside a transaction (CREATE INDEX CONCURRENTLY). */
   readonly transactional: boolean;
+  /** The first Postgres major that knows this statement, when older supported ones do not. */
+  readonly since?: number;
 }
 
 /** One change rendered: its up statements, the statements that undo them, and what it risks. */
@@ -42,4 +44,10 @@ export interface PlanOptions {
   readonly scope: Scope;
   /** Where `shared.<table>` references point, e.g. `public`. */
   readonly sharedSchema: string;
+  /**
+   * The major version of the Postgres the plan is for (16 for 16.4): the dev database's when
+   * generating a migration, the live server's when the SQL is for it. Below 17 a changed
+   * generation expression is planned as drop and add of the column.
+   */
+  readonly serverMajor: number;
 }

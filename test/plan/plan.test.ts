@@ -3,7 +3,7 @@ import { diff } from '../../src/diff/diff.js';
 import { column, emptyModel, enumType, index, model, table } from '../../src/model/build.js';
 import { plan } from '../../src/plan/plan.js';
 
-const options = { scope: 'tenant' as const, sharedSchema: 'public' };
+const options = { scope: 'tenant' as const, sharedSchema: 'public', serverMajor: 17 };
 const sqlOf = (p: ReturnType<typeof plan>, dir: 'up' | 'down' = 'up') => p[dir].map((s) => s.sql);
 
 describe('plan', () => {
@@ -11,22 +11,30 @@ describe('plan', () => {
     const to = model({
       enums: [enumType('status', ['new', 'done'])],
       tables: [
-        table('tasks', [column('id', 'bigint', { identity: 'always' }), column('owner_id', 'bigint'), column('status', 'status', { default: "'new'::status" })], {
-          primaryKey: { name: 'tasks_pkey', columns: ['id'] },
-          foreignKeys: [
-            {
-              kind: 'foreignKey',
-              name: 'tasks_owner_id_fkey',
-              columns: ['owner_id'],
-              refTable: 'shared.users',
-              refColumns: ['id'],
-              onDelete: 'cascade',
-              onUpdate: 'no action',
-              deferrable: 'deferrable initially deferred',
-            },
+        table(
+          'tasks',
+          [
+            column('id', 'bigint', { identity: 'always' }),
+            column('owner_id', 'bigint'),
+            column('status', 'status', { default: "'new'::status" }),
           ],
-          indexes: [index('tasks_status_idx', ['status'], { where: "(status = 'new'::status)" })],
-        }),
+          {
+            primaryKey: { name: 'tasks_pkey', columns: ['id'] },
+            foreignKeys: [
+              {
+                kind: 'foreignKey',
+                name: 'tasks_owner_id_fkey',
+                columns: ['owner_id'],
+                refTable: 'shared.users',
+                refColumns: ['id'],
+                onDelete: 'cascade',
+                onUpdate: 'no action',
+                deferrable: 'deferrable initially deferred',
+              },
+            ],
+            indexes: [index('tasks_status_idx', ['status'], { where: "(status = 'new'::status)" })],
+          },
+        ),
       ],
     });
     const p = plan(diff(emptyModel(), to), options);
@@ -75,7 +83,13 @@ describe('plan', () => {
 
   it('builds a concurrent index in its own non-transactional step', () => {
     const t = table('t', [column('a', 'integer')]);
-    const p = plan(diff(model({ tables: [t] }), model({ tables: [{ ...t, indexes: [index('t_a_idx', ['a'], { concurrently: true })] }] })), options);
+    const p = plan(
+      diff(
+        model({ tables: [t] }),
+        model({ tables: [{ ...t, indexes: [index('t_a_idx', ['a'], { concurrently: true })] }] }),
+      ),
+      options,
+    );
     expect(p.up).toEqual([{ sql: 'CREATE INDEX CONCURRENTLY t_a_idx ON t (a)', transactional: false }]);
     expect(p.down).toEqual([{ sql: 'DROP INDEX CONCURRENTLY t_a_idx', transactional: false }]);
   });

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { expect } from 'vitest';
 import { applyStatements } from '../../src/devdb/apply.js';
 import type { DevDatabase } from '../../src/devdb/dev-database.js';
+import { serverMajor } from '../../src/devdb/server-major.js';
 import { diff } from '../../src/diff/diff.js';
 import { canonicalise, type ScopedModels } from '../../src/inspect/canonicalise.js';
 import { inspectSchema } from '../../src/inspect/index.js';
@@ -55,9 +56,17 @@ async function inspectBoth(client: pg.ClientBase, where: Fleetlet): Promise<Scop
   };
 }
 
-const plans = (from: ScopedModels, to: ScopedModels, where: Fleetlet) => ({
-  shared: plan(diff(from.shared, to.shared), { scope: 'shared', sharedSchema: where.shared }),
-  tenant: plan(diff(from.tenant, to.tenant), { scope: 'tenant', sharedSchema: where.shared }),
+const plans = (from: ScopedModels, to: ScopedModels, where: Fleetlet, serverMajor: number) => ({
+  shared: plan(diff(from.shared, to.shared, { serverMajor }), {
+    scope: 'shared',
+    sharedSchema: where.shared,
+    serverMajor,
+  }),
+  tenant: plan(diff(from.tenant, to.tenant, { serverMajor }), {
+    scope: 'tenant',
+    sharedSchema: where.shared,
+    serverMajor,
+  }),
 });
 
 async function applyUp(client: pg.ClientBase, p: { shared: Plan; tenant: Plan }, where: Fleetlet) {
@@ -77,6 +86,8 @@ export interface ConvergenceResult {
   readonly from: ScopedModels;
   readonly to: ScopedModels;
   readonly plans: { shared: Plan; tenant: Plan };
+  /** The major of the server the plans were made for. */
+  readonly serverMajor: number;
 }
 
 let counter = 0;
@@ -100,17 +111,18 @@ export async function converge(
   const from = await canonicalise(rawFrom, dev, { sharedSchema: where.shared });
   const to = await canonicalise(rawTo, dev, { sharedSchema: where.shared });
 
-  await applyUp(client, plans(emptyModel2(), from, where), where);
+  const major = await serverMajor(client);
+  await applyUp(client, plans(emptyModel2(), from, where, major), where);
   const built = await inspectBoth(client, where);
   expectSame(built.shared, from.shared, 'from (shared) builds as canonicalised');
   expectSame(built.tenant, from.tenant, 'from (tenant) builds as canonicalised');
 
-  const p = plans(from, to, where);
+  const p = plans(from, to, where, major);
   await applyUp(client, p, where);
   const up = await inspectBoth(client, where);
   expectSame(up.shared, to.shared, 'after up (shared)');
   expectSame(up.tenant, to.tenant, 'after up (tenant)');
-  const again = plans(up, to, where);
+  const again = plans(up, to, where, major);
   expect(
     again.shared.up.map((s) => s.sql),
     're-plan (shared) is empty',
@@ -131,7 +143,7 @@ export async function converge(
 
   await client.query(`DROP SCHEMA "${where.tenant}" CASCADE`);
   await client.query(`DROP SCHEMA "${where.shared}" CASCADE`);
-  return { from, to, plans: p };
+  return { from, to, plans: p, serverMajor: major };
 }
 
 const emptyModel2 = (): ScopedModels => ({ shared: emptyModel(), tenant: emptyModel() });

@@ -1,6 +1,7 @@
 import type { Column } from '../../model/types.js';
 import { ident, literal } from '../quote.js';
 import { roundTripSql } from '../round-trip-sql.js';
+import { recreatesColumn, SET_EXPRESSION_SINCE } from '../server-features.js';
 import type { Hazard, Statement } from '../types.js';
 import { commentOnColumn } from './comments.js';
 import { columnDefinition } from './definitions.js';
@@ -56,7 +57,7 @@ function rewrites(from: string, to: string): boolean {
  * the old default and identity go before a type change, the new ones come after it, and
  * NOT NULL is set last, after an optional backfill.
  */
-export function alterColumn(table: string, from: Column, to: Column): Rendered {
+export function alterColumn(table: string, from: Column, to: Column, serverMajor: number): Rendered {
   const t = ident(table);
   const c = ident(to.name);
   const alter = (what: string) => sql(`ALTER TABLE ${t} ALTER COLUMN ${c} ${what}`);
@@ -66,14 +67,16 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
   const typeChanged = from.type !== to.type || from.collation !== to.collation;
   const defaultChanged = typeChanged || from.default !== to.default;
 
-  // Postgres cannot turn a plain column into a generated one in place (SET EXPRESSION only
-  // changes the expression of a column that is already generated): the column is dropped
-  // and added back, its values computed anew. (The diff rebuilds its indexes and constraints
-  // around this change.) This is also the reverse of DROP EXPRESSION.
-  if (from.generated === null && to.generated !== null) {
+  // Postgres cannot turn a plain column into a generated one in place, nor (before 17)
+  // change a generation expression: the column is dropped and added back, its values
+  // computed anew. (The diff rebuilds its indexes, constraints and views around this
+  // change.) This is also the reverse of DROP EXPRESSION.
+  if (recreatesColumn(from, to, serverMajor)) {
     const drop = dropColumn(table, from);
     const add = addColumn(table, to);
-    return rendered([...drop.statements, ...add.statements], [...drop.hazards, ...add.hazards]);
+    // A generated column's values are derived: dropping it loses nothing that adding it back does not compute again.
+    const lost = from.generated === null ? drop.hazards : [];
+    return rendered([...drop.statements, ...add.statements], [...lost, ...add.hazards]);
   }
 
   // SET DEFAULT replaces a default; the old one is dropped first only when the type
@@ -102,7 +105,7 @@ export function alterColumn(table: string, from: Column, to: Column): Rendered {
     }
   }
   if (from.generated !== null && to.generated !== null && from.generated !== to.generated) {
-    out.push(alter(`SET EXPRESSION AS (${roundTripSql(to.generated)})`));
+    out.push({ ...alter(`SET EXPRESSION AS (${roundTripSql(to.generated)})`), since: SET_EXPRESSION_SINCE });
     hazards.push(hazard('rewrites_table', object, `recomputing ${object} rewrites ${table}`));
   }
   if (to.default !== null && defaultChanged) out.push(alter(`SET DEFAULT ${roundTripSql(to.default)}`));

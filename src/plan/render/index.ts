@@ -62,7 +62,7 @@ export function render(change: Change, options: PlanOptions): Rendered {
             'write it by hand with `pgfleet new`',
         );
       }
-      return alterColumn(change.table, change.from, change.to);
+      return alterColumn(change.table, change.from, change.to, options.serverMajor);
     case 'add_primary_key':
       return addPrimaryKey(change.table, change.primaryKey);
     case 'drop_primary_key':
