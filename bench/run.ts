@@ -178,9 +178,9 @@ try {
         // The peers cost 10-100 ms a schema: by default they run at the smallest N only.
         peerRuns: n === options.sweep[0] ? options.runs : (options.peerRuns ?? 0),
       };
-      // Reads only look at namespaces and the ledger: without bootstrap and migrate figures the
-      // fleet is made of empty schemas whose ledger says 0001 and 0002 (migrate --fake).
-      const ledgerOnly = !want('bootstrap') && !want('migrate');
+      // Reads only look at namespaces and the ledger: without bootstrap, migrate and drift
+      // figures the fleet is made of empty schemas whose ledger says 0001 and 0002 (migrate --fake).
+      const ledgerOnly = !want('bootstrap') && !want('migrate') && !want('drift');
       if (want('bootstrap')) await figure('bootstrap', `bootstrap @${n}`);
       else {
         await untimed(`bootstrap of ${n} schemas${ledgerOnly ? ' (ledger only: migrate --fake)' : ''}`, async () => {
@@ -196,7 +196,7 @@ try {
         );
       if (want('reads')) await figure('reads', `nothing to do + status @${n}`);
       if (want('tenant-create')) await figure('tenant-create', `tenant create @${n}`);
-      if (want('drift') && !ledgerOnly) await figure('drift', `drift @${n}`);
+      if (want('drift')) await figure('drift', `drift @${n}`);
       if (n === max && want('cli-reads')) await figure('cli-reads', `CLI nothing to do + status @${n}`);
     }
     await p.remove();

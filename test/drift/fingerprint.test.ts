@@ -123,6 +123,13 @@ beforeAll(async () => {
   await raw('x_index_desc', s, 'CREATE TABLE u (a text); CREATE INDEX u_a ON u (a DESC)', true);
   await raw('x_index_ops', s, 'CREATE TABLE u (a text); CREATE INDEX u_a ON u (a text_pattern_ops)', true);
   await raw('x_index_expr', s, "CREATE TABLE u (a text); CREATE INDEX u_a ON u (lower(a)) WHERE a <> ''", true);
+  // The same node tree in two schemas, naming a function of the first: printed unqualified
+  // there, qualified in the second (a default or check that names no built-in is printed).
+  const f = "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'";
+  await raw('x_fn_default_a', s, `${f}; CREATE TABLE u (a int DEFAULT f())`);
+  await raw('x_fn_default_b', s, `${f}; CREATE TABLE u (a int DEFAULT x_fn_default_a.f())`);
+  await raw('x_fn_check_a', s, `${f}; CREATE TABLE u (a int CHECK (a <> f()))`);
+  await raw('x_fn_check_b', s, `${f}; CREATE TABLE u (a int CHECK (a <> x_fn_check_a.f()))`);
   await raw('x_empty', s, '', true);
 });
 
