@@ -1,6 +1,6 @@
 import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
-import type { Model, Table } from '../model/types.js';
+import type { Model, Sequence, Table } from '../model/types.js';
 import { diffEnum } from './diff-enums.js';
 import {
   diffDomains,
@@ -40,10 +40,19 @@ export function diff(from: Model, to: Model, options: DiffOptions = LATEST): Cha
   for (const [a, b] of enums.pairs) changes.push(...diffEnum(a, b, to, renamed));
 
   const seqs = matchByName(from.sequences, to.sequences);
-  for (const s of seqs.added) changes.push({ kind: 'create_sequence', sequence: s });
-  for (const s of seqs.removed) changes.push({ kind: 'drop_sequence', sequence: s });
+  const onSequence = (s: Sequence) => ({ kind: 'sequence' as const, name: s.name });
+  for (const s of seqs.added) {
+    changes.push({ kind: 'create_sequence', sequence: { ...s, grants: [] } });
+    changes.push(...diffGrants(onSequence(s), s.name, [], s.grants));
+  }
+  for (const s of seqs.removed) {
+    changes.push(...diffGrants(onSequence(s), s.name, s.grants, []));
+    changes.push({ kind: 'drop_sequence', sequence: { ...s, grants: [] } });
+  }
   for (const [a, b] of seqs.pairs) {
-    if (stableKey(a) !== stableKey(b)) changes.push({ kind: 'alter_sequence', from: a, to: b });
+    if (stableKey({ ...a, grants: [] }) !== stableKey({ ...b, grants: [] }))
+      changes.push({ kind: 'alter_sequence', from: { ...a, grants: [] }, to: { ...b, grants: [] } });
+    changes.push(...diffGrants(onSequence(b), a.name, a.grants, b.grants));
   }
 
   const tables = matchByName(from.tables, to.tables, (t) => t.hints?.renamedFrom);

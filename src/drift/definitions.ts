@@ -51,7 +51,7 @@ function concerned(c: Change): Array<[Section, string]> {
       return [['types', c.type.name]];
     case 'grant':
     case 'revoke':
-      return [[c.on.kind === 'table' ? 'tables' : 'views', c.on.name]];
+      return [[c.on.kind === 'table' ? 'tables' : c.on.kind === 'sequence' ? 'sequences' : 'views', c.on.name]];
     case 'alter_type':
       return [['types', c.to.name]];
     case 'set_comment':

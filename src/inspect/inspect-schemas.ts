@@ -145,7 +145,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
       sequences: sortedByName(
         (sequencesOf.get(schema) ?? [])
           .filter((s) => !serialSequences.has(tableKey(schema, s.sequence.name)))
-          .map((s) => s.sequence),
+          .map((s) => ({ ...s.sequence, grants: grantsFor(schema, s.sequence.name) })),
       ),
       tables: sortedByName(schemaTables),
       domains: (domainsOf.get(schema) ?? []).map((d) => d.domain),

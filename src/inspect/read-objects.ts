@@ -165,7 +165,8 @@ const POLICIES: ObjectQuery = {
 };
 
 // relacl lists the owner too once anything is granted; the owner's privileges are implicit
-// and left out. Grantee 0 is PUBLIC.
+// and left out. Grantee 0 is PUBLIC. Sequences: the model keeps the grants of standalone
+// ones; those of a serial or identity column's sequence are listed as not modelled.
 const GRANTS: ObjectQuery = {
   select: `'grant', c.relname::text, g.role, json_build_object('privileges', g.privileges)`,
   from: `pg_class c
@@ -176,7 +177,7 @@ const GRANTS: ObjectQuery = {
     WHERE a.grantee <> c.relowner
     GROUP BY a.grantee
   ) g
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relacl IS NOT NULL
+  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL
     AND NOT ${extensionMember('pg_class', 'c.oid')}`,
 };
 

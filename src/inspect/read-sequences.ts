@@ -44,5 +44,5 @@ WHERE NOT ${extensionMember('pg_class', 'q.oid')}
 /** The sequences of every schema in the scope, except identity sequences. */
 export async function readSequences(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedSequence[]> {
   const { rows } = await client.query<Row>(SQL, scopeParams(scope));
-  return rows.map(({ schema, ...r }) => ({ schema, sequence: { kind: 'sequence', ...r } }));
+  return rows.map(({ schema, ...r }) => ({ schema, sequence: { kind: 'sequence', ...r, grants: [] } }));
 }

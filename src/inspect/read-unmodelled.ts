@@ -39,7 +39,13 @@ CROSS JOIN LATERAL (
   UNION ALL
   SELECT 'grants', c.relname::text
   FROM pg_class c
-  WHERE c.relnamespace = n.oid AND c.relacl IS NOT NULL AND c.relkind IN ('S', 'f')
+  WHERE c.relnamespace = n.oid AND c.relacl IS NOT NULL
+    -- a foreign table, or the sequence of an identity or serial column (owned, and a default's)
+    AND (c.relkind = 'f' OR c.relkind = 'S' AND EXISTS (
+      SELECT 1 FROM pg_depend d
+      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+        AND (d.deptype = 'i' OR d.deptype = 'a' AND EXISTS (
+          SELECT 1 FROM pg_depend u WHERE u.classid = 'pg_attrdef'::regclass AND u.refobjid = c.oid))))
     AND ${NOT_EXTENSION('pg_class', 'c.oid')}
   UNION ALL
   SELECT 'grants', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'

@@ -106,18 +106,22 @@ export function convertView(
   };
 }
 
-const PRIVILEGES = ['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger'];
+const TABLE_PRIVILEGES = ['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger'];
+export const SEQUENCE_PRIVILEGES = ['select', 'update', 'usage'];
 
 /**
  * `role: [select, insert]` (or `all`) → grants, privileges lower case and sorted, roles
  * sorted; `public` (any case) is everyone. A role given nothing is left out.
  */
-export function convertGrants(raw: Record<string, string[] | 'all'> | undefined): Grant[] {
+export function convertGrants(
+  raw: Record<string, string[] | 'all'> | undefined,
+  all: readonly string[] = TABLE_PRIVILEGES,
+): Grant[] {
   return Object.entries(raw ?? {})
     .map(([role, privileges]) => ({
       kind: 'grant' as const,
       name: role.toLowerCase() === 'public' ? 'public' : role,
-      privileges: [...new Set(privileges === 'all' ? PRIVILEGES : privileges.map((p) => p.toLowerCase()))].sort(),
+      privileges: [...new Set(privileges === 'all' ? all : privileges.map((p) => p.toLowerCase()))].sort(),
     }))
     .filter((g) => g.privileges.length > 0)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

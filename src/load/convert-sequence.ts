@@ -1,5 +1,6 @@
 import { identifierProblem } from '../model/names.js';
 import type { Sequence } from '../model/types.js';
+import { convertGrants, SEQUENCE_PRIVILEGES } from './convert-objects.js';
 import type { ConvertContext } from './drafts.js';
 import type { RawInteger, RawSequence } from './raw-model.js';
 import type { Path } from './yaml-source.js';
@@ -67,6 +68,7 @@ export function convertSequence(name: string, raw: RawSequence, ctx: ConvertCont
     max: String(max),
     cache: String(cache),
     cycle: raw.cycle ?? false,
+    grants: convertGrants(raw.grants, SEQUENCE_PRIVILEGES),
     comment: raw.comment ?? null,
   };
 }

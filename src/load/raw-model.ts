@@ -55,6 +55,7 @@ export interface RawSequence {
   cache?: RawInteger;
   cycle?: boolean;
   comment?: string;
+  grants?: RawGrants;
 }
 
 export interface RawReference {

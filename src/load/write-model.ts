@@ -247,6 +247,7 @@ function sequenceValue(s: Sequence): YamlValue {
     ['max', BigInt(s.max) !== max ? int(s.max) : undefined],
     ['cache', s.cache !== '1' ? int(s.cache) : undefined],
     ['cycle', s.cycle ? raw('true') : undefined],
+    ['grants', grantsValue(s.grants)],
     ['comment', s.comment ?? undefined],
   ]);
 }

@@ -84,6 +84,7 @@ export const sequence = (name: string, more: Partial<Sequence> = {}): Sequence =
   max: '9223372036854775807',
   cache: '1',
   cycle: false,
+  grants: [],
   comment: null,
   ...more,
 });

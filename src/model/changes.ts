@@ -125,7 +125,7 @@ export type Change =
     };
 
 export interface GrantTarget {
-  readonly kind: 'table' | 'view' | 'materialized view';
+  readonly kind: 'table' | 'view' | 'materialized view' | 'sequence';
   readonly name: string;
 }
 

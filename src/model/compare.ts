@@ -34,7 +34,7 @@ export function stored(model: Model): Model {
   return {
     extensions: [...model.extensions].sort(byName),
     enums: [...model.enums].sort(byName),
-    sequences: [...model.sequences].sort(byName),
+    sequences: [...model.sequences].sort(byName).map((s) => ({ ...s, grants: [...s.grants].sort(byName) })),
     tables: model.tables.map(table).sort(byName),
     domains: model.domains.map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     functions: [...model.functions].sort(byName),

@@ -51,6 +51,8 @@ export interface Sequence {
   readonly max: string;
   readonly cache: string;
   readonly cycle: boolean;
+  /** Privileges granted on the sequence to roles other than its owner (usage, select, update). */
+  readonly grants: readonly Grant[];
   readonly comment: string | null;
 }
 
@@ -234,13 +236,13 @@ export interface ExclusionConstraint {
 }
 
 /**
- * Privileges of one role on a table or view (beyond its owner's, which are implicit):
+ * Privileges of one role on a table, view or sequence (beyond its owner's, which are implicit):
  * `name` is the role, `public` for everyone.
  */
 export interface Grant {
   readonly kind: 'grant';
   readonly name: string;
-  /** Lower case, sorted: select, insert, update, delete, truncate, references, trigger. */
+  /** Lower case, sorted: select, insert, update, delete, truncate, references, trigger (sequences: usage, select, update). */
   readonly privileges: readonly string[];
 }
 

@@ -13,6 +13,7 @@ CREATE EXTENSION citext;
 CREATE TYPE "Mood" AS ENUM ('happy', 'sad', 'it''s complicated', 'yes');
 COMMENT ON TYPE "Mood" IS 'How it feels';
 CREATE SEQUENCE invoice_seq AS integer START 1000 INCREMENT 5 CACHE 10;
+GRANT USAGE, SELECT ON SEQUENCE invoice_seq TO pgfleet_reader;
 CREATE SEQUENCE down_seq INCREMENT -1;
 COMMENT ON SEQUENCE down_seq IS 'counts down';
 CREATE TABLE "Account" (

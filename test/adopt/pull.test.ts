@@ -101,7 +101,7 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
       'extensions: [citext]',
       "  Mood: { values: [happy, sad, it's complicated, 'yes'], comment: How it feels }",
       '  down_seq: { increment: -1, comment: counts down }',
-      '  invoice_seq: { type: integer, start: 1000, increment: 5, cache: 10 }',
+      '  invoice_seq: { type: integer, start: 1000, increment: 5, cache: 10, grants: { pgfleet_reader: [select, usage] } }',
       '    comment: \'People: with "quotes"\'',
       '      id:          { type: serial }',
       "      mood:        { type: '\"Mood\"', default: it's complicated }",

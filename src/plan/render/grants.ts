@@ -8,7 +8,7 @@ import { type Rendered, rendered, sql } from './rendered.js';
 const role = (name: string) => (name === 'public' ? 'PUBLIC' : ident(name));
 
 // GRANT ... ON TABLE covers views and materialized views too.
-const object = (on: GrantTarget) => `TABLE ${ident(on.name)}`;
+const object = (on: GrantTarget) => `${on.kind === 'sequence' ? 'SEQUENCE' : 'TABLE'} ${ident(on.name)}`;
 
 export const grantStatement = (on: GrantTarget, to: string, privileges: readonly string[]): Statement =>
   sql(`GRANT ${privileges.map((p) => p.toUpperCase()).join(', ')} ON ${object(on)} TO ${role(to)}`);
