@@ -1,64 +1,34 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/api/fleet.js';
-import { newMigration, rehash } from '../../src/api/manual.js';
-import { ident } from '../../src/plan/quote.js';
-import { testDatabase, type TestDatabase } from '../support/db.js';
-import { fleetProject } from '../fleet/fleet-project.js';
+import { PgfleetError } from '../../src/errors.js';
+import { type TestDatabase, testDatabase } from '../support/db.js';
+import { type FaultFleet, faultFleet, handWritten, sleep } from './fault-fleet.js';
+import { countByVersion, expectFleetAtRecordedVersions } from './invariant.js';
 
 const N = 50;
-const tenants = Array.from({ length: N }, (_, i) => `tenant_${String(i + 1).padStart(2, '0')}`);
-
-/** Every tenant is exactly where its history says: `marker` exists iff migration `version` is recorded. */
-async function consistent(db: TestDatabase, version: string, marker: string) {
-  const applied = new Set(
-    (
-      await db.client.query(`SELECT schema_name FROM pgfleet.history WHERE version = $1 AND status = 'applied'`, [
-        version,
-      ])
-    ).rows.map((r) => r.schema_name),
-  );
-  for (const t of tenants) {
-    const has = await db.client.query(
-      `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped`,
-      [`${ident(t)}.services_service`, marker],
-    );
-    expect(has.rowCount === 1, `${t}: column ${marker} vs history`).toBe(applied.has(t));
-  }
-  return applied.size;
-}
 
 describe('faults during migrate', { timeout: 180_000 }, () => {
   let db: TestDatabase;
-  let fleet: Awaited<ReturnType<typeof fleetProject>>;
+  let fleet: FaultFleet;
   beforeAll(async () => {
     db = await testDatabase();
-    fleet = await fleetProject(db.url);
-    for (const t of tenants) await db.client.query(`CREATE SCHEMA ${t}`);
-    await fleet.version(0);
-    expect((await migrate(await fleet.project())).summary.failed).toBe(0);
+    fleet = await faultFleet(db.client, db.url, N);
   });
 
   it("cutting the runner's connections mid-run leaves every schema at a recorded version, and a rerun completes", async () => {
     // A slow hand-written migration, so the cut lands while tenants are being migrated.
-    const made = await newMigration(await fleet.project(), 'tenant', 'slow marker');
-    const text = await readFile(made.path, 'utf8');
-    await writeFile(
-      made.path,
-      text
-        .replace(
-          /-- \+up[\s\S]*-- \+down/,
-          '-- +up\nSELECT pg_sleep(0.05);\nALTER TABLE services_service ADD COLUMN cut_marker integer;\n\n-- +down',
-        )
-        .replace(/-- \+down[\s\S]*$/, '-- +down\nALTER TABLE services_service DROP COLUMN cut_marker;\n'),
+    const id = await handWritten(
+      fleet,
+      'slow marker',
+      'SELECT pg_sleep(0.05);\nALTER TABLE services_service ADD COLUMN cut_marker integer;',
+      'ALTER TABLE services_service DROP COLUMN cut_marker;',
     );
-    await rehash(await fleet.project());
+    const version = id.slice(0, 4);
 
     const run = migrate(await fleet.project(), { concurrency: 4 });
     let cuts = 0;
     for (let i = 0; i < 200 && cuts < 3; i++) {
-      await new Promise((r) => setTimeout(r, 60));
+      await sleep(60);
       const r = await db.client.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgfleet' AND state = 'active'`,
       );
@@ -68,21 +38,21 @@ describe('faults during migrate', { timeout: 180_000 }, () => {
     expect(cuts).toBeGreaterThan(0);
     expect(result.summary.failed).toBeGreaterThan(0);
     expect(result.summary.applied + result.summary.failed).toBe(N);
-    await consistent(db, '0002', 'cut_marker');
+    expect(countByVersion(await expectFleetAtRecordedVersions(await fleet.project()))[version]).toBe(
+      result.summary.applied,
+    );
 
     const rerun = await migrate(await fleet.project());
     expect(rerun.summary.failed).toBe(0);
-    expect(await consistent(db, '0002', 'cut_marker')).toBe(N);
+    expect(countByVersion(await expectFleetAtRecordedVersions(await fleet.project()))[version]).toBe(N);
   });
 
   it('of three concurrent runs exactly one works', async () => {
     await fleet.version(1);
     const runs = await Promise.allSettled([1, 2, 3].map(async () => migrate(await fleet.project())));
     expect(runs.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(runs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([
-      'lock',
-      'lock',
-    ]);
-    expect(await consistent(db, '0003', 'capacity')).toBe(N);
+    const refused = runs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    expect(refused.map((e) => e instanceof PgfleetError && e.code)).toEqual(['lock', 'lock']);
+    expect(countByVersion(await expectFleetAtRecordedVersions(await fleet.project()))['0003']).toBe(N);
   });
 });

@@ -6,6 +6,7 @@ import { createTenant, migrate, rollback, status } from '../../src/api/fleet.js'
 import { PgfleetError } from '../../src/errors.js';
 import { ident } from '../../src/plan/quote.js';
 import { runCli } from '../cli/run-cli.js';
+import { expectFleetAtRecordedVersions } from '../faults/invariant.js';
 import { type TestDatabase, testDatabase } from '../support/db.js';
 import { fleetProject } from './fleet-project.js';
 
@@ -91,6 +92,7 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(/✗ tenant_07 at 0004_add_services_service_name_key: could not create unique index/);
 
+    await expectFleetAtRecordedVersions(await fleet.project());
     await db.client.query(`DELETE FROM tenant_07.services_service WHERE name = 'dup'`);
     const again = await migrate(await fleet.project());
     expect(again.summary).toMatchObject({ applied: 1, upToDate: N, failed: 0 });
@@ -112,6 +114,7 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     expect(r.summary).toMatchObject({ applied: N - 1, failed: 1 });
     expect(r.results.find((x) => x.status === 'failed')).toMatchObject({ schema: 'tenant_09', attempts: 2 });
     expect(r.results.find((x) => x.schema === 'tenant_09')?.error?.message).toMatch(/lock timeout/);
+    await expectFleetAtRecordedVersions(await fleet.project());
     expect((await migrate(await fleet.project())).summary).toMatchObject({ applied: 1, failed: 0 });
   });
 
@@ -129,6 +132,7 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     );
     expect(rows.rowCount).toBe(0);
     expect(new Set((await versions(db)).values())).toEqual(new Set(['0001', '0005']));
+    await expectFleetAtRecordedVersions(await fleet.project());
   });
 
   it('leaves no tenant half-migrated when the process is killed, and a rerun completes', async () => {
@@ -165,9 +169,11 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
       // The schema is exactly where its history says: 0005 added the column `note`.
       expect((await columnsOf(db, t)).includes('note'), t).toBe(v.get(t) === '0005');
     }
+    await expectFleetAtRecordedVersions(await fleet.project());
     const rerun = await migrate(await fleet.project());
     expect(rerun.summary.failed).toBe(0);
     expect(new Set((await versions(db)).values())).toEqual(new Set(['0001', '0005']));
+    await expectFleetAtRecordedVersions(await fleet.project());
   });
 
   it('creates a tenant at the latest migration in one step and refuses hostile names', async () => {
