@@ -25,7 +25,8 @@ export const HELP = `npm run bench -- [flags]
   --floor psql|pg      the floor's client (default: psql when installed, else one pg connection)
   --history TxM        generate figure: T tables reached by M migrations (default 150x200)
   --core-tables T      tables of the canonicalise / introspect / diff figures (default 200)
-  --bootstrap-runs K   repetitions of the bootstrap (default 1 at N >= 1000, else 2)
+  --bootstrap-runs K   repetitions of the bootstrap, the floor building N schemas of its own each
+                       time (default: one run; at N >= 1000 the floor builds N/4, scaled to N)
   --peer-runs K        also run the peers at the larger N, K times (default: peers at the smallest N only)
   --save               with --only, still write bench/results and docs/bench
 

@@ -56,7 +56,7 @@ export async function latestMarkdown(runs: readonly Results[], notesFile: string
       "The ratio is pgfleet's median over the floor's median. Peers run the same task on the same server in the same run.",
     '',
     'Reproduce: `npm run bench` (N = 1,000, fleet figures at 100 and 1,000; each section below says how long its run took), ' +
-      '`npm run bench -- --tenants 10000` (on demand: its bootstrap alone creates 2 × 10,000 schemas of 20 tables), ' +
+      '`npm run bench -- --tenants 10000` (on demand: its bootstrap alone creates 12,500 schemas of 20 tables), ' +
       '`npm run bench -- --tenants 10000 --sweep 10000 --only reads,cli-reads,tenant-create --save` (the reads at 10,000 on a ledger-only fleet, minutes), ' +
       '`BENCH_DATABASE_URL=postgres://… npm run bench` for another server, `BENCH_FLOOR=pg` to use one pg connection as the floor even where psql is installed. ' +
       '`npm run bench -- --help` lists the flags; the default `npm test` runs no benchmark.',
