@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { applyStatements } from '../src/devdb/apply.js';
 import { databaseUrl } from '../src/devdb/dev-database.js';
+import { serverMajor } from '../src/devdb/server-major.js';
 import { diff } from '../src/diff/diff.js';
 import { emptyModel } from '../src/model/build.js';
 import type { Model } from '../src/model/types.js';
@@ -27,7 +28,11 @@ async function createSchemaFrom(url: string, model: Model): Promise<void> {
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${LIVE_SCHEMA} CASCADE; CREATE SCHEMA ${LIVE_SCHEMA}`);
-    const p = plan(diff(emptyModel(), model), { scope: 'tenant', sharedSchema: 'public' });
+    const p = plan(diff(emptyModel(), model), {
+      scope: 'tenant',
+      sharedSchema: 'public',
+      serverMajor: await serverMajor(client),
+    });
     await applyStatements(client, p.up, [LIVE_SCHEMA, 'public']);
   } finally {
     await client.end();

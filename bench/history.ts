@@ -5,6 +5,7 @@ import { emptyModel } from '../src/model/build.js';
 import type { Model } from '../src/model/types.js';
 import { plan } from '../src/plan/plan.js';
 import { type BenchProject, benchProject } from './project.js';
+import { majorOf } from './server.js';
 import { extraColumn, tableName, tenantYaml } from './synthetic-yaml.js';
 
 export interface HistorySize {
@@ -50,7 +51,7 @@ export async function historyProject(o: {
   });
   if (o.dir) return p;
   const project = await p.load();
-  const options = { sharedSchema: project.config.shared.schema };
+  const options = { sharedSchema: project.config.shared.schema, serverMajor: await majorOf(o.devDatabase) };
   const shared = draftsFor('shared', plan(diff(emptyModel(), project.shared), { scope: 'shared', ...options }), [], {
     name: 'initial',
     requires: null,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { databaseUrl } from '../src/devdb/dev-database.js';
 import { startEmbedded } from '../src/devdb/embedded.js';
+import { serverMajor } from '../src/devdb/server-major.js';
 import { ident } from '../src/plan/quote.js';
 
 /** The server every figure runs on, and the benchmark's own database on it. */
@@ -76,5 +77,16 @@ export function commitOf(cwd: string): string {
     return dirty ? `${sha}+dirty` : sha;
   } catch {
     return 'unknown';
+  }
+}
+
+/** The Postgres major of the server at `url`: what the plans of the figures are made for. */
+export async function majorOf(url: string): Promise<number> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return await serverMajor(client);
+  } finally {
+    await client.end();
   }
 }

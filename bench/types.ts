@@ -38,7 +38,7 @@ export interface BenchContext {
    * Below 1: one run, the floor building this share of N schemas (scaled to N) between
    * slices of pgfleet's run, instead of N schemas of its own.
    */
-  readonly bootstrapFloorShare: number;
+  readonly bootstrapFloorShare?: number;
   readonly bootstrapConcurrency: number;
   /** Repetitions of the peers (node-pg-migrate, the hand-rolled runner) at this N. */
   readonly peerRuns: number;

@@ -11,6 +11,7 @@ import { plan } from '../../src/plan/plan.js';
 import { ident } from '../../src/plan/quote.js';
 import { CATALOG_QUERY, LIVE_SCHEMA } from '../core-setup.js';
 import { syntheticModel } from '../models.js';
+import { majorOf } from '../server.js';
 import { interleaved, peakRssMiB } from '../timing.js';
 import { type BenchContext, type Row, rowId } from '../types.js';
 
@@ -75,7 +76,8 @@ export async function canonicaliseDiff(ctx: BenchContext): Promise<Row[]> {
   const { tables, liveUrl } = core(ctx);
   const model = syntheticModel(tables);
   const models = { shared: emptyModel(), tenant: model };
-  const ddl = plan(diff(emptyModel(), model), { scope: 'tenant', sharedSchema: 'public' })
+  const major = await majorOf(liveUrl);
+  const ddl = plan(diff(emptyModel(), model), { scope: 'tenant', sharedSchema: 'public', serverMajor: major })
     .up.map((s) => `${s.sql};`)
     .join('\n');
   const dev = await openDevDatabase(ctx.serverUrl);
@@ -89,7 +91,8 @@ export async function canonicaliseDiff(ctx: BenchContext): Promise<Row[]> {
         work: async () => {
           const desired = (await canonicalise(models, dev, OPTIONS)).tenant;
           const live = await inspectSchema(client, LIVE_SCHEMA, OPTIONS);
-          changes = plan(diff(live, desired), { scope: 'tenant', sharedSchema: 'public' }).changes.length;
+          changes = plan(diff(live, desired), { scope: 'tenant', sharedSchema: 'public', serverMajor: major }).changes
+            .length;
         },
       },
       {
@@ -136,6 +139,7 @@ export async function diffTwo(ctx: BenchContext): Promise<Row[]> {
   const { tables, liveUrl, targetUrl } = core(ctx);
   const a = await connected(liveUrl);
   const b = await connected(targetUrl);
+  const major = await majorOf(liveUrl);
   let pgfleetChanges = 0;
   let migraSql = '';
   try {
@@ -147,7 +151,8 @@ export async function diffTwo(ctx: BenchContext): Promise<Row[]> {
             await inspectSchema(a, LIVE_SCHEMA, OPTIONS),
             await inspectSchema(b, LIVE_SCHEMA, OPTIONS),
           ];
-          pgfleetChanges = plan(diff(from, to), { scope: 'tenant', sharedSchema: 'public' }).changes.length;
+          pgfleetChanges = plan(diff(from, to), { scope: 'tenant', sharedSchema: 'public', serverMajor: major }).changes
+            .length;
         },
       },
       {

@@ -8,6 +8,7 @@ import { plan } from '../../src/plan/plan.js';
 import { ident } from '../../src/plan/quote.js';
 import { floorOf } from '../fleet/open.js';
 import { historyChange, historyProject } from '../history.js';
+import { majorOf } from '../server.js';
 import { interleaved, peakRssMiB } from '../timing.js';
 import { type BenchContext, type Row, rowId } from '../types.js';
 
@@ -32,7 +33,11 @@ export async function generateFigure(ctx: BenchContext): Promise<Row[]> {
   const set = await readMigrations(p.migrations);
   const desired = (await p.load()).tenant;
   const floor = floorOf(ctx);
-  const modelDdl = plan(diff(emptyModel(), desired), { scope: 'tenant', sharedSchema: 'public' })
+  const modelDdl = plan(diff(emptyModel(), desired), {
+    scope: 'tenant',
+    sharedSchema: 'public',
+    serverMajor: await majorOf(ctx.url),
+  })
     .up.map((s) => `${s.sql};`)
     .join('\n');
   const before = new Set(await readdir(join(p.migrations, 'tenant')));

@@ -17,7 +17,8 @@ export async function bootstrap(ctx: BenchContext): Promise<Row[]> {
   const project = await openFleetProject(ctx);
   const floor = floorOf(ctx);
   const fleet = names(fleetPrefix(n), n);
-  const sampled = ctx.bootstrapFloorShare < 1;
+  const share = ctx.bootstrapFloorShare ?? 1;
+  const sampled = share < 1;
   const t = sampled
     ? await sampledBootstrap(ctx, fleet, project.initial.up, floor)
     : await fullBootstrap(ctx, fleet, project.initial.up, floor);
@@ -29,12 +30,12 @@ export async function bootstrap(ctx: BenchContext): Promise<Row[]> {
       who: 'pgfleet',
       time: t.pgfleet,
       floor: t.floor,
-      floorWhat: `${floor.label}, ${k} connection${k > 1 ? 's' : ''}${sampled ? `, on ${Math.round(n * ctx.bootstrapFloorShare).toLocaleString('en-US')} schemas (scaled to N)` : ''}`,
+      floorWhat: `${floor.label}, ${k} connection${k > 1 ? 's' : ''}${sampled ? `, on ${Math.round(n * share).toLocaleString('en-US')} schemas (scaled to N)` : ''}`,
       rssMiB: peakRssMiB(),
       goal: { kind: 'ratio', max: 1.5, at: 1000, text: '≤ 1.5× floor' },
       ...(sampled
         ? {
-            note: `one run; pgfleet migrated the N schemas in ${SLICES} slices, after each of which the floor ran its share of ${Math.round(ctx.bootstrapFloorShare * 100)} % of a slice, so both met the same growing catalog; the floor's time is scaled to N`,
+            note: `one run; pgfleet migrated the N schemas in ${SLICES} slices, after each of which the floor ran its share of ${Math.round(share * 100)} % of a slice, so both met the same growing catalog; the floor's time is scaled to N`,
           }
         : {}),
     },
@@ -54,7 +55,7 @@ async function sampledBootstrap(ctx: BenchContext, fleet: string[], sql: string,
   const project = await openFleetProject(ctx);
   const k = ctx.bootstrapConcurrency;
   const size = Math.ceil(fleet.length / SLICES);
-  const share = Math.max(1, Math.round(size * ctx.bootstrapFloorShare));
+  const share = Math.max(1, Math.round(size * (ctx.bootstrapFloorShare ?? 1)));
   let pgfleetMs = 0;
   let floorMs = 0;
   let floorSchemas = 0;
