@@ -15,7 +15,8 @@ export default class Rollback extends BaseCommand {
     ...fleetFlags,
     to: Flags.string({ description: 'roll back the migrations after this version', exclusive: ['steps'] }),
     steps: Flags.integer({
-      description: 'roll back the last K applied migrations of each schema',
+      description:
+        "roll back the directory's last K migrations of the scope: each schema goes back to the version K before the latest (a rerun takes nothing further back)",
       min: 1,
       exclusive: ['to'],
     }),

@@ -14,7 +14,7 @@ import { INSUFFICIENT_PRIVILEGE, withGrantHint } from './privileges.js';
 export interface RunOptions {
   /** Only the shared schema, only the tenants, or one schema. */
   readonly only?: { readonly scope: Scope } | { readonly schema: string };
-  /** up: apply migrations up to `to`; down: roll back those after `to` or the last `steps`. */
+  /** up: apply migrations up to `to`; down: roll back those after `to`, or the directory's last `steps`. */
   readonly direction: 'up' | 'down';
   readonly to?: string;
   readonly steps?: number;
@@ -84,12 +84,19 @@ const skipped = (schema: string, scope: Scope): SchemaResult => ({
 });
 
 /** What `direction` does to a schema in `state`: pending migrations up, or applied ones down in reverse. */
-function work(state: SchemaState, o: RunOptions): Migration[] {
+function work(state: SchemaState, o: RunOptions, set: MigrationSet): Migration[] {
   if (o.direction === 'up') return [...state.pending];
-  const applied = [...state.applied].reverse();
-  if (o.steps !== undefined) return applied.slice(0, o.steps);
-  return applied.filter((m) => o.to === undefined || compareVersions(m.version, o.to) > 0);
+  const to = o.steps !== undefined ? stepsBack(set[state.scope], o.steps) : o.to;
+  return [...state.applied].reverse().filter((m) => to === undefined || compareVersions(m.version, to) > 0);
 }
+
+/**
+ * `--steps K` counts back from the directory's latest migration of the scope, not from each
+ * schema's own version: rerunning a rollback that was interrupted, or rolling back while a
+ * tenant had failed the latest migration, never takes a schema further back than asked.
+ */
+const stepsBack = (migrations: readonly Migration[], steps: number): string =>
+  migrations[migrations.length - 1 - steps]?.version ?? '0';
 
 /**
  * The fleet run behind `migrate` and `rollback`: the shared schema first (a failure there
@@ -120,11 +127,11 @@ export async function runFleet(
   let states = statesNow();
   refuseEdited(states);
   refuseNewerPostgres(
-    states.flatMap((s) => work(s, o)),
+    states.flatMap((s) => work(s, o, set)),
     await serverMajor(fleet.coordinator),
   );
   const planOf = (list: SchemaState[]) =>
-    list.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o).map((m) => m.id) }));
+    list.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o, set).map((m) => m.id) }));
   const results: SchemaResult[] = [];
   let total = states.length;
   let failures = 0;
@@ -140,7 +147,7 @@ export async function runFleet(
   const retries = o.retries ?? 3;
   const apply = async (state: SchemaState): Promise<SchemaResult> => {
     if (state.problems.length > 0) return report(failedResult(state.schema, state.scope, state.problems.join('; ')));
-    const todo = work(state, o);
+    const todo = work(state, o, set);
     if (todo.length > 0 && !snap.existing.has(state.schema)) {
       return report(
         failedResult(
@@ -217,7 +224,7 @@ export async function runFleet(
     tenantStates,
     o.concurrency,
     async (state) => {
-      const missing = work(state, o).find((m) => m.requires?.scope === 'shared' && !sharedHas(m.requires.version));
+      const missing = work(state, o, set).find((m) => m.requires?.scope === 'shared' && !sharedHas(m.requires.version));
       if (missing?.requires) {
         return report(
           failedResult(

@@ -51,4 +51,23 @@ describe('migrate and rollback targets', { timeout: 120_000 }, () => {
       ).rows[0].n,
     ).toBe(0);
   });
+
+  it('--steps counts back from the latest migration, so a rerun takes no schema further back', async () => {
+    await migrate(await fleet.project());
+    const tenantVersions = async () =>
+      (
+        await db.client.query<{ schema_name: string; v: string }>(
+          `SELECT schema_name, max(version) AS v FROM pgfleet.history
+            WHERE scope = 'tenant' AND status = 'applied' GROUP BY 1 ORDER BY 1`,
+        )
+      ).rows.map((r) => `${r.schema_name} ${r.v}`);
+    expect(await tenantVersions()).toEqual(['tenant_a 0002', 'tenant_b 0002']);
+    // One tenant is already back (a rollback interrupted after it, say): the fleet-wide rerun leaves it there.
+    await rollback(await fleet.project(), { only: { schema: 'tenant_a' }, steps: 1 });
+    const rerun = await rollback(await fleet.project(), { only: { scope: 'tenant' }, steps: 1 });
+    expect(rerun.summary).toMatchObject({ applied: 1, failed: 0 });
+    expect(await tenantVersions()).toEqual(['tenant_a 0001', 'tenant_b 0001']);
+    const again = await rollback(await fleet.project(), { only: { scope: 'tenant' }, steps: 1 });
+    expect(again.summary).toMatchObject({ applied: 0, failed: 0 });
+  });
 });
