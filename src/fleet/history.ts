@@ -49,7 +49,10 @@ export async function readHistory(
   const bySchema = new Map<string, HistoryRow[]>();
   if (!(await historyExists(client))) return bySchema;
   const r = await client.query(
-    `SELECT schema_name, scope, version, name, checksum, status, applied_at, duration_ms, error
+    // The time as epoch milliseconds: a number is read at once, where parsing 20,000 timestamp
+    // strings is a third of a second of a 10,000-tenant `status`.
+    `SELECT schema_name, scope, version, name, checksum, status,
+            (extract(epoch FROM applied_at) * 1000)::float8 AS applied_ms, duration_ms, error
        FROM ${HISTORY} ${schemas ? 'WHERE schema_name = ANY($1)' : ''} ORDER BY schema_name, version`,
     schemas ? [schemas] : [],
   );
@@ -62,7 +65,7 @@ export async function readHistory(
       name: row.name,
       checksum: row.checksum,
       status: row.status,
-      appliedAt: row.applied_at,
+      appliedAt: new Date(row.applied_ms),
       durationMs: row.duration_ms,
       error: row.error,
     });

@@ -22,6 +22,17 @@ export interface SchemaState {
 
 const idOf = (r: { version: string; name: string }) => `${r.version}_${r.name}`;
 
+// The same for every schema of a scope: made once per migration list, not once per schema.
+const knownCache = new WeakMap<readonly Migration[], ReadonlySet<string>>();
+function knownIds(migrations: readonly Migration[]): ReadonlySet<string> {
+  let known = knownCache.get(migrations);
+  if (!known) {
+    known = new Set(migrations.flatMap((m) => [m.id, ...m.replaces]));
+    knownCache.set(migrations, known);
+  }
+  return known;
+}
+
 /**
  * Compare a schema's history with the migrations of its scope. An applied migration whose
  * file changed is a problem (history keeps the checksum of what ran).
@@ -34,7 +45,7 @@ export function schemaState(
   to?: string,
 ): SchemaState {
   const applied = new Map(rows.filter((r) => r.status === 'applied').map((r) => [idOf(r), r]));
-  const known = new Set(migrations.flatMap((m) => [m.id, ...m.replaces]));
+  const known = knownIds(migrations);
   const done: Migration[] = [];
   const pending: Migration[] = [];
   const problems: string[] = [];

@@ -74,14 +74,18 @@ const failedResult = (
   attempts: 0,
 });
 
-const skipped = (schema: string, scope: Scope): SchemaResult => ({
-  schema,
-  scope,
-  status: 'skipped',
-  migrations: [],
-  ms: 0,
-  attempts: 0,
-});
+const nothingRun =
+  (status: 'skipped' | 'up-to-date') =>
+  (schema: string, scope: Scope): SchemaResult => ({
+    schema,
+    scope,
+    status,
+    migrations: [],
+    ms: 0,
+    attempts: 0,
+  });
+const skipped = nothingRun('skipped');
+const upToDate = nothingRun('up-to-date');
 
 /** What `direction` does to a schema in `state`: pending migrations up, or applied ones down in reverse. */
 function work(state: SchemaState, o: RunOptions, set: MigrationSet): Migration[] {
@@ -148,7 +152,9 @@ export async function runFleet(
   const apply = async (state: SchemaState): Promise<SchemaResult> => {
     if (state.problems.length > 0) return report(failedResult(state.schema, state.scope, state.problems.join('; ')));
     const todo = work(state, o, set);
-    if (todo.length > 0 && !snap.existing.has(state.schema)) {
+    // Most of a fleet is up to date: such a schema costs no connection and no round trip.
+    if (todo.length === 0) return report(upToDate(state.schema, state.scope));
+    if (!snap.existing.has(state.schema)) {
       return report(
         failedResult(
           state.schema,
