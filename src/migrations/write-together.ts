@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PgfleetError } from '../errors.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeDurably, writeFileAtomic } from './write-file-atomic.js';
 
 /**
  * The journal of a write in progress, in the migrations directory. It lists each file's
@@ -21,16 +21,6 @@ export interface FileToWrite {
   /** Relative to the migrations directory, with `/` (`tenant/0002_add_x.sql`, `pgfleet.sum`). */
   readonly path: string;
   readonly text: string;
-}
-
-async function writeDurably(path: string, text: string) {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
