@@ -132,6 +132,7 @@ export function diffFunctions(from: Model, to: Model): { changes: Change[]; recr
     });
   }
   for (const [a, b] of m.pairs) {
+    changes.push(...diffGrants({ kind: 'function', name: b.name }, a.name, a.grants, b.grants));
     if (a.definition !== b.definition) {
       changes.push({ kind: 'replace_function', from: a, to: b, late: isLate(b, to) });
       if (returns(a.definition) !== returns(b.definition)) recreated.add(routineBaseName(b.name));

@@ -6,6 +6,14 @@ import type { Model } from '../model/types.js';
 
 type Section = keyof Model;
 
+const GRANT_SECTIONS = {
+  table: 'tables',
+  view: 'views',
+  'materialized view': 'views',
+  sequence: 'sequences',
+  function: 'functions',
+} as const;
+
 /** The objects a change touches, by model section: a table's changes concern the whole table. */
 function concerned(c: Change): Array<[Section, string]> {
   switch (c.kind) {
@@ -51,7 +59,7 @@ function concerned(c: Change): Array<[Section, string]> {
       return [['types', c.type.name]];
     case 'grant':
     case 'revoke':
-      return [[c.on.kind === 'table' ? 'tables' : c.on.kind === 'sequence' ? 'sequences' : 'views', c.on.name]];
+      return [[GRANT_SECTIONS[c.on.kind], c.on.name]];
     case 'alter_type':
       return [['types', c.to.name]];
     case 'set_comment':

@@ -224,7 +224,12 @@ export function describeChange(c: Change): Difference {
         c.kind,
       );
     case 'create_policy':
-      return make('missing', `policy ${c.table}.${c.policy.name}`, `missing policy ${c.policy.name} on ${c.table}`, c.kind);
+      return make(
+        'missing',
+        `policy ${c.table}.${c.policy.name}`,
+        `missing policy ${c.policy.name} on ${c.table}`,
+        c.kind,
+      );
     case 'drop_policy':
       return make('extra', `policy ${c.table}.${c.policy.name}`, `extra policy ${c.policy.name} on ${c.table}`, c.kind);
     case 'set_row_security':

@@ -106,10 +106,19 @@ const AGGREGATE = `'CREATE OR REPLACE AGGREGATE ' || quote_ident(p.proname) || '
 // unqualified when the search_path sees them (printedIn), except the routine's own name,
 // which pg_get_functiondef always qualifies: it is cut off in JavaScript, where the quoted
 // schema name it used is known.
+// proacl is NULL while a routine has Postgres' default privileges (EXECUTE for PUBLIC); once
+// anything is granted or revoked it lists the owner too, whose privileges are implicit.
+const ROUTINE_GRANTS = `CASE WHEN p.proacl IS NULL THEN json_build_array(json_build_object('role', 'public', 'privileges', json_build_array('execute')))
+    ELSE (SELECT coalesce(json_agg(json_build_object('role', g.role, 'privileges', g.privileges)), '[]'::json) FROM (
+      SELECT CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END AS role,
+             json_agg(lower(a.privilege_type)) AS privileges
+      FROM aclexplode(p.proacl) a WHERE a.grantee <> p.proowner GROUP BY a.grantee) g) END`;
+
 const ROUTINES: ObjectQuery = {
   select: `'function', NULL, (${printedIn('p.oid')})::regprocedure::text, json_build_object(
     'definition', CASE WHEN p.prokind = 'a' THEN ${AGGREGATE} ELSE pg_get_functiondef(${printedIn('p.oid')}) END,
     'quotedSchema', quote_ident(n.nspname),
+    'grants', ${ROUTINE_GRANTS},
     'comment', ${comment('pg_proc', 'p.oid')})`,
   from: `pg_proc p LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
   WHERE p.pronamespace = n.oid
@@ -264,6 +273,9 @@ export async function readObjects(client: pg.ClientBase, scope: CatalogScope): P
             kind: 'function',
             name,
             definition: unqualified(String(data.definition).trim(), data.quotedSchema),
+            grants: (data.grants as { role: string; privileges: string[] }[])
+              .map((g) => ({ kind: 'grant' as const, name: g.role, privileges: [...g.privileges].sort() }))
+              .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
             comment: data.comment,
           },
         });

@@ -47,10 +47,6 @@ CROSS JOIN LATERAL (
         AND (d.deptype = 'i' OR d.deptype = 'a' AND EXISTS (
           SELECT 1 FROM pg_depend u WHERE u.classid = 'pg_attrdef'::regclass AND u.refobjid = c.oid))))
     AND ${NOT_EXTENSION('pg_class', 'c.oid')}
-  UNION ALL
-  SELECT 'grants', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-  FROM pg_proc p
-  WHERE p.pronamespace = n.oid AND p.proacl IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
 ) k
 ORDER BY 1, 2, 3`;
 

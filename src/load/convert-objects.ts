@@ -1,3 +1,4 @@
+import { DEFAULT_ROUTINE_GRANTS } from '../model/build.js';
 import { identifierProblem } from '../model/names.js';
 import type { CheckConstraint, CompositeType, Domain, Grant, Index, Routine, Trigger, View } from '../model/types.js';
 import { convertIndex } from './convert-table.js';
@@ -52,7 +53,7 @@ export function convertDomain(name: string, raw: RawDomain, ctx: ConvertContext)
 const ROUTINE = /^CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE|AGGREGATE)\s/i;
 
 /** A function, procedure or aggregate: `{ sql: CREATE FUNCTION ..., comment? }`, keyed by `name(args)` or name. */
-export function convertRoutine(name: string, raw: RawSql, ctx: ConvertContext): Routine {
+export function convertRoutine(name: string, raw: RawSql & { grants?: RawGrants }, ctx: ConvertContext): Routine {
   const path: Path = ['functions', name];
   const definition = statementText(raw.sql);
   if (!ROUTINE.test(definition)) {
@@ -65,7 +66,14 @@ export function convertRoutine(name: string, raw: RawSql, ctx: ConvertContext): 
       ),
     );
   }
-  return { kind: 'function', name, definition, comment: raw.comment ?? null };
+  return {
+    kind: 'function',
+    name,
+    definition,
+    // Without `grants`, Postgres' default: PUBLIC may execute it.
+    grants: raw.grants === undefined ? DEFAULT_ROUTINE_GRANTS : convertGrants(raw.grants, ROUTINE_PRIVILEGES),
+    comment: raw.comment ?? null,
+  };
 }
 
 /** A view or materialized view: `{ sql: SELECT ..., comment? }` (and `indexes` for a materialized one). */
@@ -108,6 +116,7 @@ export function convertView(
 
 const TABLE_PRIVILEGES = ['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger'];
 export const SEQUENCE_PRIVILEGES = ['select', 'update', 'usage'];
+const ROUTINE_PRIVILEGES = ['execute'];
 
 /**
  * `role: [select, insert]` (or `all`) → grants, privileges lower case and sorted, roles

@@ -14,7 +14,7 @@ export interface RawFile {
   sequences?: Record<string, RawSequence>;
   tables?: Record<string, RawTable>;
   domains?: Record<string, RawDomain>;
-  functions?: Record<string, RawSql>;
+  functions?: Record<string, RawSql & { grants?: RawGrants }>;
   views?: Record<string, RawSql & { grants?: RawGrants }>;
   materializedViews?: Record<string, RawSql & { indexes?: Record<string, RawIndex>; grants?: RawGrants }>;
   types?: Record<string, RawCompositeType>;

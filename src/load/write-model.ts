@@ -1,3 +1,4 @@
+import { isDefaultRoutineGrants } from '../model/build.js';
 import {
   defaultCheckName,
   defaultForeignKeyName,
@@ -160,7 +161,10 @@ const spacedOf = (m: YamlMap | undefined): YamlMap | undefined => m && { ...m, b
 const sqlObject = (sql: string, comment: string | null, more: [string, YamlValue | undefined][] = []) =>
   yamlMap([['sql', sql], ...more, ['comment', comment ?? undefined]], { block: true });
 
-const routineValue = (r: Routine): YamlValue => sqlObject(r.definition, r.comment);
+const routineValue = (r: Routine): YamlValue =>
+  sqlObject(r.definition, r.comment, [
+    ['grants', isDefaultRoutineGrants(r.grants) ? undefined : (grantsValue(r.grants) ?? yamlMap([]))],
+  ]);
 
 const viewValue = (v: View): YamlValue =>
   sqlObject(v.definition, v.comment, [

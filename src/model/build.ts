@@ -1,4 +1,4 @@
-import type { Column, Enum, Index, IndexElement, Model, Sequence, Table } from './types.js';
+import type { Column, Enum, Grant, Index, IndexElement, Model, Sequence, Table } from './types.js';
 
 /** Tiny constructors: tests and the loader fill only what differs from Postgres' defaults. */
 
@@ -90,3 +90,11 @@ export const sequence = (name: string, more: Partial<Sequence> = {}): Sequence =
 });
 
 export const model = (more: Partial<Model>): Model => ({ ...emptyModel(), ...more });
+
+/** What a new function, procedure or aggregate has: EXECUTE for PUBLIC. */
+export const DEFAULT_ROUTINE_GRANTS: readonly Grant[] = Object.freeze([
+  { kind: 'grant', name: 'public', privileges: ['execute'] },
+]);
+
+export const isDefaultRoutineGrants = (grants: readonly Grant[]): boolean =>
+  grants.length === 1 && grants[0].name === 'public' && grants[0].privileges.join() === 'execute';

@@ -125,7 +125,7 @@ export type Change =
     };
 
 export interface GrantTarget {
-  readonly kind: 'table' | 'view' | 'materialized view' | 'sequence';
+  readonly kind: 'table' | 'view' | 'materialized view' | 'sequence' | 'function';
   readonly name: string;
 }
 

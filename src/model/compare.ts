@@ -37,7 +37,7 @@ export function stored(model: Model): Model {
     sequences: [...model.sequences].sort(byName).map((s) => ({ ...s, grants: [...s.grants].sort(byName) })),
     tables: model.tables.map(table).sort(byName),
     domains: model.domains.map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
-    functions: [...model.functions].sort(byName),
+    functions: [...model.functions].sort(byName).map((f) => ({ ...f, grants: [...f.grants].sort(byName) })),
     views: model.views
       .map((v) => ({
         ...v,

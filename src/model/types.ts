@@ -208,6 +208,11 @@ export interface Routine {
   readonly kind: 'function';
   readonly name: string;
   readonly definition: string;
+  /**
+   * Who may execute it beyond its owner; Postgres' default is PUBLIC
+   * (`DEFAULT_ROUTINE_GRANTS`), so an empty list means PUBLIC's EXECUTE was revoked.
+   */
+  readonly grants: readonly Grant[];
   readonly comment: string | null;
 }
 

@@ -55,6 +55,8 @@ COMMENT ON FUNCTION "Account_by_mood"("Mood") IS 'accounts in a mood';
 CREATE FUNCTION concat_pair(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce($1 || ', ', '') || $2 $$;
 CREATE AGGREGATE concat_all(text) (SFUNC = concat_pair, STYPE = text);
 CREATE PROCEDURE noop(INOUT n integer) LANGUAGE plpgsql AS $$ BEGIN n := n + 1; END $$;
+REVOKE EXECUTE ON FUNCTION concat_pair(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION concat_pair(text, text) TO pgfleet_reader;
 CREATE TRIGGER account_touch BEFORE UPDATE OF handle ON "Account" FOR EACH ROW WHEN (OLD.handle IS DISTINCT FROM NEW.handle) EXECUTE FUNCTION touch();
 COMMENT ON TRIGGER account_touch ON "Account" IS 'keeps at current';
 CREATE VIEW happy_accounts AS SELECT id, "Email", handle FROM "Account" WHERE mood = 'happy';

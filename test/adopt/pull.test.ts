@@ -130,6 +130,8 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
         ? '        WHERE ("Account".mood = \'happy\'::"Mood")'
         : '        WHERE (mood = \'happy\'::"Mood")',
       '      account_moods_mood: { columns: [mood], unique: true }',
+      // EXECUTE revoked from PUBLIC and granted to one role; other routines keep the default.
+      '    grants:\n      pgfleet_reader: [execute]\n\n  noop(integer):',
     ]) {
       expect(shared).toContain(`${line}\n`);
     }

@@ -19,10 +19,21 @@ export const dropPrimaryKey = (table: string, pk: PrimaryKey): Rendered =>
   rendered([sql(`ALTER TABLE ${ident(table)} DROP CONSTRAINT ${ident(requireName(pk.name, 'primary key'))}`)]);
 
 export function addConstraint(table: string, c: TableConstraint, options: PlanOptions): Rendered {
-  const what = c.kind === 'foreignKey' ? 'validating the foreign key' : c.kind === 'unique' ? 'building the unique index' : 'validating the check';
+  const what =
+    c.kind === 'foreignKey'
+      ? 'validating the foreign key'
+      : c.kind === 'unique'
+        ? 'building the unique index'
+        : 'validating the check';
   return rendered(
     [sql(`ALTER TABLE ${ident(table)} ADD ${constraintClause(c, options)}`)],
-    [hazard('blocks_writes', `${table}.${c.name ?? c.kind}`, `${what} ${c.name ?? ''} scans ${table} under a lock`.replace('  ', ' '))],
+    [
+      hazard(
+        'blocks_writes',
+        `${table}.${c.name ?? c.kind}`,
+        `${what} ${c.name ?? ''} scans ${table} under a lock`.replace('  ', ' '),
+      ),
+    ],
   );
 }
 

@@ -19,9 +19,13 @@ export function addEnumValues(from: Enum, to: Enum): Rendered {
   const statements: Statement[] = [];
   to.values.forEach((value, i) => {
     if (present.has(value)) return;
-    const after = to.values.slice(0, i).reverse().find((v) => present.has(v));
+    const after = to.values
+      .slice(0, i)
+      .reverse()
+      .find((v) => present.has(v));
     const before = to.values.slice(i + 1).find((v) => present.has(v));
-    const place = after !== undefined ? ` AFTER ${literal(after)}` : before !== undefined ? ` BEFORE ${literal(before)}` : '';
+    const place =
+      after !== undefined ? ` AFTER ${literal(after)}` : before !== undefined ? ` BEFORE ${literal(before)}` : '';
     statements.push(sql(`ALTER TYPE ${ident(to.name)} ADD VALUE ${literal(value)}${place}`));
     present.add(value);
   });
@@ -58,10 +62,15 @@ export function recreateEnum(from: Enum, to: Enum, usages: readonly EnumUsage[])
   const removed = from.values.filter((v) => !to.values.includes(v));
   if (removed.length > 0) {
     hazards.push(
-      hazard('deletes_data', to.name, `removes value(s) ${removed.join(', ')} of enum ${to.name}; rows that use them make the migration fail`),
+      hazard(
+        'deletes_data',
+        to.name,
+        `removes value(s) ${removed.join(', ')} of enum ${to.name}; rows that use them make the migration fail`,
+      ),
     );
   }
   return rendered(statements, hazards);
 }
 
-export const setEnumComment = (name: string, comment: string | null): Rendered => rendered([commentOnType(name, comment)]);
+export const setEnumComment = (name: string, comment: string | null): Rendered =>
+  rendered([commentOnType(name, comment)]);

@@ -8,7 +8,10 @@ import { type Rendered, rendered, sql } from './rendered.js';
 const role = (name: string) => (name === 'public' ? 'PUBLIC' : ident(name));
 
 // GRANT ... ON TABLE covers views and materialized views too.
-const object = (on: GrantTarget) => `${on.kind === 'sequence' ? 'SEQUENCE' : 'TABLE'} ${ident(on.name)}`;
+// A routine's name is its identity as Postgres prints a regprocedure (`f(integer)`), already
+// quoted (see render/functions.ts); ROUTINE covers functions, procedures and aggregates.
+const object = (on: GrantTarget) =>
+  on.kind === 'function' ? `ROUTINE ${on.name}` : `${on.kind === 'sequence' ? 'SEQUENCE' : 'TABLE'} ${ident(on.name)}`;
 
 export const grantStatement = (on: GrantTarget, to: string, privileges: readonly string[]): Statement =>
   sql(`GRANT ${privileges.map((p) => p.toUpperCase()).join(', ')} ON ${object(on)} TO ${role(to)}`);
@@ -16,8 +19,11 @@ export const grantStatement = (on: GrantTarget, to: string, privileges: readonly
 export const grant = (on: GrantTarget, to: string, privileges: readonly string[]): Rendered =>
   rendered([grantStatement(on, to, privileges)]);
 
+export const revokeStatement = (on: GrantTarget, from: string, privileges: readonly string[]): Statement =>
+  sql(`REVOKE ${privileges.map((p) => p.toUpperCase()).join(', ')} ON ${object(on)} FROM ${role(from)}`);
+
 export const revoke = (on: GrantTarget, from: string, privileges: readonly string[]): Rendered =>
-  rendered([sql(`REVOKE ${privileges.map((p) => p.toUpperCase()).join(', ')} ON ${object(on)} FROM ${role(from)}`)]);
+  rendered([revokeStatement(on, from, privileges)]);
 
 /** The GRANTs that give an object's roles their privileges. */
 export const grantsOf = (on: GrantTarget, grants: readonly Grant[]): Statement[] =>

@@ -8,7 +8,9 @@ export function createIndex(table: string, i: Index): Rendered {
   const name = i.name ?? `index on ${table}`;
   const hazards = [hazard('index_build', name, `builds index ${name} on ${table}`)];
   if (!i.concurrently) {
-    hazards.push(hazard('blocks_writes', name, `building ${name} blocks writes to ${table}; set concurrently: true to avoid it`));
+    hazards.push(
+      hazard('blocks_writes', name, `building ${name} blocks writes to ${table}; set concurrently: true to avoid it`),
+    );
   }
   return rendered([sql(createIndexSql(table, i), !i.concurrently)], hazards);
 }

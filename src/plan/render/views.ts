@@ -27,9 +27,7 @@ export function setComment(t: CommentTarget, comment: string | null): Rendered {
     case 'view':
       return rendered([sql(`COMMENT ON ${what(t)} ${ident(t.name)} IS ${text(comment)}`)]);
     case 'function':
-      return rendered([
-        commentOnRoutine({ kind: 'function', name: t.name, definition: t.definition, comment }, comment),
-      ]);
+      return rendered([commentOnRoutine(t, comment)]);
     case 'trigger':
       return rendered([sql(`COMMENT ON TRIGGER ${ident(t.name)} ON ${ident(t.on)} IS ${text(comment)}`)]);
   }
