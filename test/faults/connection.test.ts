@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/api/fleet.js';
 import { PgfleetError } from '../../src/errors.js';
 import { type TestDatabase, testDatabase } from '../support/db.js';
-import { type FaultFleet, faultFleet, handWritten, sleep } from './fault-fleet.js';
+import { type FaultFleet, faultFleet, sleep, slowMarker } from './fault-fleet.js';
 import { countByVersion, expectFleetAtRecordedVersions } from './invariant.js';
 
 const N = 50;
@@ -17,13 +17,7 @@ describe('faults during migrate', { timeout: 180_000 }, () => {
 
   it("cutting the runner's connections mid-run leaves every schema at a recorded version, and a rerun completes", async () => {
     // A slow hand-written migration, so the cut lands while tenants are being migrated.
-    const id = await handWritten(
-      fleet,
-      'slow marker',
-      'SELECT pg_sleep(0.05);\nALTER TABLE services_service ADD COLUMN cut_marker integer;',
-      'ALTER TABLE services_service DROP COLUMN cut_marker;',
-    );
-    const version = id.slice(0, 4);
+    const version = await slowMarker(fleet, 'slow marker', 'cut_marker');
 
     const run = migrate(await fleet.project(), { concurrency: 4 });
     let cuts = 0;

@@ -38,6 +38,21 @@ export async function handWritten(fleet: FaultFleet, name: string, up: string, d
   return made.id;
 }
 
+/**
+ * A hand-written tenant migration that adds `column` to services_service after 50 ms per
+ * schema, so that a fault lands while tenants are being worked on (`slowDown`: its down
+ * section waits too, for faults during a rollback). Returns its version.
+ */
+export async function slowMarker(fleet: FaultFleet, name: string, column: string, slowDown = false): Promise<string> {
+  const id = await handWritten(
+    fleet,
+    name,
+    `SELECT pg_sleep(0.05);\nALTER TABLE services_service ADD COLUMN ${column} integer;`,
+    `${slowDown ? 'SELECT pg_sleep(0.05);\n' : ''}ALTER TABLE services_service DROP COLUMN ${column};`,
+  );
+  return id.slice(0, 4);
+}
+
 /** The pgfleet CLI on the fleet's project, as a child process that a test may kill. */
 export const spawnCli = (fleet: FaultFleet, args: readonly string[]): ChildProcess =>
   spawn(process.execPath, [BIN, ...args, '--config', join(fleet.dir, 'pgfleet.yaml')], {

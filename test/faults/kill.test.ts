@@ -18,6 +18,7 @@ import {
   quiet,
   seeded,
   sleep,
+  slowMarker,
   spawnCli,
   until,
 } from './fault-fleet.js';
@@ -46,13 +47,7 @@ describe(`the process killed at seeded random points (PGFLEET_FAULT_SEED=${seed}
   });
 
   it('migrate: every schema stays at a recorded version, and a rerun completes', async () => {
-    const id = await handWritten(
-      fleet,
-      'kill marker',
-      'SELECT pg_sleep(0.05);\nALTER TABLE services_service ADD COLUMN kill_marker integer;',
-      'SELECT pg_sleep(0.05);\nALTER TABLE services_service DROP COLUMN kill_marker;',
-    );
-    const version = id.slice(0, 4);
+    const version = await slowMarker(fleet, 'kill marker', 'kill_marker', true);
     for (let i = 0; i < 3; i++) {
       const done = await atVersion(version);
       const target = pick(done + 1, N - 6);

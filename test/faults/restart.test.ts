@@ -5,7 +5,7 @@ import { migrate } from '../../src/api/fleet.js';
 import { type EmbeddedServer, startEmbedded } from '../../src/devdb/embedded.js';
 import { PgfleetError } from '../../src/errors.js';
 import { withDatabase } from '../support/db.js';
-import { type FaultFleet, faultFleet, faultSeed, handWritten, seeded, until } from './fault-fleet.js';
+import { type FaultFleet, faultFleet, faultSeed, seeded, slowMarker, until } from './fault-fleet.js';
 import { countByVersion, expectFleetAtRecordedVersions } from './invariant.js';
 import { restartServer, stopRestarted } from './restart-server.js';
 
@@ -65,13 +65,7 @@ describe(`the server restarted mid-migrate (PGFLEET_FAULT_SEED=${seed})`, { time
 
   for (const [i, how] of (['fast', 'immediate'] as const).entries()) {
     it(`${how} shutdown: each tenant is migrated or not, none half-way, and a rerun completes`, async () => {
-      const id = await handWritten(
-        fleet,
-        `restart ${how}`,
-        `SELECT pg_sleep(0.05);\nALTER TABLE services_service ADD COLUMN restart_marker_${i} integer;`,
-        `ALTER TABLE services_service DROP COLUMN restart_marker_${i};`,
-      );
-      const version = id.slice(0, 4);
+      const version = await slowMarker(fleet, `restart ${how}`, `restart_marker_${i}`);
       const target = 5 + Math.floor(random() * (N - 20));
       const run = migrate(await fleet.project(), { concurrency: 2 }).then(
         (r) => r,

@@ -5,11 +5,11 @@ import {
   exited,
   faultFleet,
   faultSeed,
-  handWritten,
   kill,
   quiet,
   seeded,
   sleep,
+  slowMarker,
   spawnCli,
   until,
 } from '../faults/fault-fleet.js';
@@ -34,14 +34,7 @@ it(
     const random = seeded(seed);
     const db = await testDatabase();
     const fleet = await faultFleet(db.client, db.url, tenants);
-    for (const name of ['soak_a', 'soak_b']) {
-      await handWritten(
-        fleet,
-        name,
-        `SELECT pg_sleep(0.05);\nALTER TABLE services_service ADD COLUMN ${name} integer;`,
-        `SELECT pg_sleep(0.05);\nALTER TABLE services_service DROP COLUMN ${name};`,
-      );
-    }
+    for (const name of ['soak_a', 'soak_b']) await slowMarker(fleet, name, name, true);
     const versions = (await readMigrations((await fleet.project()).config.migrations)).tenant.map((m) => m.version);
     const end = Date.now() + minutes * 60_000;
     for (let round = 1; Date.now() < end; round++) {
