@@ -1,4 +1,4 @@
-import { isDefaultRoutineGrants } from '../model/build.js';
+import { emptyModel, isDefaultRoutineGrants } from '../model/build.js';
 import {
   defaultCheckName,
   defaultForeignKeyName,
@@ -66,34 +66,16 @@ const prefixOf = (name: string): string => {
 /** A file name from a prefix: letters, digits, `_` and `-` kept, anything else `_`. */
 const fileNameOf = (prefix: string): string => `${prefix.replace(/[^A-Za-z0-9_-]/g, '_') || 'common'}.yaml`;
 
-interface Group {
-  extensions: string[];
-  enums: Enum[];
-  sequences: Sequence[];
-  tables: Table[];
-  domains: Domain[];
-  functions: Routine[];
-  views: View[];
-  types: CompositeType[];
-}
+/** The objects of one file: a model whose lists fill up as objects are assigned to files. */
+type Group = { -readonly [K in keyof Model]: Model[K][number][] };
 
 function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, options: WriteModelOptions): ModelFile[] {
   const model = models[scope];
-  const empty = (): Group => ({
-    extensions: [],
-    enums: [],
-    sequences: [],
-    tables: [],
-    domains: [],
-    functions: [],
-    views: [],
-    types: [],
-  });
   const groups = new Map<string, Group>();
   const group = (key: string) => {
     let g = groups.get(key);
     if (!g) {
-      g = empty();
+      g = emptyModel() as Group;
       groups.set(key, g);
     }
     return g;
@@ -111,7 +93,7 @@ function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, option
   for (const f of model.functions) group(otherKey(f.name)).functions.push(f);
   for (const v of model.views) group(otherKey(v.name)).views.push(v);
   for (const t of model.types) group(otherKey(t.name)).types.push(t);
-  for (const x of model.extensions) group(options.oneFile ? 'schema' : 'common').extensions.push(x.name);
+  for (const x of model.extensions) group(options.oneFile ? 'schema' : 'common').extensions.push(x);
 
   const header = options.schemaUrl ? [`yaml-language-server: $schema=${options.schemaUrl}`] : [];
   const files = [...groups.entries()].map(([key, g]) => ({
@@ -140,7 +122,7 @@ function fileMap(g: Group, scope: Scope, models: Readonly<Record<Scope, Model>>)
   const materialized = g.views.filter((v) => v.materialized);
   return yamlMap(
     [
-      ['extensions', g.extensions.length > 0 ? [...g.extensions] : undefined],
+      ['extensions', g.extensions.length > 0 ? g.extensions.map((x) => x.name) : undefined],
       ['enums', blockOf(section(g.enums, enumValue))],
       ['domains', blockOf(section(g.domains, domainValue))],
       ['types', blockOf(section(g.types, typeValue))],
