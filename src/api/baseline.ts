@@ -16,9 +16,9 @@ import type { Config } from '../load/config.js';
 import { compareVersions, type Migration, type MigrationSet, readMigrations } from '../migrations/index.js';
 import { emptyModel } from '../model/build.js';
 import { sameSchema, stableKey, stored } from '../model/compare.js';
-import { schemaNameProblem } from '../model/names.js';
 import type { Model, Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
+import { checkSchemaFlag } from './flags.js';
 import { type GeneratedMigration, generate } from './generate.js';
 import type { Project } from './project.js';
 import { replayedState } from './replay.js';
@@ -94,10 +94,7 @@ const upTo = (migrations: readonly Migration[], to: string | undefined) =>
  * const result = await baseline(await loadProject(), { skip: ['tenant_broken'] });
  */
 export async function baseline(project: Project, options: BaselineOptions = {}): Promise<BaselineResult> {
-  for (const s of options.skip ?? []) {
-    const problem = schemaNameProblem(s);
-    if (problem) throw new PgfleetError('input', `invalid --skip ${JSON.stringify(s)}: ${problem}`);
-  }
+  for (const s of options.skip ?? []) checkSchemaFlag(s, '--skip');
   const { config } = project;
   if (config.databases.length === 0) {
     throw new PgfleetError('input', 'no database to baseline', {

@@ -3,10 +3,10 @@ import { serverMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { inspectSchema } from '../inspect/index.js';
-import { schemaNameProblem } from '../model/names.js';
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
+import { checkSchemaFlag } from './flags.js';
 import type { Project } from './project.js';
 import { canonicalModel, withDevDatabase } from './validate.js';
 
@@ -38,8 +38,7 @@ export const scopeOf = (project: Project, schema: string): Scope =>
  * const { plan } = await diffSchema(await loadProject(), 'tenant_acme');
  */
 export async function diffSchema(project: Project, schema: string): Promise<SchemaDiff> {
-  const problem = schemaNameProblem(schema);
-  if (problem) throw new PgfleetError('input', `invalid schema name ${JSON.stringify(schema)}: ${problem}`);
+  checkSchemaFlag(schema);
   const url = databaseUrlOf(project);
   const scope = scopeOf(project, schema);
   // Connect first: a dead database should fail in milliseconds, before the dev database starts.

@@ -6,7 +6,6 @@ import { PgfleetError } from '../errors.js';
 import { listTenants, readHistory, schemaState } from '../fleet/index.js';
 import type { ScopedModels } from '../inspect/canonicalise.js';
 import { type Migration, type MigrationSet, readMigrations } from '../migrations/index.js';
-import { schemaNameProblem } from '../model/names.js';
 import type { Model, Scope } from '../model/types.js';
 import { databaseUrlOf } from './diff-schema.js';
 import type { Project } from './project.js';
@@ -22,6 +21,8 @@ export type {
   HistoryFinding,
   SchemaDrift,
 } from '../drift/types.js';
+
+import { checkConcurrency, checkSchemaFlag } from './flags.js';
 
 export interface DriftOptions {
   /** Only the shared schema, only the tenants, or one schema (default: the whole fleet). */
@@ -113,18 +114,12 @@ const withoutSchema = (f: HistoryFinding, schema: string): HistoryFinding => ({
  */
 export async function drift(project: Project, options: DriftOptions = {}): Promise<DriftResult> {
   const only = options.only;
-  if (only && 'schema' in only) {
-    const problem = schemaNameProblem(only.schema);
-    if (problem) throw new PgfleetError('input', `invalid schema name ${JSON.stringify(only.schema)}: ${problem}`);
-  }
+  if (only && 'schema' in only) checkSchemaFlag(only.schema);
   const against = options.against ?? 'history';
   if (against !== 'history' && against !== 'model') {
     throw new PgfleetError('input', `--against must be history or model, got ${JSON.stringify(against)}`);
   }
-  const concurrency = options.concurrency ?? project.config.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw new PgfleetError('input', `--concurrency must be a whole number from 1 to 256, got ${concurrency}`);
-  }
+  const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const url = databaseUrlOf(project);
   const set = await readMigrations(project.config.migrations);
   const sharedSchema = project.config.shared.schema;

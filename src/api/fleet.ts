@@ -16,6 +16,7 @@ import {
 import { privilegeError } from '../fleet/privileges.js';
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';
+import { checkConcurrency } from './flags.js';
 import type { FleetProject } from './project.js';
 import { checkTarget } from './run-target.js';
 
@@ -69,15 +70,6 @@ function connectionLost(error: unknown, url: string): unknown {
     hint: 'every schema is at a version recorded in history; run the command again to resume',
     cause: error,
   });
-}
-
-function checkConcurrency(n: number): number {
-  if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new PgfleetError('input', `--concurrency must be a whole number from 1 to 256, got ${n}`, {
-      hint: 'each unit is one connection to the database; 4 to 16 suits most servers',
-    });
-  }
-  return n;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { PgfleetError } from '../errors.js';
 import type { MigrationSet } from '../migrations/index.js';
-import { schemaNameProblem } from '../model/names.js';
 import type { Scope } from '../model/types.js';
+import { checkSchemaFlag } from './flags.js';
 
 interface Target {
   readonly only?: { readonly scope: Scope } | { readonly schema: string };
@@ -16,14 +16,7 @@ interface Target {
  */
 export function checkTarget(set: MigrationSet, target: Target, command: 'migrate' | 'rollback'): void {
   const only = target.only;
-  if (only && 'schema' in only) {
-    const problem = schemaNameProblem(only.schema);
-    if (problem) {
-      throw new PgfleetError('input', `--schema ${JSON.stringify(only.schema)} is not a schema name: ${problem}`, {
-        hint: '`pgfleet status` lists the schemas of the fleet',
-      });
-    }
-  }
+  if (only && 'schema' in only) checkSchemaFlag(only.schema);
   const to = target.to;
   if (to === undefined) return;
   const scopes: Scope[] = only && 'scope' in only ? [only.scope] : ['shared', 'tenant'];
