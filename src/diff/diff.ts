@@ -41,17 +41,19 @@ export function diff(from: Model, to: Model, options: DiffOptions = LATEST): Cha
 
   const seqs = matchByName(from.sequences, to.sequences);
   const onSequence = (s: Sequence) => ({ kind: 'sequence' as const, name: s.name });
+  // A sequence's grants are GRANT/REVOKE changes of their own, never part of CREATE or ALTER SEQUENCE.
+  const withoutGrants = (s: Sequence): Sequence => ({ ...s, grants: [] });
   for (const s of seqs.added) {
-    changes.push({ kind: 'create_sequence', sequence: { ...s, grants: [] } });
+    changes.push({ kind: 'create_sequence', sequence: withoutGrants(s) });
     changes.push(...diffGrants(onSequence(s), s.name, [], s.grants));
   }
   for (const s of seqs.removed) {
     changes.push(...diffGrants(onSequence(s), s.name, s.grants, []));
-    changes.push({ kind: 'drop_sequence', sequence: { ...s, grants: [] } });
+    changes.push({ kind: 'drop_sequence', sequence: withoutGrants(s) });
   }
   for (const [a, b] of seqs.pairs) {
-    if (stableKey({ ...a, grants: [] }) !== stableKey({ ...b, grants: [] }))
-      changes.push({ kind: 'alter_sequence', from: { ...a, grants: [] }, to: { ...b, grants: [] } });
+    if (stableKey(withoutGrants(a)) !== stableKey(withoutGrants(b)))
+      changes.push({ kind: 'alter_sequence', from: withoutGrants(a), to: withoutGrants(b) });
     changes.push(...diffGrants(onSequence(b), a.name, a.grants, b.grants));
   }
 
