@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,11 +43,23 @@ const NOT_BUILT = ['init'];
 const NOT_IN_SPEC = ['hash'];
 
 describe('pgfleet --help', () => {
-  it('lists exactly the commands of cli.md, and no helper module as a command', async () => {
+  let helpListing: Promise<string[]> | undefined;
+  const commands = () => {
+    helpListing ??= helpCommands();
+    return helpListing;
+  };
+
+  it('lists no helper module as a command', async () => {
+    expect(await commands()).toContain('migrate');
+    expect(await commands()).not.toContain('base');
+  });
+
+  // cli.md lives beside the repository (../shared), as in CI; a bare clone has no spec to compare with.
+  it('lists exactly the commands of cli.md', async (ctx) => {
+    if (!existsSync(specFile)) ctx.skip(`${specFile} not found`);
     const spec = await specCommands();
     expect(spec).toContain('tenant create');
-    const listed = await helpCommands();
-    expect(listed).not.toContain('base');
+    const listed = await commands();
     expect(listed.filter((c) => !spec.includes(c))).toEqual(NOT_IN_SPEC);
     expect(spec.filter((c) => !listed.includes(c))).toEqual(NOT_BUILT);
   });
