@@ -31,7 +31,7 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
       fleet.map((s) => undoScript(s, SHARED, change.down, change.version)),
     ).then(() => {});
   const pgfleet = (concurrency: number) => async () => {
-    const r = await migrate(await project.load(), { only: { scope: 'tenant' }, concurrency });
+    const r = await migrate(await project.loadFleet(), { only: { scope: 'tenant' }, concurrency });
     expectRun(`one migration at concurrency ${concurrency}`, r.summary, n);
   };
   const t = await interleaved(ctx.runs, [
@@ -104,6 +104,7 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
         time: p['node-pg-migrate'],
       });
     } finally {
+      await reset(ctx.url, fleet.map(npm.dropSql));
       await npm.close();
     }
   } catch (error) {
@@ -121,6 +122,7 @@ export async function oneMigration(ctx: BenchContext, peerRuns: number): Promise
         ).then(() => {}),
     },
   ]);
+  await reset(ctx.url, fleet.map(handRolled.dropSql));
   rows.push({
     ...peer,
     id: rowId('migrate-c1', n, 'hand-rolled'),

@@ -66,4 +66,7 @@ export const handRolled = {
 
   forgetSql: (schema: string, name: string): string =>
     `DELETE FROM ${ident(schema)}.${TABLE} WHERE name = '${name}';\n`,
+
+  /** Its history table in `schema`, dropped once the figure is done: drift must find the fleet clean. */
+  dropSql: (schema: string): string => `DROP TABLE IF EXISTS ${ident(schema)}.${TABLE};\n`,
 };

@@ -22,6 +22,8 @@ export interface NodePgMigratePeer {
   run(schemas: readonly string[]): Promise<void>;
   /** Forget the last migration in each schema's table (its SQL is undone by the caller). */
   forgetSql(schema: string): string;
+  /** Its history table in `schema`, dropped once the figure is done: drift must find the fleet clean. */
+  dropSql(schema: string): string;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function nodePgMigrate(
       }
     },
     forgetSql: (schema) => `DELETE FROM ${ident(schema)}.${TABLE} WHERE name = '${last.name}';\n`,
+    dropSql: (schema) => `DROP TABLE IF EXISTS ${ident(schema)}.${TABLE};\n`,
     async close() {
       await client.end();
       await rm(dir, { recursive: true, force: true });
