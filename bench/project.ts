@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../src/api/generate.js';
-import { loadProject, type Project } from '../src/api/project.js';
+import { type FleetProject as Fleet, loadFleetProject, loadProject, type Project } from '../src/api/project.js';
 import { readMigrations, writeSum } from '../src/migrations/index.js';
 import { SHARED_YAML, tenantYaml } from './synthetic-yaml.js';
 
@@ -12,6 +12,8 @@ export interface BenchProject {
   readonly configPath: string;
   readonly migrations: string;
   load(): Promise<Project>;
+  /** pgfleet.yaml only, as the fleet commands (and an application creating tenants) load it. */
+  loadFleet(): Promise<Fleet>;
   writeTenantModel(yaml: string): Promise<void>;
   remove(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function benchProject(o: ProjectOptions): Promise<BenchProject> {
     configPath,
     migrations: join(dir, 'generated'),
     load: () => loadProject({ configPath }),
+    loadFleet: () => loadFleetProject({ configPath }),
     writeTenantModel,
     remove: () => rm(dir, { recursive: true, force: true }),
   };

@@ -158,7 +158,7 @@ try {
     });
     const p = project as unknown as Awaited<ReturnType<typeof fleetProject>>;
     await p.withNewMigration(false);
-    await migrate(await p.load(), { only: { scope: 'shared' } });
+    await migrate(await p.loadFleet(), { only: { scope: 'shared' } });
     const max = options.sweep[options.sweep.length - 1];
     for (const n of options.sweep) {
       console.log(`fleet of ${n.toLocaleString('en-US')} tenant schemas:`);
@@ -189,14 +189,14 @@ try {
       else {
         await untimed(`bootstrap of ${n} schemas${ledgerOnly ? ' (ledger only: migrate --fake)' : ''}`, async () => {
           await createSchemas(server.url, names(fleetPrefix(n), n));
-          await migrate(await p.load(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly });
+          await migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly });
         });
       }
       await p.withNewMigration(true);
       if (want('migrate')) await figure('migrate', `one new migration @${n}`);
       else
         await untimed('one new migration', async () =>
-          migrate(await p.load(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly }),
+          migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly }),
         );
       if (want('reads')) await figure('reads', `nothing to do + status @${n}`);
       if (want('tenant-create')) await figure('tenant-create', `tenant create @${n}`);

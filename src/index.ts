@@ -3,8 +3,9 @@
  * that create a tenant at sign-up or run migrations from their own deploy code.
  *
  * @example
- * import { loadProject, createTenant } from 'pgfleet';
- * const project = await loadProject({ configPath: 'pgfleet.yaml' });
+ * import { loadFleetProject, createTenant } from 'pgfleet';
+ * // migrate, rollback, status and the tenant operations read pgfleet.yaml and the migrations only
+ * const project = await loadFleetProject({ configPath: 'pgfleet.yaml' });
  * await createTenant(project, 'tenant_acme');
  */
 export { type BaselineOptions, type BaselineResult, baseline } from './api/baseline.js';
@@ -21,7 +22,13 @@ export {
 } from './api/fleet.js';
 export { type GenerateOptions, type GenerateResult, generate } from './api/generate.js';
 export { findMigration, newMigration, rehash } from './api/manual.js';
-export { loadProject, type Project, type ProjectOptions } from './api/project.js';
+export {
+  type FleetProject,
+  loadFleetProject,
+  loadProject,
+  type Project,
+  type ProjectOptions,
+} from './api/project.js';
 export { type PullOptions, type PullResult, pull } from './api/pull.js';
 export { squash } from './api/squash.js';
 export { canonicalModel, type ValidateResult, validate } from './api/validate.js';

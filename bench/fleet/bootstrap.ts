@@ -63,7 +63,7 @@ async function sampledBootstrap(ctx: BenchContext, fleet: string[], sql: string,
     const slice = fleet.slice(i, i + size);
     await createSchemas(ctx.url, slice);
     const t0 = performance.now();
-    const r = await migrate(await project.load(), { only: { scope: 'tenant' }, concurrency: k });
+    const r = await migrate(await project.loadFleet(), { only: { scope: 'tenant' }, concurrency: k });
     pgfleetMs += performance.now() - t0;
     expectRun('bootstrap', r.summary, slice.length);
     const sample = names(`f${fleet.length}s${i}_`, share);
@@ -95,7 +95,7 @@ async function fullBootstrap(ctx: BenchContext, fleet: string[], sql: string, fl
         await createSchemas(ctx.url, fleet);
       },
       work: async () => {
-        const r = await migrate(await project.load(), { only: { scope: 'tenant' }, concurrency: k });
+        const r = await migrate(await project.loadFleet(), { only: { scope: 'tenant' }, concurrency: k });
         expectRun('bootstrap', r.summary, n);
       },
       after: async () => {

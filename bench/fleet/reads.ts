@@ -31,7 +31,7 @@ export async function reads(ctx: BenchContext): Promise<Row[]> {
     {
       name: 'pgfleet',
       work: async () => {
-        const r = await migrate(await project.load(), { concurrency: 4 });
+        const r = await migrate(await project.loadFleet(), { concurrency: 4 });
         if (r.summary.applied !== 0 || r.summary.upToDate !== n + 1)
           throw new Error(`nothing-to-do run did something: ${JSON.stringify(r.summary)}`);
       },
@@ -54,7 +54,7 @@ export async function reads(ctx: BenchContext): Promise<Row[]> {
     {
       name: 'pgfleet',
       work: async () => {
-        const s = await status(await project.load());
+        const s = await status(await project.loadFleet());
         if (s.tenants.length !== n) throw new Error(`status saw ${s.tenants.length} tenants, expected ${n}`);
       },
     },
@@ -118,7 +118,7 @@ export async function cliReads(ctx: BenchContext): Promise<Row[]> {
 export async function tenantCreate(ctx: BenchContext): Promise<Row[]> {
   const n = ctx.tenants;
   const p = await openFleetProject(ctx);
-  const project = await p.load();
+  const project = await p.loadFleet();
   const floor = floorOf(ctx);
   const ddl = `${p.initial.up}\n${p.change.up}`;
   let i = 0;
