@@ -227,7 +227,8 @@ async function main(args: readonly string[]): Promise<void> {
       : args.includes('--10k') || process.env.BENCH_DRIFT_10K === '1'
         ? [1000, 10_000]
         : [1000];
-  if (!sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error('--tenants must be a whole number, e.g. --tenants 10000');
+  if (!sizes.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error('--tenants must be a whole number, e.g. --tenants 10000');
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const server = process.env.BENCH_DATABASE_URL ? null : await startEmbedded();
   const serverUrl = process.env.BENCH_DATABASE_URL ?? server!.url;

@@ -1,8 +1,6 @@
 import pg from 'pg';
-import { LOCK_NAMESPACE, schemaLockKey } from '../../src/fleet/apply-schema.js';
-import { recordAppliedSql } from '../../src/fleet/history.js';
+import { transactionMessages } from '../../src/fleet/apply-schema.js';
 import { HISTORY } from '../../src/fleet/index.js';
-import { schemaUsableSql } from '../../src/fleet/privileges.js';
 import type { Migration } from '../../src/migrations/index.js';
 import { ident, literal } from '../../src/plan/quote.js';
 
@@ -68,20 +66,9 @@ export const undoScript = (schema: string, shared: string, down: string, version
   );
 
 /**
- * pgfleet's own message for one transactional migration of one schema, as
- * `transactionMessages` in src/fleet/apply-schema.ts builds it (lock_timeout, search path,
- * the schema's usability check, the advisory lock, the migration, its ledger row): run by
- * the floor's client, it splits pgfleet's gap into what its SQL costs and what its client
- * costs.
+ * pgfleet's own message for one transactional migration of one schema, built by pgfleet
+ * (`transactionMessages`): run by the floor's client, it splits pgfleet's gap into what its
+ * SQL costs and what its client costs.
  */
-export function pgfleetMessage(schema: string, shared: string, m: Migration, lockTimeoutMs = 5000): string {
-  const head = [
-    'BEGIN',
-    `SET LOCAL lock_timeout = ${literal(`${lockTimeoutMs}ms`)}`,
-    `SET LOCAL search_path = ${ident(schema)}, ${ident(shared)}`,
-    schemaUsableSql(schema),
-    `DO $pgfleet$BEGIN IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(schema)}) THEN ` +
-      `RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = 'PGF01'; END IF; END$pgfleet$`,
-  ].join(';\n');
-  return `${head};\n${m.up}\n;\n${recordAppliedSql(schema, m)};\nCOMMIT;`;
-}
+export const pgfleetMessage = (schema: string, shared: string, m: Migration, lockTimeoutMs = 5000): string =>
+  transactionMessages(schema, 'tenant', shared, [m], { direction: 'up', lockTimeoutMs, retries: 0 })[0];

@@ -4,7 +4,7 @@ import { type Migration, splitStatements } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { ident, literal } from '../plan/quote.js';
 import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
-import { schemaUsableSql } from './privileges.js';
+import { INSUFFICIENT_PRIVILEGE, schemaUsableSql } from './privileges.js';
 
 /** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
 export interface SchemaResult {
@@ -41,29 +41,43 @@ const searchPathOf = (schema: string, scope: Scope, shared: string) =>
   (scope === 'shared' ? [schema] : [schema, shared]).map(ident).join(', ');
 
 /**
+ * The statement that opens a schema's transaction: its lock_timeout and search path (local
+ * to the transaction), the check that the role may use and create in the schema (Postgres
+ * would otherwise leave the schema out of the search path without a word, and the tenant's
+ * tables would land in the shared schema after it), and the advisory lock that makes a
+ * second run skip this schema instead of racing. One statement, not four: it is paid once
+ * per schema.
+ */
+function claimSql(schema: string, scope: Scope, shared: string, o: ApplyOptions): string {
+  const s = literal(schema);
+  return [
+    'DO $pgfleet$BEGIN',
+    `PERFORM set_config('lock_timeout', ${literal(`${o.lockTimeoutMs}ms`)}, true);`,
+    `PERFORM set_config('search_path', ${literal(searchPathOf(schema, scope, shared))}, true);`,
+    `IF NOT has_schema_privilege(${s}, 'USAGE, CREATE') THEN RAISE EXCEPTION 'permission denied for schema %', ${s} USING ERRCODE = '${INSUFFICIENT_PRIVILEGE}'; END IF;`,
+    `IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(schema)}) THEN RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = '${LOCKED}'; END IF;`,
+    'END$pgfleet$',
+  ].join('\n');
+}
+
+/**
  * One transaction's worth of migrations, sent as one simple-protocol message per migration
  * (so a failure is traced to its migration) with the history row written in the same
- * transaction. The advisory lock makes a second run skip this schema instead of racing.
+ * transaction. bench/ sends the same messages through psql to split pgfleet's time into
+ * its SQL's and its client's.
  */
-function transactionMessages(
+export function transactionMessages(
   schema: string,
   scope: Scope,
   shared: string,
   group: readonly Migration[],
   o: ApplyOptions,
-) {
-  const head = [
-    'BEGIN',
-    `SET LOCAL lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}`,
-    `SET LOCAL search_path = ${searchPathOf(schema, scope, shared)}`,
-    schemaUsableSql(schema),
-    `DO $pgfleet$BEGIN IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(schema)}) THEN ` +
-      `RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = '${LOCKED}'; END IF; END$pgfleet$`,
-  ].join(';\n');
+): string[] {
+  const head = `BEGIN;\n${claimSql(schema, scope, shared, o)};\n`;
   return group.map((m, i) => {
     const body = o.fake ? '' : `${m[o.direction]}\n;`;
     const record = o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version);
-    return `${i === 0 ? `${head};\n` : ''}${body}\n${record};${i === group.length - 1 ? '\nCOMMIT;' : ''}`;
+    return `${i === 0 ? head : ''}${body}\n${record};${i === group.length - 1 ? '\nCOMMIT;' : ''}`;
   });
 }
 
