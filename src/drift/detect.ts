@@ -2,6 +2,7 @@ import pg from 'pg';
 import { diff } from '../diff/diff.js';
 import { type ErrorCode, PgfleetError } from '../errors.js';
 import type { RecordedMigration } from '../fleet/history.js';
+import { chunks } from '../fleet/pool.js';
 import { inspectSchemas } from '../inspect/index.js';
 import { scopeOf } from '../inspect/scope.js';
 import type { Change } from '../model/changes.js';
@@ -90,12 +91,6 @@ interface Group {
   readonly outcome: Outcome;
   readonly history: readonly HistoryFinding[];
 }
-
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
 
 function errorCode(cause: unknown): ErrorCode {
   if (cause instanceof PgfleetError) return cause.code;

@@ -28,14 +28,16 @@ export interface ApplyOptions {
   readonly lockTimeoutMs: number;
   /** How many times a schema whose lock timed out is tried again. */
   readonly retries: number;
+  /** Attempts already spent on the first group elsewhere (a batch whose lock timed out): they count against `retries`. */
+  readonly priorAttempts?: number;
 }
 
 /** Advisory lock namespace of pgfleet ("pgfl"), and a schema's key within it. */
 export const LOCK_NAMESPACE = 0x7067666c;
 export const schemaLockKey = (schema: string): number => createHash('sha256').update(schema).digest().readInt32BE(0);
 
-const LOCKED = 'PGF01';
-const LOCK_NOT_AVAILABLE = '55P03';
+export const LOCKED = 'PGF01';
+export const LOCK_NOT_AVAILABLE = '55P03';
 
 const searchPathOf = (schema: string, scope: Scope, shared: string) =>
   (scope === 'shared' ? [schema] : [schema, shared]).map(ident).join(', ');
@@ -136,7 +138,7 @@ export async function applyToSchema(
   const started = performance.now();
   const { schema, scope, shared } = target;
   const done: string[] = [];
-  let attempts = 0;
+  let attempts = o.priorAttempts ?? 0;
   const result = (status: SchemaResult['status'], error?: SchemaResult['error']): SchemaResult => ({
     schema,
     scope,
@@ -147,8 +149,8 @@ export async function applyToSchema(
     attempts,
   });
   if (migrations.length === 0) return result('up-to-date');
-  for (const group of groups(migrations)) {
-    for (let attempt = 0; ; attempt++) {
+  for (const [g, group] of groups(migrations).entries()) {
+    for (let attempt = g === 0 ? attempts : 0; ; attempt++) {
       attempts++;
       let current: Migration | null = group[0];
       try {

@@ -4,11 +4,20 @@ import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
 import { compareVersions, type Migration, type MigrationSet, refuseNewerPostgres } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
-import { applyToSchema, type SchemaResult } from './apply-schema.js';
+import {
+  applyBatch,
+  BATCH_SCHEMAS,
+  type BatchItem,
+  type BatchOutcome,
+  BatchSizer,
+  fitsBatch,
+  takeBatch,
+} from './apply-batch.js';
+import { type ApplyOptions, applyToSchema, LOCK_NOT_AVAILABLE, LOCKED, type SchemaResult } from './apply-schema.js';
 import { type FleetConnection, lockRun, snapshot } from './fleet.js';
 import { readHistory } from './history.js';
 import { type SchemaState, schemaState } from './pending.js';
-import { forEachBounded } from './pool.js';
+import { chunks, forEachBounded } from './pool.js';
 import { INSUFFICIENT_PRIVILEGE, withGrantHint } from './privileges.js';
 
 export interface RunOptions {
@@ -25,6 +34,11 @@ export interface RunOptions {
   readonly failFast?: boolean;
   readonly lockTimeoutMs?: number;
   readonly retries?: number;
+  /**
+   * Server time one message of several schemas may take (default 50 ms; 0: one schema per
+   * message). What a killed run had sent still runs to its end on the server.
+   */
+  readonly batchBudgetMs?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -147,59 +161,149 @@ export async function runFleet(
   };
   if (o.planOnly) return finish(o.direction, [], planOf(states), snap.tenants.invalid);
 
-  const lockTimeoutMs = o.lockTimeoutMs ?? 5000;
-  const retries = o.retries ?? 3;
-  const apply = async (state: SchemaState): Promise<SchemaResult> => {
-    if (state.problems.length > 0) return report(failedResult(state.schema, state.scope, state.problems.join('; ')));
+  const applyOptions: ApplyOptions = {
+    direction: o.direction,
+    fake: o.fake,
+    lockTimeoutMs: o.lockTimeoutMs ?? 5000,
+    retries: o.retries ?? 3,
+  };
+  // Checked for tenants going up once the shared schema has run (`requires: shared V`).
+  let requiresMissing: (todo: readonly Migration[]) => Migration | undefined = () => undefined;
+  /** A schema's result when it needs no connection (nothing to do, or it may not run), else its work. */
+  const triage = (state: SchemaState): SchemaResult | Migration[] => {
+    if (state.problems.length > 0) return failedResult(state.schema, state.scope, state.problems.join('; '));
     const todo = work(state, o, set);
     // Most of a fleet is up to date: such a schema costs no connection and no round trip.
-    if (todo.length === 0) return report(upToDate(state.schema, state.scope));
+    if (todo.length === 0) return upToDate(state.schema, state.scope);
     if (!snap.existing.has(state.schema)) {
-      return report(
-        failedResult(
-          state.schema,
-          state.scope,
-          `schema "${state.schema}" does not exist (create tenants with \`pgfleet tenant create\`)`,
-        ),
+      return failedResult(
+        state.schema,
+        state.scope,
+        `schema "${state.schema}" does not exist (create tenants with \`pgfleet tenant create\`)`,
       );
     }
+    const missing = state.scope === 'tenant' ? requiresMissing(todo) : undefined;
+    if (missing?.requires) {
+      return failedResult(
+        state.schema,
+        'tenant',
+        `${missing.id} requires shared ${missing.requires.version}, which the shared schema has not applied; run \`pgfleet migrate --shared\` first`,
+        missing.id,
+      );
+    }
+    return todo;
+  };
+  const withHint = (r: SchemaResult): SchemaResult =>
+    r.error?.code === INSUFFICIENT_PRIVILEGE
+      ? { ...r, error: { ...r.error, message: withGrantHint(r.error.message, fleet.url) } }
+      : r;
+  const applyOne = async (
+    target: { schema: string; scope: Scope },
+    todo: readonly Migration[],
+    options = applyOptions,
+  ): Promise<SchemaResult> => {
     let client: pg.PoolClient;
     try {
       client = await fleet.pool.connect();
     } catch (error) {
-      return report(failedResult(state.schema, state.scope, `could not connect: ${(error as Error).message}`));
+      return report(failedResult(target.schema, target.scope, `could not connect: ${(error as Error).message}`));
     }
     let result: SchemaResult | undefined;
     try {
-      result = await applyToSchema(client, { schema: state.schema, scope: state.scope, shared }, todo, {
-        direction: o.direction,
-        fake: o.fake,
-        lockTimeoutMs,
-        retries,
-      });
+      result = await applyToSchema(client, { ...target, shared }, todo, options);
     } catch (error) {
-      result = failedResult(state.schema, state.scope, (error as Error).message);
+      result = failedResult(target.schema, target.scope, (error as Error).message);
     } finally {
       // A connection that saw a failure may be broken (terminated, cut): never hand it out again.
       client.release(result?.status === 'failed' || result?.status === 'locked');
     }
-    if (result.error?.code === INSUFFICIENT_PRIVILEGE) {
-      result = { ...result, error: { ...result.error, message: withGrantHint(result.error.message, fleet.url) } };
-    }
-    return report(result);
+    return report(withHint(result));
   };
+  const apply = async (state: SchemaState): Promise<SchemaResult> => {
+    const t = triage(state);
+    return Array.isArray(t) ? applyOne(state, t) : report(t);
+  };
+  const stopping = () => !!o.failFast && failures > 0;
+
+  /**
+   * Schemas whose work is one transaction go to the server several to a message
+   * (`applyBatch`, as many as `BatchSizer` allows); the first that fails in a batch is run again on its own, which traces the
+   * failure to its migration, retries a lock that timed out and records the attempt, and
+   * the schemas after it go in the next batch.
+   */
+  const sizer = new BatchSizer(o.batchBudgetMs);
+  const applyBatched = async (items: readonly BatchItem[]) => {
+    let rest = items;
+    while (rest.length > 0) {
+      if (stopping()) {
+        for (const b of rest) report(skipped(b.schema, b.scope));
+        return;
+      }
+      const batch = takeBatch(rest, sizer.next());
+      if (batch.length === 1) {
+        const r = await applyOne(batch[0], batch[0].migrations);
+        if (r.status === 'applied') sizer.observe(r.ms, 1);
+        rest = rest.slice(1);
+        continue;
+      }
+      let client: pg.PoolClient;
+      try {
+        client = await fleet.pool.connect();
+      } catch (error) {
+        for (const b of batch)
+          report(failedResult(b.schema, b.scope, `could not connect: ${(error as Error).message}`));
+        rest = rest.slice(batch.length);
+        continue;
+      }
+      let outcome: BatchOutcome;
+      try {
+        outcome = await applyBatch(client, fleet.coordinator, batch, applyOptions);
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+      client.release(outcome.stoppedAt !== null);
+      sizer.observe(outcome.ms, outcome.stoppedAt ?? batch.length);
+      for (const r of outcome.committed) report(r);
+      if (outcome.stoppedAt === null) {
+        rest = rest.slice(batch.length);
+        continue;
+      }
+      const failed = batch[outcome.stoppedAt];
+      const code = outcome.error?.code;
+      if (code === LOCKED) {
+        report(lockedResult(failed, outcome.error?.message ?? ''));
+      } else {
+        const prior = code === LOCK_NOT_AVAILABLE ? 1 : 0;
+        await applyOne(failed, failed.migrations, { ...applyOptions, priorAttempts: prior });
+      }
+      rest = rest.slice(outcome.stoppedAt + 1);
+    }
+  };
+  const applyChunk = async (chunk: readonly SchemaState[]) => {
+    const batchable: BatchItem[] = [];
+    for (const state of chunk) {
+      if (stopping()) {
+        report(skipped(state.schema, state.scope));
+        continue;
+      }
+      const t = triage(state);
+      if (!Array.isArray(t)) report(t);
+      else if (fitsBatch(t)) batchable.push({ schema: state.schema, scope: state.scope, shared, migrations: t });
+      else await applyOne(state, t);
+    }
+    await applyBatched(batchable);
+  };
+  const applyTenants = (list: readonly SchemaState[]) =>
+    forEachBounded(chunks(list, BATCH_SCHEMAS), o.concurrency, applyChunk, (chunk) => {
+      for (const s of chunk) report(skipped(s.schema, s.scope));
+    });
 
   const sharedState = states.find((s) => s.scope === 'shared');
   let tenantStates = states.filter((s) => s.scope === 'tenant');
   // Rolling back goes the other way: tenants first, then the shared schema they depend on.
   if (o.direction === 'down') {
-    await forEachBounded(
-      tenantStates,
-      o.concurrency,
-      apply,
-      (s) => report(skipped(s.schema, s.scope)),
-      () => !!o.failFast && failures > 0,
-    );
+    await applyTenants(tenantStates);
     if (sharedState) await (failures > 0 ? report(skipped(sharedState.schema, 'shared')) : apply(sharedState));
     return finish(o.direction, results, planOf(states), snap.tenants.invalid);
   }
@@ -226,28 +330,20 @@ export async function runFleet(
   const sharedHas = (v: string) =>
     sharedApplied.has(v) ||
     set.shared.some((m) => m.replaces.some((id) => id.startsWith(`${v}_`)) && sharedApplied.has(m.version));
-  await forEachBounded(
-    tenantStates,
-    o.concurrency,
-    async (state) => {
-      const missing = work(state, o, set).find((m) => m.requires?.scope === 'shared' && !sharedHas(m.requires.version));
-      if (missing?.requires) {
-        return report(
-          failedResult(
-            state.schema,
-            'tenant',
-            `${missing.id} requires shared ${missing.requires.version}, which the shared schema has not applied; run \`pgfleet migrate --shared\` first`,
-            missing.id,
-          ),
-        );
-      }
-      return apply(state);
-    },
-    (s) => report(skipped(s.schema, s.scope)),
-    () => !!o.failFast && failures > 0,
-  );
+  requiresMissing = (todo) => todo.find((m) => m.requires?.scope === 'shared' && !sharedHas(m.requires.version));
+  await applyTenants(tenantStates);
   return finish(o.direction, results, planOf(states), snap.tenants.invalid);
 }
+
+const lockedResult = (b: BatchItem, message: string): SchemaResult => ({
+  schema: b.schema,
+  scope: b.scope,
+  status: 'locked',
+  migrations: [],
+  error: { migration: b.migrations[0]?.id ?? null, message, code: LOCKED },
+  ms: 0,
+  attempts: 1,
+});
 
 /** An applied migration whose file changed stops the run before it touches anything (more). */
 function refuseEdited(states: readonly SchemaState[]) {

@@ -1,9 +1,12 @@
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { migrate } from '../../src/api/fleet.js';
 import { applyToSchema } from '../../src/fleet/apply-schema.js';
 import { CREATE_HISTORY, HISTORY } from '../../src/fleet/history.js';
 import type { Migration } from '../../src/migrations/types.js';
+import { ident } from '../../src/plan/quote.js';
 import { testDatabase } from '../support/db.js';
+import { fleetProject } from './fleet-project.js';
 
 const migration = (version: string, up: string): Migration => ({
   id: `${version}_m`,
@@ -55,5 +58,46 @@ describe('one schema, one transactional migration', () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe('a fleet run of quick migrations', { timeout: 120_000 }, () => {
+  it('sends several schemas per message, and still traces a failure to its schema and migration', async () => {
+    const db = await testDatabase();
+    const fleet = await fleetProject(db.url);
+    const tenants = Array.from({ length: 30 }, (_, i) => `tenant_${String(i).padStart(2, '0')}`);
+    for (const t of tenants) await db.client.query(`CREATE SCHEMA ${ident(t)}`);
+    await fleet.version(0);
+    expect((await migrate(await fleet.project())).summary).toMatchObject({ applied: 31, failed: 0 });
+    await db.client.query(`INSERT INTO tenant_12.services_service (name) VALUES ('dup'), ('dup')`);
+    await fleet.version(3);
+
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    let r: Awaited<ReturnType<typeof migrate>>;
+    let calls: unknown[][];
+    try {
+      r = await migrate(await fleet.project(), { batchBudgetMs: 60_000 });
+    } finally {
+      calls = [...query.mock.calls];
+      query.mockRestore();
+    }
+    // Each schema's transaction opens with its advisory lock: count the messages that carry one.
+    const messages = calls.filter(([text]) => String(text).includes('pg_try_advisory_xact_lock')).length;
+    const claims = calls.reduce((n, [text]) => n + (String(text).match(/pg_try_advisory_xact_lock/g)?.length ?? 0), 0);
+    expect(claims).toBeGreaterThanOrEqual(30);
+    expect(messages).toBeLessThanOrEqual(6);
+    expect(r.summary).toMatchObject({ applied: 29, failed: 1 });
+    expect(r.results.find((x) => x.status === 'failed')).toMatchObject({
+      schema: 'tenant_12',
+      error: {
+        migration: expect.stringMatching(/^0002_/),
+        message: expect.stringMatching(/could not create unique index/),
+      },
+    });
+    const recorded = await db.client.query<{ schema_name: string; status: string }>(
+      `SELECT schema_name, status FROM ${HISTORY} WHERE version = '0002' ORDER BY 1`,
+    );
+    expect(recorded.rows).toHaveLength(30);
+    expect(recorded.rows.filter((x) => x.status === 'failed').map((x) => x.schema_name)).toEqual(['tenant_12']);
   });
 });
