@@ -66,7 +66,8 @@ const COLUMNS = `SELECT ${tagged(
   `s.relname, a.attnum, a.attname,
     CASE WHEN a.atttypid < ${FIRST_NORMAL_OID} THEN a.atttypid::text ELSE format_type(${printedIn('a.atttypid')}, NULL) END,
     a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
-    CASE WHEN d.adbin IS NOT NULL THEN pg_get_expr(d.adbin, ${printedIn('d.adrelid')}) END,
+    CASE WHEN d.adbin IS NOT NULL THEN pg_get_expr(d.adbin,
+      CASE WHEN a.attgenerated = '' THEN ${printedIn('0::oid')} ELSE ${printedIn('d.adrelid')} END) END,
     a.attcollation, ds.description,
     CASE WHEN a.atttypid >= ${FIRST_NORMAL_OID} THEN (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid) END`,
 )} AS r
@@ -78,12 +79,28 @@ const COLUMNS = `SELECT ${tagged(
 // The same constraints as the inspector's. A referenced table in the schema itself is
 // hashed as '' (the model writes it unqualified); conkey and confkey are column numbers,
 // named through the columns part (of this schema, or of the one schema referenced).
+//
+// A CHECK's expression is hashed as its stored node tree when it refers to nothing but its
+// own table's columns and objects built into Postgres: Postgres records a dependency
+// (pg_depend) on every other object an expression names (functions, operators, types,
+// collations, relations), and built-in objects have the same OIDs in every database, so
+// such a tree is the same text in every schema where the CHECK is. (Its parse positions
+// follow the DDL's text: the same CHECK written differently hashes apart, which costs one
+// more inspection, never a missed difference.) Other CHECKs are printed. Printing an
+// expression with columns opens its table, and at 10,000 tenants building those 200,000
+// relation cache entries was most of drift's time. Defaults have no columns (a generated
+// column's expression aside), so they print with no table (relid 0), which opens nothing.
 const CONSTRAINTS = `SELECT ${tagged(
   'constraint',
   `s.relname, k.conname, k.contype, k.condeferrable, k.condeferred, k.conkey,
     CASE WHEN rc.relnamespace = s.nspoid THEN '' ELSE rn.nspname END, rc.relname, k.confkey,
     k.confdeltype, k.confupdtype,
-    CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END`,
+    CASE WHEN k.contype <> 'c' THEN NULL
+         WHEN NOT EXISTS (SELECT 1 FROM pg_depend dp
+                          WHERE dp.classid = 'pg_constraint'::regclass AND dp.objid = k.oid AND dp.objsubid = 0
+                            AND NOT (dp.refclassid = 'pg_class'::regclass AND dp.refobjid = k.conrelid))
+         THEN 'tree ' || k.conbin::text
+         ELSE pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END`,
 )} AS r
   FROM pg_constraint k
   LEFT JOIN pg_class rc ON rc.oid = k.confrelid
@@ -132,7 +149,8 @@ const PER_TABLE = `SELECT s.nspname AS schema, x.r FROM tables s CROSS JOIN LATE
 // inspector may fold into a serial column, comparing the column's default with the
 // sequence's name as printed) or 'i' (an identity column's, which the inspector leaves
 // out). Postgres keeps an owned sequence in the schema of its table, so the table's name
-// says which it is.
+// says which it is. The owner is looked up by index, sequence by sequence (OFFSET 0 keeps
+// the planner from hashing the whole of pg_depend, millions of rows at 10,000 tenants).
 const SEQUENCES = `SELECT s.nspname AS schema, ${tagged(
   'sequence',
   `s.relname, s.extension_member, o.deptype, ot.relname, o.refobjsubid,
@@ -141,8 +159,10 @@ const SEQUENCES = `SELECT s.nspname AS schema, ${tagged(
 )} AS r
   FROM rels s
   LEFT JOIN pg_sequence sq ON sq.seqrelid = s.reloid
-  LEFT JOIN pg_depend o ON o.classid = 'pg_class'::regclass AND o.objid = s.reloid AND o.objsubid = 0
-    AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')
+  LEFT JOIN LATERAL (SELECT o.deptype, o.refobjid, o.refobjsubid FROM pg_depend o
+    WHERE o.classid = 'pg_class'::regclass AND o.objid = s.reloid AND o.objsubid = 0
+      AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')
+    OFFSET 0) o ON true
   LEFT JOIN pg_class ot ON ot.oid = o.refobjid
   LEFT JOIN pg_description d ON d.objoid = s.reloid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
   WHERE s.relkind = 'S'`;

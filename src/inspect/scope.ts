@@ -43,10 +43,15 @@ export const SCHEMAS = `unnest($1::text[], $2::text[]) AS s(nspname, search_path
 /**
  * SQL condition: the pg_class/pg_type row `oid` (of catalog `catalog`) belongs to an
  * extension. Such objects come and go with `CREATE EXTENSION`, so they are not part of
- * the model.
+ * the model. The members are found from the extensions' side, through pg_depend's index on
+ * what is referenced: Postgres evaluates the condition as one hashed set per query, and
+ * from the member side that set took a scan of the whole of pg_depend (millions of rows,
+ * about a second, at 10,000 tenants) each time it was used.
  */
 export const extensionMember = (catalog: 'pg_class' | 'pg_type', oid: string): string =>
-  `EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = ${literal(catalog)}::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
+  `(${oid} IN (SELECT e.objid FROM pg_extension x JOIN pg_depend e
+     ON e.refclassid = 'pg_extension'::regclass AND e.refobjid = x.oid
+     WHERE e.classid = ${literal(catalog)}::regclass AND e.deptype = 'e'))`;
 
 /**
  * FROM items: `c`, the tables of the model in the inspected schemas: ordinary ('r') and

@@ -130,6 +130,15 @@ beforeAll(async () => {
   await raw('x_fn_default_b', s, `${f}; CREATE TABLE u (a int DEFAULT x_fn_default_a.f())`);
   await raw('x_fn_check_a', s, `${f}; CREATE TABLE u (a int CHECK (a <> f()))`);
   await raw('x_fn_check_b', s, `${f}; CREATE TABLE u (a int CHECK (a <> x_fn_check_a.f()))`);
+  // CHECKs of built-ins only are hashed as node trees: a constant or a column apart must show.
+  await raw('x_check_a_gt0', s, 'CREATE TABLE u (a int, b int CHECK (a > 0))', true);
+  await raw('x_check_a_gt1', s, 'CREATE TABLE u (a int, b int CHECK (a > 1))', true);
+  await raw('x_check_b_gt0', s, 'CREATE TABLE u (a int, b int CHECK (b > 0))', true);
+  // A CHECK naming a tenant's own type is printed (its tree holds the type's OID, which
+  // differs per schema): twins still hash alike, and a different constant still shows.
+  const mood = "CREATE TYPE mood2 AS ENUM ('a', 'b'); CREATE TABLE u (m mood2";
+  await raw('x_check_enum_a', s, `${mood} CHECK (m <> 'a'))`, true);
+  await raw('x_check_enum_b', s, `${mood} CHECK (m <> 'b'))`, true);
   await raw('x_empty', s, '', true);
 });
 
