@@ -40,7 +40,7 @@ function forMajor(all: Expectations, major: number): Expectations {
       return n !== undefined && major < Number(n) ? [Number(n)] : [];
     })
     .sort((a, b) => b - a);
-  return below.reduce<Expectations>((e, n) => ({ ...e, ...all[`belowPostgres${n}`] }), all);
+  return Object.assign({}, all, ...below.map((n) => all[`belowPostgres${n}`]));
 }
 
 const read = (dir: string, file: string) => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '');

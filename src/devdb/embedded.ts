@@ -87,8 +87,11 @@ async function templateCluster(major: number, owner: Owner | null): Promise<stri
       '--no-sync',
     ]);
     let output = '';
-    initdb.stdout?.on('data', (d) => (output += d));
-    initdb.stderr?.on('data', (d) => (output += d));
+    const collect = (d: Buffer) => {
+      output += d;
+    };
+    initdb.stdout?.on('data', collect);
+    initdb.stderr?.on('data', collect);
     const code = await new Promise<number | null>((resolve) => initdb.on('close', resolve));
     if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' ')}`);
   } catch (error) {
@@ -204,14 +207,16 @@ export async function startEmbedded(
   child.stderr?.resume();
   child.stdout?.resume();
   let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGINT'); // fast shutdown
         await exited;
       }
       await rm(dataDir, { recursive: true, force: true });
-    })());
+    })();
+    return stopping;
+  };
   return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, port, major, stop };
 }

@@ -12,14 +12,14 @@ import type { Renames } from './renames.js';
  * another when it names it. A false match only orders or rebuilds more than needed.
  */
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** True when SQL text names `name`: quoted exactly, or bare (Postgres folds bare names to lower case). */
 export function names(text: string, name: string): boolean {
   if (text.includes(`"${name.replaceAll('"', '""')}"`)) return true;
   // A name that needs quotes is only ever written quoted.
   if (!/^[a-z_][a-z0-9_$]*$/.test(name)) return false;
-  return new RegExp(`(^|[^\\w$"])${escape(name)}($|[^\\w$"])`, 'i').test(text);
+  return new RegExp(`(^|[^\\w$"])${escapeRegExp(name)}($|[^\\w$"])`, 'i').test(text);
 }
 
 /** `film_in_stock(integer,integer)` → `film_in_stock`; quotes kept off. */

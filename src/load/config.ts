@@ -232,7 +232,8 @@ function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
     }
   };
   oneSource(tenants, ['tenants']);
-  raw.databases?.forEach((d, i) => d.tenants && oneSource(d.tenants, ['databases', i, 'tenants']));
+  for (const [i, d] of (raw.databases ?? []).entries())
+    if (d.tenants) oneSource(d.tenants, ['databases', i, 'tenants']);
   if (raw.databases && raw.database) {
     problems.push(
       source.diagnostic(

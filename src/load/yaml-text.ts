@@ -58,7 +58,6 @@ export function plainSafe(s: string, flow: boolean): boolean {
 /** `s` as a YAML double-quoted scalar. */
 export function quoted(s: string): string {
   return JSON.stringify(s).replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping exactly these.
     /[\u007f-\u009f\u2028\u2029\ufeff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

@@ -53,7 +53,7 @@ describe('pgfleet validate', () => {
 
   it('gives an error as JSON with --json', async () => {
     const dir = await exampleProject();
-    await writeFile(join(dir, 'pgfleet.yaml'), 'database: ${NOT_SET_ANYWHERE}\n');
+    await writeFile(join(dir, 'pgfleet.yaml'), `database: $${'{NOT_SET_ANYWHERE}'}\n`);
     const r = await runCli(['validate', '--json'], { cwd: dir });
     expect(r.code).toBe(2);
     const { error } = JSON.parse(r.stdout);

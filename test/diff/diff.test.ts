@@ -48,7 +48,12 @@ describe('diff', () => {
   });
 
   it('renames a table named in renamedFrom, and its default-named primary key with it', () => {
-    const to = { ...users, name: 'accounts', primaryKey: { name: 'accounts_pkey', columns: ['id'] }, hints: { renamedFrom: 'users' } };
+    const to = {
+      ...users,
+      name: 'accounts',
+      primaryKey: { name: 'accounts_pkey', columns: ['id'] },
+      hints: { renamedFrom: 'users' },
+    };
     expect(diff(model({ tables: [users] }), model({ tables: [to] }))).toEqual([
       { kind: 'rename_table', from: 'users', to: 'accounts' },
       { kind: 'rename_constraint', table: 'accounts', from: 'users_pkey', to: 'accounts_pkey' },
@@ -81,7 +86,10 @@ describe('diff', () => {
   });
 
   it('alters a changed column once, with both versions', () => {
-    const to = { ...users, columns: [users.columns[0], column('email', 'text', { nullable: true, default: "''::text" })] };
+    const to = {
+      ...users,
+      columns: [users.columns[0], column('email', 'text', { nullable: true, default: "''::text" })],
+    };
     const changes = diff(model({ tables: [users] }), model({ tables: [to] }));
     expect(changes).toEqual([{ kind: 'alter_column', table: 'users', from: users.columns[1], to: to.columns[1] }]);
   });
@@ -101,6 +109,9 @@ describe('diff', () => {
         },
       ],
     });
-    expect(kinds(diff(model({ tables: [users, t] }), model({ tables: [users] })))).toEqual(['drop_constraint', 'drop_table']);
+    expect(kinds(diff(model({ tables: [users, t] }), model({ tables: [users] })))).toEqual([
+      'drop_constraint',
+      'drop_table',
+    ]);
   });
 });

@@ -27,6 +27,6 @@ describe('literal', () => {
     ['', "''"],
     ["it's", "'it''s'"],
     ['back\\slash', "E'back\\\\slash'"],
-    ["$$ ; DROP TABLE x; --", "'$$ ; DROP TABLE x; --'"],
+    ['$$ ; DROP TABLE x; --', "'$$ ; DROP TABLE x; --'"],
   ])('%j → %s', (value, sql) => expect(literal(value)).toBe(sql));
 });
