@@ -39,7 +39,7 @@ async function helpCommands(): Promise<string[]> {
 
 // Where the CLI and cli.md disagree today, named so that closing a gap fails this test
 // until the entry is removed.
-const NOT_BUILT = ['init'];
+const NOT_BUILT: string[] = [];
 const NOT_IN_SPEC = ['hash'];
 
 describe('pgfleet --help', () => {
