@@ -92,6 +92,8 @@ interface Group {
   readonly history: readonly HistoryFinding[];
 }
 
+const MIN_FIRST_BATCH = 250;
+
 function errorCode(cause: unknown): ErrorCode {
   if (cause instanceof PgfleetError) return cause.code;
   if (cause instanceof pg.DatabaseError && !cause.code?.startsWith('08')) return 'internal';
@@ -183,11 +185,14 @@ export async function detectDrift(
     }
   };
 
-  const size = options.batchSize ?? Math.min(5000, Math.max(250, Math.ceil(targets.length / clients.length)));
-  const batches = chunks(
-    targets.map((_, i) => i),
-    size,
-  );
+  const indexes = targets.map((_, i) => i);
+  // A short first batch: it meets the fleet's few distinct schemas (the shared one, the
+  // usual tenant) early, and their full inspection then runs while the other connections
+  // are still reading their batches, instead of after everything else.
+  const head =
+    options.batchSize === undefined && clients.length > 1 && targets.length > 4 * MIN_FIRST_BATCH ? MIN_FIRST_BATCH : 0;
+  const size = options.batchSize ?? Math.min(5000, Math.max(250, Math.ceil((targets.length - head) / clients.length)));
+  const batches = [...(head > 0 ? [indexes.slice(0, head)] : []), ...chunks(indexes.slice(head), size)];
   let next = 0;
   let failed = false;
   await Promise.all(
