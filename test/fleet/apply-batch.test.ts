@@ -5,22 +5,7 @@ import { LOCK_NAMESPACE, schemaLockKey } from '../../src/fleet/apply-schema.js';
 import { CREATE_HISTORY, HISTORY } from '../../src/fleet/history.js';
 import type { Migration } from '../../src/migrations/types.js';
 import { testDatabase } from '../support/db.js';
-
-const migration = (version: string, up: string, down = ''): Migration => ({
-  id: `${version}_m`,
-  version,
-  name: 'm',
-  scope: 'tenant',
-  path: `tenant/${version}_m.sql`,
-  checksum: `sum-${version}`,
-  transactional: true,
-  requires: null,
-  replaces: [],
-  hazards: [],
-  manual: false,
-  up,
-  down,
-});
+import { tenantMigration } from './tenant-migration.js';
 
 const SCHEMAS = ['b_0', 'b_1', 'b_2', 'b_3', 'b_4'];
 const options = { direction: 'up', lockTimeoutMs: 1000, retries: 0 } as const;
@@ -61,7 +46,7 @@ describe('several schemas in one message', () => {
       const r = await applyBatch(
         client,
         db.client,
-        items([migration('0002', 'ALTER TABLE t ADD CHECK (x > 0)')]),
+        items([tenantMigration('0002', 'ALTER TABLE t ADD CHECK (x > 0)')]),
         options,
       );
       expect(r.stoppedAt).toBeNull();
@@ -80,7 +65,7 @@ describe('several schemas in one message', () => {
       const r = await applyBatch(
         client,
         db.client,
-        items([migration('0002', 'ALTER TABLE t ADD CHECK (x > 0)')]),
+        items([tenantMigration('0002', 'ALTER TABLE t ADD CHECK (x > 0)')]),
         options,
       );
       expect(r.stoppedAt).toBe(2);
@@ -105,7 +90,7 @@ describe('several schemas in one message', () => {
       const r = await applyBatch(
         client,
         db.client,
-        items([migration('0002', 'ALTER TABLE t ADD CHECK (x > 0)')]),
+        items([tenantMigration('0002', 'ALTER TABLE t ADD CHECK (x > 0)')]),
         options,
       );
       expect(r.stoppedAt).toBe(1);
@@ -120,7 +105,7 @@ describe('several schemas in one message', () => {
   it('rolls back in one message too, telling a committed rollback by its missing history row', async () => {
     const { db, client, items, recorded, hasCheck } = await setup();
     try {
-      const m = migration(
+      const m = tenantMigration(
         '0002',
         'ALTER TABLE t ADD CONSTRAINT positive CHECK (x > 0)',
         'ALTER TABLE t DROP CONSTRAINT positive',

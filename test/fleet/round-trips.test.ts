@@ -3,26 +3,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { migrate } from '../../src/api/fleet.js';
 import { applyToSchema } from '../../src/fleet/apply-schema.js';
 import { CREATE_HISTORY, HISTORY } from '../../src/fleet/history.js';
-import type { Migration } from '../../src/migrations/types.js';
 import { ident } from '../../src/plan/quote.js';
 import { testDatabase } from '../support/db.js';
 import { fleetProject } from './fleet-project.js';
-
-const migration = (version: string, up: string): Migration => ({
-  id: `${version}_m`,
-  version,
-  name: 'm',
-  scope: 'tenant',
-  path: `tenant/${version}_m.sql`,
-  checksum: `sum-${version}`,
-  transactional: true,
-  requires: null,
-  replaces: [],
-  hazards: [],
-  manual: false,
-  up,
-  down: '',
-});
+import { tenantMigration } from './tenant-migration.js';
 
 /** A real connection that counts the messages it sends. */
 async function countingClient(url: string): Promise<{ client: pg.Client; sent: () => number }> {
@@ -47,7 +31,7 @@ describe('one schema, one transactional migration', () => {
       const r = await applyToSchema(
         client,
         { schema: 'tenant_a', scope: 'tenant', shared: 'public' },
-        [migration('0001', 'CREATE TABLE t (id int)')],
+        [tenantMigration('0001', 'CREATE TABLE t (id int)')],
         { direction: 'up', lockTimeoutMs: 1000, retries: 0 },
       );
       expect(r.status).toBe('applied');
