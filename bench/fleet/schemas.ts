@@ -71,4 +71,9 @@ export const undoScript = (schema: string, shared: string, down: string, version
  * SQL costs and what its client costs.
  */
 export const pgfleetMessage = (schema: string, shared: string, m: Migration, lockTimeoutMs = 5000): string =>
-  transactionMessages(schema, 'tenant', shared, [m], { direction: 'up', lockTimeoutMs, retries: 0 })[0];
+  transactionMessages(schema, 'tenant', shared, [m], {
+    direction: 'up',
+    lockTimeoutMs,
+    retries: 0,
+    claimFunction: true,
+  })[0];

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { type Migration, splitStatements } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
-import { ident, literal } from '../plan/quote.js';
+import { literal } from '../plan/quote.js';
+import { claimSql, LOCK_NAMESPACE, LOCKED, searchPathOf } from './claim.js';
 import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
-import { INSUFFICIENT_PRIVILEGE, schemaUsableSql } from './privileges.js';
+import { schemaUsableSql } from './privileges.js';
 
 /** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
 export interface SchemaResult {
@@ -30,37 +31,14 @@ export interface ApplyOptions {
   readonly retries: number;
   /** Attempts already spent on the first group elsewhere (a batch whose lock timed out): they count against `retries`. */
   readonly priorAttempts?: number;
+  /** Claim each schema through pgfleet's claim function (see claim.ts) rather than an inline DO block. */
+  readonly claimFunction?: boolean;
 }
 
-/** Advisory lock namespace of pgfleet ("pgfl"), and a schema's key within it. */
-export const LOCK_NAMESPACE = 0x7067666c;
+/** A schema's advisory lock key within pgfleet's namespace (LOCK_NAMESPACE). */
 export const schemaLockKey = (schema: string): number => createHash('sha256').update(schema).digest().readInt32BE(0);
 
-export const LOCKED = 'PGF01';
 export const LOCK_NOT_AVAILABLE = '55P03';
-
-const searchPathOf = (schema: string, scope: Scope, shared: string) =>
-  (scope === 'shared' ? [schema] : [schema, shared]).map(ident).join(', ');
-
-/**
- * The statement that opens a schema's transaction: its lock_timeout and search path (local
- * to the transaction), the check that the role may use and create in the schema (Postgres
- * would otherwise leave the schema out of the search path without a word, and the tenant's
- * tables would land in the shared schema after it), and the advisory lock that makes a
- * second run skip this schema instead of racing. One statement, not four: it is paid once
- * per schema.
- */
-function claimSql(schema: string, scope: Scope, shared: string, o: ApplyOptions): string {
-  const s = literal(schema);
-  return [
-    'DO $pgfleet$BEGIN',
-    `PERFORM set_config('lock_timeout', ${literal(`${o.lockTimeoutMs}ms`)}, true);`,
-    `PERFORM set_config('search_path', ${literal(searchPathOf(schema, scope, shared))}, true);`,
-    `IF NOT has_schema_privilege(${s}, 'USAGE, CREATE') THEN RAISE EXCEPTION 'permission denied for schema %', ${s} USING ERRCODE = '${INSUFFICIENT_PRIVILEGE}'; END IF;`,
-    `IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(schema)}) THEN RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = '${LOCKED}'; END IF;`,
-    'END$pgfleet$',
-  ].join('\n');
-}
 
 /**
  * One transaction's worth of migrations, sent as one simple-protocol message per migration
@@ -75,7 +53,8 @@ export function transactionMessages(
   group: readonly Migration[],
   o: ApplyOptions,
 ): string[] {
-  const head = `BEGIN;\n${claimSql(schema, scope, shared, o)};\n`;
+  const claim = claimSql({ schema, scope, shared }, o.lockTimeoutMs, schemaLockKey(schema), o.claimFunction ?? false);
+  const head = `BEGIN;\n${claim};\n`;
   return group.map((m, i) => {
     const body = o.fake ? '' : `${m[o.direction]}\n;`;
     const record = o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version);

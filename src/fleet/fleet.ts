@@ -3,7 +3,7 @@ import { connect, safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
 import type { MigrationSet } from '../migrations/index.js';
-import { LOCK_NAMESPACE } from './apply-schema.js';
+import { LOCK_NAMESPACE } from './claim.js';
 import { CREATE_HISTORY, type HistoryRow, historyExists, readHistory } from './history.js';
 import { listTenants, type TenantList } from './targets.js';
 

@@ -13,7 +13,8 @@ import {
   fitsBatch,
   takeBatch,
 } from './apply-batch.js';
-import { type ApplyOptions, applyToSchema, LOCK_NOT_AVAILABLE, LOCKED, type SchemaResult } from './apply-schema.js';
+import { type ApplyOptions, applyToSchema, LOCK_NOT_AVAILABLE, type SchemaResult } from './apply-schema.js';
+import { ensureClaimFunction, LOCKED } from './claim.js';
 import { type FleetConnection, lockRun, snapshot } from './fleet.js';
 import { readHistory } from './history.js';
 import { type SchemaState, schemaState } from './pending.js';
@@ -166,6 +167,7 @@ export async function runFleet(
     fake: o.fake,
     lockTimeoutMs: o.lockTimeoutMs ?? 5000,
     retries: o.retries ?? 3,
+    claimFunction: await ensureClaimFunction(fleet.coordinator),
   };
   // Checked for tenants going up once the shared schema has run (`requires: shared V`).
   let requiresMissing: (todo: readonly Migration[]) => Migration | undefined = () => undefined;

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { applyBatch, type BatchItem, BatchSizer } from '../../src/fleet/apply-batch.js';
-import { LOCK_NAMESPACE, schemaLockKey } from '../../src/fleet/apply-schema.js';
+import { schemaLockKey } from '../../src/fleet/apply-schema.js';
+import { ensureClaimFunction, LOCK_NAMESPACE } from '../../src/fleet/claim.js';
 import { CREATE_HISTORY, HISTORY } from '../../src/fleet/history.js';
 import type { Migration } from '../../src/migrations/types.js';
 import { testDatabase } from '../support/db.js';
@@ -80,27 +81,40 @@ describe('several schemas in one message', () => {
     }
   });
 
-  it('stops at a schema another run holds, saying so with its code', async () => {
-    const { db, client, items, recorded } = await setup();
-    const other = new pg.Client(db.url);
-    await other.connect();
-    try {
-      await db.client.query('DELETE FROM b_2.t');
-      await other.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, schemaLockKey('b_1')]);
-      const r = await applyBatch(
-        client,
-        db.client,
-        items([tenantMigration('0002', 'ALTER TABLE t ADD CHECK (x > 0)')]),
-        options,
-      );
-      expect(r.stoppedAt).toBe(1);
-      expect(r.error?.code).toBe('PGF01');
-      expect(await recorded()).toEqual(['b_0']);
-    } finally {
-      await other.end();
-      await client.end();
-    }
-  });
+  // The claim is pgfleet's claim function once a run has made it, an inline DO block where it could not.
+  it.each([false, true])(
+    'stops at a schema another run holds, saying so with its code (claim function: %s)',
+    async (viaFunction) => {
+      const { db, client, items, recorded } = await setup();
+      const other = new pg.Client(db.url);
+      await other.connect();
+      try {
+        if (viaFunction) expect(await ensureClaimFunction(db.client)).toBe(true);
+        await db.client.query('DELETE FROM b_2.t');
+        await other.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, schemaLockKey('b_1')]);
+        const r = await applyBatch(
+          client,
+          db.client,
+          items([tenantMigration('0002', 'ALTER TABLE t ADD CHECK (x > 0)')]),
+          { ...options, claimFunction: viaFunction },
+        );
+        expect(r.stoppedAt).toBe(1);
+        expect(r.error?.code).toBe('PGF01');
+        expect(await recorded()).toEqual(['b_0']);
+        // The claim's settings held for the DDL: b_0's CHECK went into b_0, under its lock_timeout.
+        expect(
+          (
+            await db.client.query(
+              `SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'b_0.t'::regclass AND contype = 'c'`,
+            )
+          ).rows[0].n,
+        ).toBe(1);
+      } finally {
+        await other.end();
+        await client.end();
+      }
+    },
+  );
 
   it('rolls back in one message too, telling a committed rollback by its missing history row', async () => {
     const { db, client, items, recorded, hasCheck } = await setup();
