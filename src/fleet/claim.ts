@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Scope } from '../model/types.js';
 import { ident, literal, qualified } from '../plan/quote.js';
-import { INSUFFICIENT_PRIVILEGE } from './privileges.js';
+import { schemaUsableCheck } from './privileges.js';
 import { LEDGER_SCHEMA } from './targets.js';
 
 /** Advisory lock namespace of pgfleet ("pgfl"). */
@@ -21,9 +21,7 @@ const CLAIM_SIGNATURE = `${LEDGER_SCHEMA}.claim_v1(text,text,text,integer)`;
 const claimBody = (schema: string, searchPath: string, lockTimeout: string, key: string) => `
   PERFORM pg_catalog.set_config('lock_timeout', ${lockTimeout}, true);
   PERFORM pg_catalog.set_config('search_path', ${searchPath}, true);
-  IF NOT pg_catalog.has_schema_privilege(${schema}, 'USAGE, CREATE') THEN
-    RAISE EXCEPTION 'permission denied for schema %', ${schema} USING ERRCODE = '${INSUFFICIENT_PRIVILEGE}';
-  END IF;
+  ${schemaUsableCheck(schema)}
   IF NOT pg_catalog.pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${key}) THEN
     RAISE EXCEPTION 'schema is being migrated by another pgfleet run' USING ERRCODE = '${LOCKED}';
   END IF;`;

@@ -64,5 +64,9 @@ export function privilegeError(error: unknown, url: string, doing: string): Pgfl
  * would be created in the shared schema that follows it.
  */
 export const schemaUsableSql = (schema: string): string =>
-  `DO $pgfleet$BEGIN IF NOT has_schema_privilege(${literal(schema)}, 'USAGE, CREATE') THEN ` +
-  `RAISE EXCEPTION 'permission denied for schema %', ${literal(schema)} USING ERRCODE = '${INSUFFICIENT_PRIVILEGE}'; END IF; END$pgfleet$`;
+  `DO $pgfleet$BEGIN ${schemaUsableCheck(literal(schema))} END$pgfleet$`;
+
+/** The same check as a plpgsql statement, `schema` an SQL expression (a literal or a parameter). */
+export const schemaUsableCheck = (schema: string): string =>
+  `IF NOT pg_catalog.has_schema_privilege(${schema}, 'USAGE, CREATE') THEN ` +
+  `RAISE EXCEPTION 'permission denied for schema %', ${schema} USING ERRCODE = '${INSUFFICIENT_PRIVILEGE}'; END IF;`;
