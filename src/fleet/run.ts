@@ -167,7 +167,8 @@ export async function runFleet(
     fake: o.fake,
     lockTimeoutMs: o.lockTimeoutMs ?? 5000,
     retries: o.retries ?? 3,
-    claimFunction: await ensureClaimFunction(fleet.coordinator),
+    // Nothing to do (most runs against a migrated fleet) needs no claim and no round trip for one.
+    claimFunction: states.some((s) => work(s, o, set).length > 0) && (await ensureClaimFunction(fleet.coordinator)),
   };
   // Checked for tenants going up once the shared schema has run (`requires: shared V`).
   let requiresMissing: (todo: readonly Migration[]) => Migration | undefined = () => undefined;
