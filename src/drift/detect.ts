@@ -55,8 +55,9 @@ export interface DetectOptions {
   readonly serverMajor?: number;
   /**
    * Schemas per batch: one fingerprint query each (default: the targets shared out between
-   * the clients, 250 to 5,000 a batch). Each query reads pg_class whole, as it has no index
-   * by schema, so fewer, larger batches cost less; memory grows with the batch.
+   * the clients, 250 to 5,000 a batch). A batch of more than 1,000 schemas reads pg_class
+   * whole (see `fingerprints`), which costs the same for any number of schemas, so fewer,
+   * larger batches cost less; memory grows with the batch.
    */
   readonly batchSize?: number;
   /** Schemas inspected in full per `inspectSchemas` call (default 100). */

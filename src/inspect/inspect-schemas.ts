@@ -10,7 +10,15 @@ import { readIndexes } from './read-indexes.js';
 import { readObjects } from './read-objects.js';
 import { readSequences } from './read-sequences.js';
 import { readTables } from './read-tables.js';
-import { type CatalogScope, scopeOf } from './scope.js';
+import { type CatalogScope, scopeOf, withRelations } from './scope.js';
+
+/**
+ * Up to this many schemas an inspection finds their relations by index (see `withRelations`),
+ * which makes inspecting a few schemas of a database of 10,000 tenants take milliseconds
+ * instead of seconds. Above it, each query reads pg_class whole, as the per-schema queries
+ * of `readObjects` would otherwise probe every relation of the scope once per schema.
+ */
+const BY_INDEX_MAX = 100;
 
 export interface InspectOptions {
   /** The shared schema: printed unqualified after the inspected schema, and `shared.<table>` in FK targets. */
@@ -44,7 +52,7 @@ export async function inspectSchemas(
     // one simple-protocol round trip carries both statements.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog');
     try {
-      const models = await readModels(client, scope);
+      const models = await readModels(client, await withRelations(client, scope, BY_INDEX_MAX));
       await client.query('COMMIT');
       return models;
     } catch (error) {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Index, IndexElement } from '../model/types.js';
 import { groupBy } from './group.js';
 import { printedIn } from './printed-in.js';
-import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scope.js';
+import { type CatalogScope, extensionMember, inSchema, relationParams, SCHEMAS } from './scope.js';
 
 export interface InspectedIndex {
   readonly schema: string;
@@ -66,7 +66,7 @@ SELECT s.nspname AS schema, c.relname::text AS table, ic.relname::text AS name,
        CASE WHEN NOT oc.opcdefault THEN oc.opcname::text END AS opclass,
        CASE WHEN x.indcollation[k.i] <> COALESCE(ta.attcollation, it.typcollation) THEN co.collname::text END AS collation
 FROM ${SCHEMAS}
-JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'm')
+JOIN pg_class c ON ${inSchema('c')} AND c.relkind IN ('r', 'p', 'm')
   AND NOT ${extensionMember('pg_class', 'c.oid')}
 JOIN pg_index x ON x.indrelid = c.oid
 JOIN pg_class ic ON ic.oid = x.indexrelid
@@ -84,7 +84,7 @@ ORDER BY s.nspname, c.relname, ic.relname, k.i`;
 
 /** The indexes of every table and materialized view in the scope that do not back a constraint. */
 export async function readIndexes(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedIndex[]> {
-  const { rows } = await client.query<Row>(SQL, scopeParams(scope));
+  const { rows } = await client.query<Row>(SQL, relationParams(scope));
   const byIndex = groupBy(rows, (r) => `${r.schema}\0${r.name}`);
   return [...byIndex.values()].map((columns) => {
     const first = columns[0];

@@ -10,7 +10,7 @@ import type {
   View,
 } from '../model/types.js';
 import { printedIn } from './printed-in.js';
-import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scope.js';
+import { type CatalogScope, extensionMember, inSchema, relationParams, SCHEMAS } from './scope.js';
 
 /**
  * Domains, routines, views and triggers: the objects the model keeps as SQL text, read in
@@ -134,7 +134,7 @@ const VIEWS: ObjectQuery = {
     'definition', pg_get_viewdef(${printedIn('c.oid')}),
     'comment', ${comment('pg_class', 'c.oid')})`,
   from: `pg_class c
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
+  WHERE ${inSchema('c')} AND c.relkind IN ('v', 'm') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
 };
 
 // pg_get_triggerdef qualifies the table unless asked for pretty output, which names it (and
@@ -146,7 +146,7 @@ const TRIGGERS: ObjectQuery = {
     'definition', pg_get_triggerdef(${printedIn('t.oid')}, true),
     'comment', ${comment('pg_trigger', 't.oid')})`,
   from: `pg_class c JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgparentid = 0
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  WHERE ${inSchema('c')} AND c.relkind IN ('r', 'p') AND NOT c.relispartition
     AND NOT ${extensionMember('pg_class', 'c.oid')}`,
 };
 
@@ -157,7 +157,7 @@ const EXCLUSIONS: ObjectQuery = {
   select: `'exclusion', c.relname::text, k.conname::text, json_build_object(
     'definition', pg_get_constraintdef(${printedIn('k.oid')}))`,
   from: `pg_class c JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'x' AND k.conparentid = 0
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
+  WHERE ${inSchema('c')} AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
 };
 
 // polroles holds role OIDs, 0 for PUBLIC; the model sorts the names.
@@ -170,7 +170,7 @@ const POLICIES: ObjectQuery = {
     'using', pg_get_expr(p.polqual, ${printedIn('p.polrelid')}),
     'check', pg_get_expr(p.polwithcheck, ${printedIn('p.polrelid')}))`,
   from: `pg_class c JOIN pg_policy p ON p.polrelid = c.oid
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
+  WHERE ${inSchema('c')} AND c.relkind IN ('r', 'p') AND NOT ${extensionMember('pg_class', 'c.oid')}`,
 };
 
 // relacl lists the owner too once anything is granted; the owner's privileges are implicit
@@ -186,7 +186,7 @@ const GRANTS: ObjectQuery = {
     WHERE a.grantee <> c.relowner
     GROUP BY a.grantee
   ) g
-  WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL
+  WHERE ${inSchema('c')} AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL
     AND NOT ${extensionMember('pg_class', 'c.oid')}`,
 };
 
@@ -226,7 +226,7 @@ export const joinedToSchemas = (q: ObjectQuery): string =>
 
 /** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
 export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {
-  const { rows } = await client.query<Row>(SQL, scopeParams(scope));
+  const { rows } = await client.query<Row>(SQL, relationParams(scope));
   const out = {
     types: [],
     domains: [],

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Sequence } from '../model/types.js';
-import { type CatalogScope, extensionMember, SCHEMAS, scopeParams } from './scope.js';
+import { type CatalogScope, extensionMember, inSchema, relationParams, SCHEMAS } from './scope.js';
 
 export interface InspectedSequence {
   readonly schema: string;
@@ -33,7 +33,7 @@ SELECT s.nspname AS schema, q.relname::text AS name, format_type(sq.seqtypid, NU
        sq.seqmin::text AS min, sq.seqmax::text AS max, sq.seqcache::text AS cache,
        sq.seqcycle AS cycle, d.description AS comment
 FROM ${SCHEMAS}
-JOIN pg_class q ON q.relnamespace = n.oid AND q.relkind = 'S'
+JOIN pg_class q ON ${inSchema('q')} AND q.relkind = 'S'
 JOIN pg_sequence sq ON sq.seqrelid = q.oid
 LEFT JOIN pg_description d ON d.objoid = q.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE NOT ${extensionMember('pg_class', 'q.oid')}
@@ -43,6 +43,6 @@ WHERE NOT ${extensionMember('pg_class', 'q.oid')}
 
 /** The sequences of every schema in the scope, except identity sequences. */
 export async function readSequences(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedSequence[]> {
-  const { rows } = await client.query<Row>(SQL, scopeParams(scope));
+  const { rows } = await client.query<Row>(SQL, relationParams(scope));
   return rows.map(({ schema, ...r }) => ({ schema, sequence: { kind: 'sequence', ...r, grants: [] } }));
 }

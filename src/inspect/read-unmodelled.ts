@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { type CatalogScope, SCHEMAS, scopeParams } from './scope.js';
+import { type CatalogScope, inSchema, relationParams, SCHEMAS } from './scope.js';
 
 /** An object of a live schema that the model cannot describe yet, so `pull` did not write it. */
 export interface UnmodelledObject {
@@ -21,7 +21,7 @@ FROM ${SCHEMAS}
 CROSS JOIN LATERAL (
   SELECT 'foreign table' AS kind, c.relname::text AS name
   FROM pg_class c
-  WHERE c.relnamespace = n.oid AND c.relkind = 'f' AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+  WHERE ${inSchema('c')} AND c.relkind = 'f' AND ${NOT_EXTENSION('pg_class', 'c.oid')}
   UNION ALL
   SELECT 'range type', t.typname::text
   FROM pg_type t
@@ -29,17 +29,17 @@ CROSS JOIN LATERAL (
   UNION ALL
   SELECT 'trigger', tg.tgname || ' on ' || c.relname
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
-  WHERE c.relnamespace = n.oid AND NOT tg.tgisinternal AND tg.tgparentid = 0 AND c.relkind NOT IN ('r', 'p')
+  WHERE ${inSchema('c')} AND NOT tg.tgisinternal AND tg.tgparentid = 0 AND c.relkind NOT IN ('r', 'p')
 
 
   UNION ALL
   SELECT 'rule', r.rulename || ' on ' || c.relname
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
-  WHERE c.relnamespace = n.oid AND r.rulename <> '_RETURN'
+  WHERE ${inSchema('c')} AND r.rulename <> '_RETURN'
   UNION ALL
   SELECT 'grants', c.relname::text
   FROM pg_class c
-  WHERE c.relnamespace = n.oid AND c.relacl IS NOT NULL
+  WHERE ${inSchema('c')} AND c.relacl IS NOT NULL
     -- a foreign table, or the sequence of an identity or serial column (owned, and a default's)
     AND (c.relkind = 'f' OR c.relkind = 'S' AND EXISTS (
       SELECT 1 FROM pg_depend d
@@ -55,5 +55,5 @@ ORDER BY 1, 2, 3`;
  * place for them yet, so that a caller can say what it did not carry over.
  */
 export async function readUnmodelled(client: pg.ClientBase, scope: CatalogScope): Promise<UnmodelledObject[]> {
-  return (await client.query<UnmodelledObject>(SQL, scopeParams(scope))).rows;
+  return (await client.query<UnmodelledObject>(SQL, relationParams(scope))).rows;
 }

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { ident, literal } from '../plan/quote.js';
 
 /**
@@ -14,6 +15,8 @@ export interface CatalogScope {
   readonly schemas: readonly string[];
   readonly searchPaths: readonly string[];
   readonly sharedSchema: string;
+  /** The OIDs of the schemas' relations, once looked up by index (see `withRelations`), else null. */
+  readonly relations: readonly string[] | null;
 }
 
 export function scopeOf(schemas: readonly string[], sharedSchema: string): CatalogScope {
@@ -24,11 +27,45 @@ export function scopeOf(schemas: readonly string[], sharedSchema: string): Catal
       s === sharedSchema ? `pg_catalog, ${ident(s)}` : `pg_catalog, ${ident(s)}, ${ident(sharedSchema)}`,
     ),
     sharedSchema,
+    relations: null,
   };
 }
 
 /** The parameters every catalog query takes: `$1` schema names, `$2` their search paths. */
 export const scopeParams = (scope: CatalogScope): unknown[] => [scope.schemas, scope.searchPaths];
+
+/** The parameters of a query that reads pg_class (see `inSchema`): `$3` the relations' OIDs, or null. */
+export const relationParams = (scope: CatalogScope): unknown[] => [...scopeParams(scope), scope.relations];
+
+/**
+ * SQL condition: the pg_class row `alias` is a relation of the schema `n`. With `$3` null
+ * that is `relnamespace = n.oid`, for which Postgres reads all of pg_class: it has no index
+ * by schema, and at 10,000 tenants it holds 1.6 million rows, a third of a second a query.
+ * With `$3` the OIDs that `withRelations` found, the rows are fetched by OID instead.
+ * (Postgres plans each query for its parameters, so the test on `$3` is decided before
+ * it runs and costs nothing.)
+ */
+export const inSchema = (alias: string): string =>
+  `${alias}.relnamespace = n.oid AND ($3::oid[] IS NULL OR ${alias}.oid = ANY ($3::oid[]))`;
+
+/**
+ * `scope` with the OIDs of its schemas' relations, found through pg_depend's index on what
+ * is referenced: Postgres records every relation's dependency on its schema, except an
+ * index's and a TOAST table's (which depend on their table) and a composite type's (its
+ * pg_type row does). A scope of more than `max` schemas is left to scan pg_class, which is
+ * then the cheaper way (and the inspector's per-schema queries would probe every OID once
+ * per schema). Call it inside the transaction of the queries, for one snapshot.
+ */
+export async function withRelations(client: pg.ClientBase, scope: CatalogScope, max: number): Promise<CatalogScope> {
+  if (scope.schemas.length > max) return scope;
+  const { rows } = await client.query<{ relations: string[] }>(
+    `SELECT coalesce(array_agg(d.objid), '{}') AS relations FROM ${SCHEMAS}
+     JOIN pg_depend d ON d.refclassid = 'pg_namespace'::regclass AND d.refobjid = n.oid
+       AND d.classid = 'pg_class'::regclass`,
+    scopeParams(scope),
+  );
+  return { ...scope, relations: rows[0].relations };
+}
 
 /**
  * FROM items: one row `s(nspname, search_path)` per inspected schema, and `n` its
@@ -58,5 +95,5 @@ export const extensionMember = (catalog: 'pg_class' | 'pg_type', oid: string): s
  * partitioned ('p') tables, partitions (relispartition, PG 10+) among them.
  */
 export const TABLES = `${SCHEMAS}
-  JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p')
+  JOIN pg_class c ON ${inSchema('c')} AND c.relkind IN ('r', 'p')
     AND NOT ${extensionMember('pg_class', 'c.oid')}`;

@@ -162,6 +162,16 @@ describe('catalog fingerprints', () => {
     }
   });
 
+  it('are the same whether a batch finds its relations by index or, beyond 1,000 schemas, by scanning pg_class', async () => {
+    const schemas = built.flatMap((b) => [b.schema, ...(b.twin ? [b.twin] : [])]);
+    expect(schemas.length).toBeLessThan(1000);
+    const byIndex = await fingerprints(db.client, scopeOf(schemas, 'x_shared'));
+    // Schemas that do not exist make the batch large enough to scan, and add nothing.
+    const padding = Array.from({ length: 1000 }, (_, i) => `x_absent_${i}`);
+    const scanned = await fingerprints(db.client, scopeOf([...schemas, ...padding], 'x_shared'));
+    for (const schema of schemas) expect(scanned.get(schema), schema).toEqual(byIndex.get(schema));
+  });
+
   it('tell a missing schema from an empty one', async () => {
     const found = await fingerprints(db.client, scopeOf(['x_empty_1', 'x_nowhere'], 'x_shared'));
     expect(found.get('x_empty_1')).toMatchObject({ exists: true });
