@@ -52,7 +52,8 @@ interface Row {
 //
 // Indexes that back a primary key, unique or exclusion constraint (conindid) are part of
 // the constraint, not indexes of their own. (An FK's conindid names the referenced table's
-// index, hence the contype filter.) A partition's indexes that Postgres made for an index
+// index, hence the contype filter; the others are on their own table, which lets Postgres
+// find them by index.) A partition's indexes that Postgres made for an index
 // of its parent (pg_inherits between indexes) belong to the parent's index.
 const SQL = `
 SELECT s.nspname AS schema, c.relname::text AS table, ic.relname::text AS name,
@@ -78,7 +79,8 @@ LEFT JOIN pg_attribute ta ON ta.attrelid = x.indrelid AND ta.attnum = x.indkey[k
 LEFT JOIN pg_opclass oc ON oc.oid = x.indclass[k.i]
 LEFT JOIN pg_collation co ON co.oid = x.indcollation[k.i]
 WHERE NOT EXISTS (
-  SELECT 1 FROM pg_constraint pk WHERE pk.conindid = x.indexrelid AND pk.contype IN ('p', 'u', 'x'))
+  SELECT 1 FROM pg_constraint pk
+  WHERE pk.conrelid = x.indrelid AND pk.conindid = x.indexrelid AND pk.contype IN ('p', 'u', 'x'))
   AND NOT EXISTS (SELECT 1 FROM pg_inherits pi WHERE pi.inhrelid = x.indexrelid)
 ORDER BY s.nspname, c.relname, ic.relname, k.i`;
 

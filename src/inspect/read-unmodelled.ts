@@ -45,7 +45,8 @@ CROSS JOIN LATERAL (
       SELECT 1 FROM pg_depend d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
         AND (d.deptype = 'i' OR d.deptype = 'a' AND EXISTS (
-          SELECT 1 FROM pg_depend u WHERE u.classid = 'pg_attrdef'::regclass AND u.refobjid = c.oid))))
+          SELECT 1 FROM pg_depend u
+          WHERE u.refclassid = 'pg_class'::regclass AND u.refobjid = c.oid AND u.classid = 'pg_attrdef'::regclass))))
     AND ${NOT_EXTENSION('pg_class', 'c.oid')}
 ) k
 ORDER BY 1, 2, 3`;
