@@ -91,11 +91,11 @@ const COLUMNS = `SELECT ${tagged(
 // own table's columns and objects built into Postgres: Postgres records a dependency
 // (pg_depend) on every other object an expression names (functions, operators, types,
 // collations, relations), and built-in objects have the same OIDs in every database, so
-// such a tree is the same text in every schema where the CHECK is. (Its parse positions
-// follow the DDL's text: the same CHECK written differently hashes apart, which costs one
-// more inspection, never a missed difference.) Other CHECKs are printed. Printing an
-// expression with columns opens its table, and at 10,000 tenants building those 200,000
-// relation cache entries was most of drift's time. Defaults have no columns (a generated
+// such a tree is the same text in every schema where the CHECK is, once its parse
+// positions are cut out: before Postgres 17 a stored tree keeps each node's offset in the
+// statement's text, which differs between tenants migrated several to a message. Other
+// CHECKs are printed. Printing an expression with columns opens its table, and at 10,000
+// tenants building those 200,000 relation cache entries was most of drift's time. Defaults have no columns (a generated
 // column's expression aside), so they print with no table (relid 0), which opens nothing.
 const CONSTRAINTS = `SELECT ${tagged(
   'constraint',
@@ -106,7 +106,7 @@ const CONSTRAINTS = `SELECT ${tagged(
          WHEN NOT EXISTS (SELECT 1 FROM pg_depend dp
                           WHERE dp.classid = 'pg_constraint'::regclass AND dp.objid = k.oid AND dp.objsubid = 0
                             AND NOT (dp.refclassid = 'pg_class'::regclass AND dp.refobjid = k.conrelid))
-         THEN 'tree ' || k.conbin::text
+         THEN 'tree ' || regexp_replace(k.conbin::text, ' :location -?[0-9]+', '', 'g')
          ELSE pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END`,
 )} AS r
   FROM pg_constraint k
