@@ -8,9 +8,9 @@ import {
   type CatalogScope,
   extensionMember,
   inSchema,
-  relationParams,
+  objectParams,
   SCHEMAS,
-  withRelations,
+  withObjects,
 } from '../inspect/scope.js';
 
 /**
@@ -234,7 +234,7 @@ export interface Fingerprint {
 }
 
 /**
- * Up to this many schemas a batch finds its relations by index (`withRelations`): a small
+ * Up to this many schemas a batch finds its relations and types by index (`withObjects`): a small
  * batch then costs little however large the catalog, where reading pg_class whole (about
  * 1.5 s of a fingerprint query at 10,000 tenants, for every batch) pays off only for a
  * large one.
@@ -262,7 +262,7 @@ export async function fingerprints(client: pg.ClientBase, scope: CatalogScope): 
   );
   let rows: Array<{ schema: string; n: string; a: string; b: string }>;
   try {
-    rows = (await client.query(FINGERPRINT_SQL, relationParams(await withRelations(client, scope, BY_INDEX_MAX)))).rows;
+    rows = (await client.query(FINGERPRINT_SQL, objectParams(await withObjects(client, scope, BY_INDEX_MAX)))).rows;
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

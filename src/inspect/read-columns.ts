@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Column } from '../model/types.js';
 import { identity } from './catalog-codes.js';
 import { printedIn } from './printed-in.js';
-import { type CatalogScope, relationParams, TABLES } from './scope.js';
+import { type CatalogScope, objectParams, TABLES } from './scope.js';
 
 export interface InspectedColumn {
   readonly schema: string;
@@ -84,7 +84,7 @@ ORDER BY s.nspname, c.relname, a.attnum`;
 
 /** The columns of every table in the scope, in attnum order. */
 export async function readColumns(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedColumn[]> {
-  const { rows } = await client.query<Row>(SQL, relationParams(scope));
+  const { rows } = await client.query<Row>(SQL, objectParams(scope));
   return rows.map((r) => ({
     schema: r.schema,
     table: r.table,

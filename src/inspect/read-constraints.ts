@@ -8,7 +8,7 @@ import {
 } from '../model/types.js';
 import { deferrable, fkAction } from './catalog-codes.js';
 import { printedIn } from './printed-in.js';
-import { type CatalogScope, relationParams, TABLES } from './scope.js';
+import { type CatalogScope, objectParams, TABLES } from './scope.js';
 
 export type InspectedConstraint =
   | { readonly schema: string; readonly table: string; readonly kind: 'primaryKey'; readonly constraint: PrimaryKey }
@@ -70,7 +70,7 @@ ORDER BY s.nspname, c.relname`;
 
 /** The primary keys, unique, check and foreign key constraints of every table in the scope. */
 export async function readConstraints(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedConstraint[]> {
-  const { rows } = await client.query<Row>(SQL, relationParams(scope));
+  const { rows } = await client.query<Row>(SQL, objectParams(scope));
   return rows.map((r) => toConstraint(r, scope.sharedSchema));
 }
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Index, IndexElement } from '../model/types.js';
 import { groupBy } from './group.js';
 import { printedIn } from './printed-in.js';
-import { type CatalogScope, extensionMember, inSchema, relationParams, SCHEMAS } from './scope.js';
+import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS } from './scope.js';
 
 export interface InspectedIndex {
   readonly schema: string;
@@ -86,7 +86,7 @@ ORDER BY s.nspname, c.relname, ic.relname, k.i`;
 
 /** The indexes of every table and materialized view in the scope that do not back a constraint. */
 export async function readIndexes(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedIndex[]> {
-  const { rows } = await client.query<Row>(SQL, relationParams(scope));
+  const { rows } = await client.query<Row>(SQL, objectParams(scope));
   const byIndex = groupBy(rows, (r) => `${r.schema}\0${r.name}`);
   return [...byIndex.values()].map((columns) => {
     const first = columns[0];

@@ -10,7 +10,7 @@ import type {
   View,
 } from '../model/types.js';
 import { printedIn } from './printed-in.js';
-import { type CatalogScope, extensionMember, inSchema, relationParams, SCHEMAS } from './scope.js';
+import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS } from './scope.js';
 
 /**
  * Domains, routines, views and triggers: the objects the model keeps as SQL text, read in
@@ -71,7 +71,7 @@ const DOMAINS: ObjectQuery = {
                           'expression', pg_get_expr(k.conbin, ${printedIn('0')})) ORDER BY k.conname)
                         FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '[]')) AS data`,
   from: `pg_type t JOIN pg_type b ON b.oid = t.typbasetype
-  WHERE t.typnamespace = n.oid AND t.typtype = 'd' AND NOT ${extensionMember('pg_type', 't.oid')}`,
+  WHERE ${inSchema('t', 'typnamespace')} AND t.typtype = 'd' AND NOT ${extensionMember('pg_type', 't.oid')}`,
 };
 
 // A composite type is a pg_type row ('c') whose pg_class row is a stand-alone composite
@@ -88,7 +88,7 @@ const TYPES: ObjectQuery = {
       FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
       WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '[]'))`,
   from: `pg_type t JOIN pg_class r ON r.oid = t.typrelid AND r.relkind = 'c'
-  WHERE t.typnamespace = n.oid AND t.typtype = 'c' AND NOT ${extensionMember('pg_type', 't.oid')}`,
+  WHERE ${inSchema('t', 'typnamespace')} AND t.typtype = 'c' AND NOT ${extensionMember('pg_type', 't.oid')}`,
 };
 
 // pg_get_functiondef refuses aggregates; their CREATE AGGREGATE is built from pg_aggregate
@@ -226,7 +226,7 @@ export const joinedToSchemas = (q: ObjectQuery): string =>
 
 /** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
 export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {
-  const { rows } = await client.query<Row>(SQL, relationParams(scope));
+  const { rows } = await client.query<Row>(SQL, objectParams(scope));
   const out = {
     types: [],
     domains: [],

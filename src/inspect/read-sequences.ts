@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Sequence } from '../model/types.js';
-import { type CatalogScope, extensionMember, inSchema, relationParams, SCHEMAS } from './scope.js';
+import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS } from './scope.js';
 
 export interface InspectedSequence {
   readonly schema: string;
@@ -43,6 +43,6 @@ WHERE NOT ${extensionMember('pg_class', 'q.oid')}
 
 /** The sequences of every schema in the scope, except identity sequences. */
 export async function readSequences(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedSequence[]> {
-  const { rows } = await client.query<Row>(SQL, relationParams(scope));
+  const { rows } = await client.query<Row>(SQL, objectParams(scope));
   return rows.map(({ schema, ...r }) => ({ schema, sequence: { kind: 'sequence', ...r, grants: [] } }));
 }

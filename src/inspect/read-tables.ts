@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { printedIn } from './printed-in.js';
-import { type CatalogScope, relationParams, TABLES } from './scope.js';
+import { type CatalogScope, objectParams, TABLES } from './scope.js';
 
 export interface TableRow {
   readonly schema: string;
@@ -33,5 +33,5 @@ LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regc
 
 /** The tables of every schema in the scope. */
 export async function readTables(client: pg.ClientBase, scope: CatalogScope): Promise<TableRow[]> {
-  return (await client.query<TableRow>(SQL, relationParams(scope))).rows;
+  return (await client.query<TableRow>(SQL, objectParams(scope))).rows;
 }

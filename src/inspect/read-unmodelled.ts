@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { type CatalogScope, inSchema, relationParams, SCHEMAS } from './scope.js';
+import { type CatalogScope, inSchema, objectParams, SCHEMAS } from './scope.js';
 
 /** An object of a live schema that the model cannot describe yet, so `pull` did not write it. */
 export interface UnmodelledObject {
@@ -25,7 +25,7 @@ CROSS JOIN LATERAL (
   UNION ALL
   SELECT 'range type', t.typname::text
   FROM pg_type t
-  WHERE t.typnamespace = n.oid AND ${NOT_EXTENSION('pg_type', 't.oid')} AND t.typtype = 'r'
+  WHERE ${inSchema('t', 'typnamespace')} AND ${NOT_EXTENSION('pg_type', 't.oid')} AND t.typtype = 'r'
   UNION ALL
   SELECT 'trigger', tg.tgname || ' on ' || c.relname
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
@@ -56,5 +56,5 @@ ORDER BY 1, 2, 3`;
  * place for them yet, so that a caller can say what it did not carry over.
  */
 export async function readUnmodelled(client: pg.ClientBase, scope: CatalogScope): Promise<UnmodelledObject[]> {
-  return (await client.query<UnmodelledObject>(SQL, relationParams(scope))).rows;
+  return (await client.query<UnmodelledObject>(SQL, objectParams(scope))).rows;
 }
