@@ -4,6 +4,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, migrate, rollback, status } from '../../src/api/fleet.js';
 import { PgfleetError } from '../../src/errors.js';
+import { LOCK_NAMESPACE } from '../../src/fleet/claim.js';
 import { ident } from '../../src/plan/quote.js';
 import { runCli } from '../cli/run-cli.js';
 import { expectFleetAtRecordedVersions } from '../faults/invariant.js';
@@ -120,13 +121,27 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
 
   it('lets only one of two concurrent runs work, and applies nothing twice', async () => {
     await rollback(await fleet.project(), { only: { scope: 'tenant' }, steps: 1 });
-    const runs = await Promise.allSettled([migrate(await fleet.project()), migrate(await fleet.project())]);
-    const done = runs.filter((r) => r.status === 'fulfilled');
-    const refused = runs.filter((r) => r.status === 'rejected');
-    expect(done).toHaveLength(1);
-    expect(refused).toHaveLength(1);
-    expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(PgfleetError);
-    expect(((refused[0] as PromiseRejectedResult).reason as PgfleetError).code).toBe('lock');
+    const project = await fleet.project();
+    // A held table keeps the first run working (it waits within its lock_timeout) while the
+    // second starts: a fast first run would otherwise be over before the second asks.
+    const blocker = new pg.Client(db.url);
+    await blocker.connect();
+    await blocker.query('BEGIN; LOCK TABLE tenant_09.services_service IN ACCESS EXCLUSIVE MODE');
+    const first = migrate(project, { lockTimeoutMs: 10_000 });
+    const runLockHeld = async () =>
+      (
+        await db.client.query(
+          "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = 0 AND objsubid = 2 AND granted",
+          [LOCK_NAMESPACE],
+        )
+      ).rowCount === 1;
+    for (let i = 0; i < 500 && !(await runLockHeld()); i++) await new Promise((r) => setTimeout(r, 20));
+    const second = await migrate(project).catch((error: unknown) => error);
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    expect((await first).summary).toMatchObject({ failed: 0, applied: N });
+    expect(second).toBeInstanceOf(PgfleetError);
+    expect((second as PgfleetError).code).toBe('lock');
     const rows = await db.client.query(
       `SELECT schema_name, count(*) FROM pgfleet.history WHERE version = '0005' GROUP BY 1 HAVING count(*) > 1`,
     );
