@@ -4,14 +4,7 @@ import { SQL as ENUMS } from '../inspect/read-enums.js';
 import { SQL as EXTENSIONS } from '../inspect/read-extensions.js';
 import { joinedToSchemas, OBJECT_QUERIES, type ObjectQuery } from '../inspect/read-objects.js';
 import { SQL as TABLES_SQL } from '../inspect/read-tables.js';
-import {
-  type CatalogScope,
-  extensionMember,
-  inSchema,
-  objectParams,
-  SCHEMAS,
-  withObjects,
-} from '../inspect/scope.js';
+import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS, withObjects } from '../inspect/scope.js';
 
 /**
  * A fingerprint of each schema's catalog rows, computed by Postgres for many schemas in one
@@ -181,9 +174,8 @@ const wrapped = (part: string, sql: string) =>
   `SELECT i.schema, '${part}' || chr(10) || (to_jsonb(i) - 'schema')::text AS r FROM (${sql}) i`;
 
 // The inspector's other kinds (domains, composite types, routines, views, triggers,
-// exclusion constraints, policies, grants): its own queries, each joined to the schemas on
-// its own (`joinedToSchemas`: under the inspector's LATERAL, each catalog would be scanned
-// once per schema, quadratic in the fleet). A routine's definition names the routine
+// exclusion constraints, policies, grants): its own queries, each joined to the schemas
+// (`joinedToSchemas`). A routine's definition names the routine
 // qualified (pg_get_functiondef always does), which the inspector cuts off with the quoted
 // schema name it reads alongside: the same is done here, so that tenants with the same
 // functions hash alike.
@@ -233,14 +225,6 @@ export interface Fingerprint {
   readonly hash: string;
 }
 
-/**
- * Up to this many schemas a batch finds its relations and types by index (`withObjects`): a small
- * batch then costs little however large the catalog, where reading pg_class whole (about
- * 1.5 s of a fingerprint query at 10,000 tenants, for every batch) pays off only for a
- * large one.
- */
-const BY_INDEX_MAX = 1000;
-
 /** The fingerprint of a schema that does not exist: an empty one's would differ in `exists` alone. */
 const MISSING: Fingerprint = { exists: false, hash: 'missing' };
 
@@ -262,7 +246,7 @@ export async function fingerprints(client: pg.ClientBase, scope: CatalogScope): 
   );
   let rows: Array<{ schema: string; n: string; a: string; b: string }>;
   try {
-    rows = (await client.query(FINGERPRINT_SQL, objectParams(await withObjects(client, scope, BY_INDEX_MAX)))).rows;
+    rows = (await client.query(FINGERPRINT_SQL, objectParams(await withObjects(client, scope)))).rows;
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

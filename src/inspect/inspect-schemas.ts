@@ -12,15 +12,6 @@ import { readSequences } from './read-sequences.js';
 import { readTables } from './read-tables.js';
 import { type CatalogScope, scopeOf, withObjects } from './scope.js';
 
-/**
- * Up to this many schemas an inspection finds their relations and types by index (see
- * `withObjects`), which makes inspecting a few schemas of a database of 10,000 tenants take
- * milliseconds instead of seconds. Above it, each query reads pg_class (or pg_type) whole,
- * as the per-schema queries of `readObjects` would otherwise probe every OID of the scope
- * once per schema.
- */
-const BY_INDEX_MAX = 100;
-
 export interface InspectOptions {
   /** The shared schema: printed unqualified after the inspected schema, and `shared.<table>` in FK targets. */
   readonly sharedSchema: string;
@@ -53,7 +44,7 @@ export async function inspectSchemas(
     // one simple-protocol round trip carries both statements.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog');
     try {
-      const models = await readModels(client, await withObjects(client, scope, BY_INDEX_MAX));
+      const models = await readModels(client, await withObjects(client, scope));
       await client.query('COMMIT');
       return models;
     } catch (error) {

@@ -41,9 +41,8 @@ interface Row {
 
 /**
  * One kind of object: its columns (kind, owner, name, data) and the FROM items (with WHERE)
- * that find its rows in the schema `n`, printing under `s.search_path`. The inspector runs
- * the kinds under one LATERAL per schema; drift fingerprints join each to the schemas
- * instead (see `joinedToSchemas`).
+ * that find its rows in the schema `n`, printing under `s.search_path`. The inspector and
+ * drift fingerprints join each to the schemas (see `joinedToSchemas`).
  */
 export interface ObjectQuery {
   readonly select: string;
@@ -204,25 +203,24 @@ export const OBJECT_QUERIES: readonly ObjectQuery[] = [
   GRANTS,
 ];
 
-/** The catalog query behind this reader (`$1` schema names, `$2` their search paths). */
-export const SQL = `
-SELECT s.nspname AS schema, o.kind, o.owner, o.name, o.data
-FROM ${SCHEMAS}
-CROSS JOIN LATERAL (${OBJECT_QUERIES.map((q) => `\n  SELECT ${q.select}\n  FROM ${q.from}`).join('\n  UNION ALL')}
-) o
-ORDER BY 1, 2, 3, 4`;
-
 /**
  * `q` as a query of its own over every schema of the scope: `(schema, kind, owner, name,
- * data)`. The planner cannot turn a LATERAL subquery that prints (`printedIn` is volatile)
- * into a join, so under the inspector's LATERAL each catalog is scanned once per schema:
- * fine for the few schemas an inspection reads, quadratic for a fleet. Joined, each
- * catalog is scanned once; the rows are sorted by schema before they are printed (Postgres
- * evaluates a volatile target list after the sort), so the search path changes once per
- * schema.
+ * data)`. Each kind is joined to the schemas, not run under a LATERAL per schema: the
+ * planner cannot turn a LATERAL subquery that prints (`printedIn` is volatile) into a join,
+ * so there each catalog was read once per schema, quadratic in the schemas (101 schemas of
+ * a 10,000-tenant database took 91 s). Joined, each catalog is read once; the rows are
+ * sorted by schema before they are printed (Postgres evaluates a volatile target list
+ * after the sort), so the search path changes once per schema.
  */
 export const joinedToSchemas = (q: ObjectQuery): string =>
   `SELECT s.nspname AS schema, ${q.select}\n  FROM ${SCHEMAS}\n  CROSS JOIN ${q.from}\n  ORDER BY s.nspname`;
+
+/** The catalog query behind this reader (`$1` schema names, `$2` their search paths, `$3` see `inSchema`). */
+export const SQL = `
+SELECT o.schema, o.kind, o.owner, o.name, o.data
+FROM (${OBJECT_QUERIES.map((q) => `\n  (${joinedToSchemas(q)})`).join('\n  UNION ALL')}
+) o(schema, kind, owner, name, data)
+ORDER BY 1, 2, 3, 4`;
 
 /** The domains, routines, views (without their indexes) and triggers of every schema in the scope. */
 export async function readObjects(client: pg.ClientBase, scope: CatalogScope): Promise<InspectedObjects> {

@@ -50,18 +50,22 @@ export const objectParams = (scope: CatalogScope): unknown[] => [...scopeParams(
 export const inSchema = (alias: string, column: 'relnamespace' | 'typnamespace' = 'relnamespace'): string =>
   `${alias}.${column} = n.oid AND ($3::oid[] IS NULL OR ${alias}.oid = ANY ($3::oid[]))`;
 
+/** Beyond this many schemas, probing their objects' OIDs one by one costs more than reading pg_class whole. */
+const BY_INDEX_MAX = 1000;
+
 /**
  * `scope` with the OIDs of its schemas' relations and types, found through pg_depend's
  * index on what is referenced: Postgres records every relation's and type's dependency on
  * its schema, except an index's and a TOAST table's (which depend on their table), a
  * table's row type and an array type (which depend on their table or element type), and a
  * stand-alone composite type's pg_class row (its pg_type row has it). A scope of more than
- * `max` schemas is left to scan the catalogs, which is then the cheaper way (and the
- * inspector's per-schema queries would probe every OID once per schema). Call it inside
- * the transaction of the queries, for one snapshot.
+ * `BY_INDEX_MAX` schemas is left to read the catalogs whole, which is then the cheaper
+ * way. Inspecting two schemas of a 10,000-tenant database took 3.3 s before, 27 ms after;
+ * 1,000 schemas 7.2 s before, 5.4 s after. Call it inside the transaction of the queries,
+ * for one snapshot.
  */
-export async function withObjects(client: pg.ClientBase, scope: CatalogScope, max: number): Promise<CatalogScope> {
-  if (scope.schemas.length > max) return scope;
+export async function withObjects(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogScope> {
+  if (scope.schemas.length > BY_INDEX_MAX) return scope;
   const { rows } = await client.query<{ objects: string[] }>(
     `SELECT coalesce(array_agg(d.objid), '{}') AS objects FROM ${SCHEMAS}
      JOIN pg_depend d ON d.refclassid = 'pg_namespace'::regclass AND d.refobjid = n.oid
