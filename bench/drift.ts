@@ -47,7 +47,7 @@ const PEER_MINUTES = Number(process.env.BENCH_PEER_MINUTES ?? 10);
  * rows to the client. A default is printed without its table (relid 0, as pgfleet does):
  * with it, Postgres opens every table, which at 10,000 tenants takes most of a minute.
  */
-const floorSql = (n: number) =>
+export const floorSql = (n: number) =>
   `SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
     pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END)
   FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid
