@@ -3,12 +3,12 @@ import type { DevDatabase } from '../devdb/dev-database.js';
 import { connect, safeUrl } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
-import { fingerprints } from '../drift/fingerprint.js';
 import { PgfleetError } from '../errors.js';
 import { type FleetConnection, lockRun, openFleet } from '../fleet/fleet.js';
 import { HISTORY, readHistory } from '../fleet/history.js';
 import { listTenants } from '../fleet/targets.js';
 import type { ScopedModels } from '../inspect/canonicalise.js';
+import { fingerprints } from '../inspect/fingerprint.js';
 import { inspectSchemas } from '../inspect/index.js';
 import { readUnmodelled } from '../inspect/read-unmodelled.js';
 import { scopeOf as catalogScope } from '../inspect/scope.js';
@@ -235,7 +235,7 @@ async function checkDatabase(
   for (const t of toCheck.filter((x) => x.scope === 'shared'))
     results.push(await verdict(t.schema, 'shared', liveShared));
   const tenantsToCheck = toCheck.filter((x) => x.scope === 'tenant').map((x) => x.schema);
-  // Equal fingerprints only for equal models (src/drift/fingerprint.ts), so a tenant's
+  // Equal fingerprints only for equal models (src/inspect/fingerprint.ts), so a tenant's
   // verdict is that of the first tenant with its fingerprint.
   const modelOf = new Map<string, Model>();
   for (let i = 0; i < tenantsToCheck.length; i += BATCH) {

@@ -3,6 +3,7 @@ import { diff } from '../diff/diff.js';
 import { type ErrorCode, PgfleetError } from '../errors.js';
 import type { RecordedMigration } from '../fleet/history.js';
 import { chunks } from '../fleet/pool.js';
+import { type Fingerprint, fingerprints } from '../inspect/fingerprint.js';
 import { inspectSchemas } from '../inspect/index.js';
 import { scopeOf } from '../inspect/scope.js';
 import type { Change } from '../model/changes.js';
@@ -12,7 +13,6 @@ import { plan } from '../plan/plan.js';
 import { SET_EXPRESSION_SINCE } from '../plan/server-features.js';
 import { definitionDiff, withHeader } from './definitions.js';
 import { describeDrift } from './describe.js';
-import { type Fingerprint, fingerprints } from './fingerprint.js';
 import { fixSql, type Repair } from './fix-sql.js';
 import {
   type Difference,

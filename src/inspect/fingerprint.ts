@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import { printedIn } from '../inspect/printed-in.js';
-import { SQL as ENUMS } from '../inspect/read-enums.js';
-import { SQL as EXTENSIONS } from '../inspect/read-extensions.js';
-import { joinedToSchemas, OBJECT_QUERIES, type ObjectQuery } from '../inspect/read-objects.js';
-import { SQL as TABLES_SQL } from '../inspect/read-tables.js';
-import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS, withObjects } from '../inspect/scope.js';
+import { printedIn } from './printed-in.js';
+import { SQL as ENUMS } from './read-enums.js';
+import { SQL as EXTENSIONS } from './read-extensions.js';
+import { joinedToSchemas, OBJECT_QUERIES, type ObjectQuery } from './read-objects.js';
+import { SQL as TABLES_SQL } from './read-tables.js';
+import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS, withObjects } from './scope.js';
 
 /**
  * A fingerprint of each schema's catalog rows, computed by Postgres for many schemas in one
@@ -29,7 +29,7 @@ import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS, wi
  *   stand for column names, so the columns part hashes both. A sequence comes with the
  *   column that owns it, which is what the inspector needs to fold a column into `serial`.
  *
- * test/drift/fingerprint.test.ts holds this rule against the golden cases and against
+ * test/inspect/fingerprint.test.ts holds this rule against the golden cases and against
  * differences chosen to slip through: equal fingerprints only for equal models.
  */
 

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fingerprints } from '../../src/drift/fingerprint.js';
 import { createFromModel } from '../../src/inspect/canonicalise.js';
+import { fingerprints } from '../../src/inspect/fingerprint.js';
 import { inspectSchemas } from '../../src/inspect/index.js';
 import { scopeOf } from '../../src/inspect/scope.js';
 import { stableKey, stored } from '../../src/model/compare.js';
