@@ -145,10 +145,8 @@ export async function runFleet(
   ];
   let states = statesNow();
   refuseEdited(states);
-  refuseNewerPostgres(
-    states.flatMap((s) => work(s, o, set)),
-    await serverMajor(fleet.coordinator),
-  );
+  const toRun = states.flatMap((s) => work(s, o, set));
+  refuseNewerPostgres(toRun, await serverMajor(fleet.coordinator));
   const planOf = (list: SchemaState[]) =>
     list.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o, set).map((m) => m.id) }));
   const results: SchemaResult[] = [];
@@ -168,7 +166,7 @@ export async function runFleet(
     lockTimeoutMs: o.lockTimeoutMs ?? 5000,
     retries: o.retries ?? 3,
     // Nothing to do (most runs against a migrated fleet) needs no claim and no round trip for one.
-    claimFunction: states.some((s) => work(s, o, set).length > 0) && (await ensureClaimFunction(fleet.coordinator)),
+    claimFunction: toRun.length > 0 && (await ensureClaimFunction(fleet.coordinator)),
   };
   // Checked for tenants going up once the shared schema has run (`requires: shared V`).
   let requiresMissing: (todo: readonly Migration[]) => Migration | undefined = () => undefined;
