@@ -241,10 +241,12 @@ async function checkDatabase(
   for (let i = 0; i < tenantsToCheck.length; i += BATCH) {
     const batch = tenantsToCheck.slice(i, i + BATCH);
     const prints = await fingerprints(client, catalogScope(batch, shared));
-    const hashOf = (schema: string) => prints.get(schema)?.hash ?? schema;
+    const hashOf = (schema: string) => prints.get(schema)!.hash;
     const unseen = new Map<string, string>();
-    for (const schema of batch)
-      if (!modelOf.has(hashOf(schema)) && !unseen.has(hashOf(schema))) unseen.set(hashOf(schema), schema);
+    for (const schema of batch) {
+      const hash = hashOf(schema);
+      if (!modelOf.has(hash) && !unseen.has(hash)) unseen.set(hash, schema);
+    }
     const models = await inspectSchemas(client, [...unseen.values()], { sharedSchema: shared });
     for (const [hash, schema] of unseen) modelOf.set(hash, models.get(schema) ?? emptyModel());
     for (const schema of batch) results.push(await verdict(schema, 'tenant', modelOf.get(hashOf(schema))!));

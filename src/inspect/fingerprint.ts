@@ -87,10 +87,11 @@ const COLUMNS = `SELECT ${tagged(
 // such a tree is the same text in every schema where the CHECK is, once its parse
 // positions are cut out: before Postgres 17 a stored tree keeps each node's offset in the
 // statement's text, which differs between tenants migrated several to a message (17 stores
-// -1, so there the regexp, 1 s of CPU at 10,000 tenants, is skipped). Other
-// CHECKs are printed. Printing an expression with columns opens its table, and at 10,000
-// tenants building those 200,000 relation cache entries was most of drift's time. Defaults have no columns (a generated
-// column's expression aside), so they print with no table (relid 0), which opens nothing.
+// -1, so there the regexp, 1 s of CPU at 10,000 tenants, is skipped). Other CHECKs are
+// printed. Printing an expression with columns opens its table, and at 10,000 tenants
+// building those 200,000 relation cache entries was most of drift's time. Defaults have no
+// columns (a generated column's expression aside), so they print with no table (relid 0),
+// which opens nothing.
 const CONSTRAINTS = `SELECT ${tagged(
   'constraint',
   `s.relname, k.conname, k.contype, k.condeferrable, k.condeferred, k.conkey,

@@ -125,7 +125,7 @@ it('uses the same number of queries for one schema as for many', async () => {
     spy.mockClear();
     await inspectSchemas(client, TENANTS, options);
     expect(spy.mock.calls.length).toBe(forOne);
-    // BEGIN, the relations' OIDs, one query per object kind, COMMIT.
+    // BEGIN, the objects' OIDs, one query per object kind, COMMIT.
     expect(forOne).toBeLessThanOrEqual(11);
   } finally {
     spy.mockRestore();
