@@ -13,6 +13,11 @@ import {
   runFleet,
   type SchemaResult,
 } from '../fleet/index.js';
+import {
+  type PreflightOptions,
+  type PreflightResult,
+  preflight as runPreflight,
+} from '../fleet/preflight/run-preflight.js';
 import { privilegeError } from '../fleet/privileges.js';
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';
@@ -202,6 +207,46 @@ export async function statusAll(project: FleetProject, schema?: string): Promise
       }
     }),
   );
+}
+
+export type PreflightApiOptions = Omit<PreflightOptions, 'concurrency' | 'tenants'> & { readonly concurrency?: number };
+
+/**
+ * `pgfleet migrate --preflight`: which schemas' data would make a pending migration fail,
+ * read-only, on every database of the fleet.
+ *
+ * @example
+ * const { failures } = await preflight(await loadFleetProject(), { concurrency: 8 });
+ */
+export async function preflight(project: FleetProject, options: PreflightApiOptions = {}): Promise<PreflightResult> {
+  const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
+  const set = await readMigrations(project.config.migrations);
+  checkTarget(set, options, 'migrate');
+  const dbs = databasesOf(project);
+  const parts = await Promise.all(
+    dbs.map(async (db) => {
+      const r = await withFleet(project, db, concurrency, (fleet, config) =>
+        runPreflight(fleet, config, set, { ...options, concurrency }),
+      );
+      if (dbs.length === 1) return r;
+      const database = safeUrl(db.url);
+      return {
+        ...r,
+        failures: r.failures.map((f) => ({ ...f, database })),
+        errors: r.errors.map((e) => ({ ...e, database })),
+      };
+    }),
+  );
+  if (parts.length === 1) return parts[0];
+  const unchecked = new Map(parts.flatMap((p) => p.unchecked).map((u) => [`${u.migration} ${u.statement}`, u]));
+  return {
+    schemas: parts.reduce((n, p) => n + p.schemas, 0),
+    checks: Math.max(...parts.map((p) => p.checks)),
+    failures: parts.flatMap((p) => p.failures),
+    errors: parts.flatMap((p) => p.errors),
+    unchecked: [...unchecked.values()],
+    ms: Math.max(...parts.map((p) => p.ms)),
+  };
 }
 
 /** `pgfleet tenant create`: a new tenant at the latest tenant migration, in one transaction. */
