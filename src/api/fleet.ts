@@ -19,6 +19,7 @@ import {
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
 import { privilegeError } from '../fleet/privileges.js';
+import { type RolloutReport, runRollout } from '../fleet/rollout.js';
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
@@ -85,16 +86,20 @@ function connectionLost(error: unknown, url: string): unknown {
 async function acrossDatabases(
   project: FleetProject,
   concurrency: number,
-  run: (fleet: FleetConnection, config: Config) => Promise<RunResult>,
-): Promise<RunResult> {
+  run: (fleet: FleetConnection, config: Config) => Promise<MigrateResult>,
+): Promise<MigrateResult> {
   const dbs = databasesOf(project);
   if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run);
   const parts = await Promise.all(
-    dbs.map(async (db): Promise<RunResult> => {
+    dbs.map(async (db): Promise<MigrateResult> => {
       const database = safeUrl(db.url);
       try {
         const r = await withFleet(project, db, concurrency, run);
-        return { ...r, results: r.results.map((x) => ({ ...x, database })) };
+        return {
+          ...r,
+          results: r.results.map((x) => ({ ...x, database })),
+          rollout: r.rollout && { ...r.rollout, waves: r.rollout.waves.map((w) => ({ ...w, database })) },
+        };
       } catch (error) {
         if (!(error instanceof PgfleetError) || error.code === 'input') throw error;
         const failed: SchemaResult = {
@@ -118,7 +123,15 @@ async function acrossDatabases(
   );
   const sum = (k: 'schemas' | 'applied' | 'upToDate' | 'failed' | 'locked' | 'skipped') =>
     parts.reduce((n, p) => n + p.summary[k], 0);
+  const rollouts = parts.flatMap((p) => (p.rollout ? [p.rollout] : []));
   return {
+    ...(rollouts.length > 0 && {
+      rollout: {
+        waves: rollouts.flatMap((r) => r.waves),
+        halted: rollouts.find((r) => r.halted)?.halted ?? null,
+        paused: rollouts.find((r) => r.paused)?.paused ?? null,
+      },
+    }),
     direction: parts[0].direction,
     results: parts.flatMap((p) => p.results),
     plan: parts.flatMap((p) => p.plan),
@@ -134,24 +147,65 @@ async function acrossDatabases(
   };
 }
 
-export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps'> & {
+export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps' | 'tenants'> & {
   readonly concurrency?: number;
+  /** With `rollout:` in pgfleet.yaml: run the waves up to and including this one. */
+  readonly wave?: string;
+};
+
+/** A migrate run; with `rollout:` in pgfleet.yaml, also what each wave did. */
+export type MigrateResult = RunResult & {
+  readonly rollout?: RolloutReport;
+  /** With planOnly: the hazards of each migration that would run and has any. */
+  readonly hazards?: Readonly<Record<string, readonly string[]>>;
 };
 
 /**
  * `pgfleet migrate`: apply pending migrations, the shared schema first, then every tenant,
- * on every database of the fleet.
+ * on every database of the fleet; with `rollout:` in pgfleet.yaml, the tenants wave by wave
+ * (not for `--shared` or `--schema`, which name what to run).
  *
  * @example
  * const { summary } = await migrate(await loadProject(), { concurrency: 8 });
  */
-export async function migrate(project: FleetProject, options: MigrateOptions = {}): Promise<RunResult> {
+export async function migrate(project: FleetProject, options: MigrateOptions = {}): Promise<MigrateResult> {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
-    runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+  const rollout = project.config.rollout;
+  const only = options.only;
+  const waves = rollout !== null && !(only && ('schema' in only || only.scope === 'shared')) ? rollout : null;
+  if (options.wave !== undefined && waves === null) {
+    throw new PgfleetError('input', `--wave ${JSON.stringify(options.wave)} needs rollout waves in pgfleet.yaml`, {
+      hint:
+        rollout === null
+          ? 'add `rollout: { waves: [...] }` to pgfleet.yaml (see the README), or drop --wave'
+          : '--wave does not go with --shared or --schema',
+    });
+  }
+  const withHazards = (r: MigrateResult): MigrateResult => {
+    if (!options.planOnly) return r;
+    const ids = new Set(r.plan.flatMap((p) => p.migrations));
+    const hazards = [...set.shared, ...set.tenant].filter((m) => ids.has(m.id) && m.hazards.length > 0);
+    return { ...r, hazards: Object.fromEntries(hazards.map((m) => [m.id, m.hazards])) };
+  };
+  if (waves === null) {
+    return withHazards(
+      await acrossDatabases(project, concurrency, (fleet, config) =>
+        runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+      ),
+    );
+  }
+  // A wave may ask for more connections than the run's default.
+  const poolSize = Math.max(concurrency, ...waves.waves.map((w) => w.concurrency ?? 0));
+  const result = await acrossDatabases(project, poolSize, (fleet, config) =>
+    runRollout(fleet, config, set, waves, {
+      ...options,
+      concurrency,
+      preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
+    }),
   );
+  return withHazards(result);
 }
 
 export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & {
