@@ -47,6 +47,18 @@ function historySql(schema: string, unit: Unit, direction: 'up' | 'down'): strin
   return direction === 'up' ? recordAppliedSql(schema, unit.migration) : forgetSql(schema, unit.migration.version);
 }
 
+/** What a unit sends in its transaction's message: a new kind of unit is a new case here. */
+function messageBody(u: Unit): string {
+  switch (u.kind) {
+    case 'sql':
+      return u.sql === null ? '' : `${u.sql}\n;`;
+    default: {
+      const never: never = u.kind;
+      throw new Error(`unit kind ${String(never)} cannot run in a message`);
+    }
+  }
+}
+
 /**
  * One transaction's worth of units, sent as one simple-protocol message per unit (so a
  * failure is traced to its migration) with the history row written in the same
@@ -63,7 +75,7 @@ export function transactionMessages(
   const claim = claimSql({ schema, scope, shared }, o.lockTimeoutMs, schemaLockKey(schema), o.claimFunction ?? false);
   const head = `BEGIN;\n${claim};\n`;
   return group.map((u, i) => {
-    const body = u.sql === null ? '' : `${u.sql}\n;`;
+    const body = messageBody(u);
     return `${i === 0 ? head : ''}${body}\n${historySql(schema, u, o.direction)};${i === group.length - 1 ? '\nCOMMIT;' : ''}`;
   });
 }
