@@ -5,6 +5,7 @@ import type { MigrationSet } from '../migrations/index.js';
 import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, snapshot } from './fleet.js';
 import type { PreflightResult } from './preflight/run-preflight.js';
+import { skippedResult } from './results.js';
 import { type PlannedSchema, type RunOptions, type RunResult, runFleet } from './run.js';
 import { failureAllowance, type ResolvedWave, resolveWaves, wavesUpTo } from './waves.js';
 
@@ -113,7 +114,7 @@ export async function runRollout(
   for (const [i, w] of inRun.entries()) {
     if (sharedFailed || halted || paused) {
       reports.push(report(w, 'not run'));
-      for (const t of w.tenants) skippedResults.push(skipped(t));
+      for (const t of w.tenants) skippedResults.push(skippedResult(t, 'tenant'));
       continue;
     }
     if (w.tenants.length === 0) {
@@ -126,7 +127,7 @@ export async function runRollout(
         const failed = [...new Set([...p.failures, ...p.errors].map((f) => f.schema))].sort();
         halted = { wave: w.name, reason: `preflight found data that would fail in ${failed.length} tenant(s)`, failed };
         reports.push(report(w, 'preflight failed', { preflight: p }));
-        for (const t of w.tenants) skippedResults.push(skipped(t));
+        for (const t of w.tenants) skippedResults.push(skippedResult(t, 'tenant'));
         continue;
       }
     }
@@ -188,15 +189,6 @@ async function waveQuery(client: pg.ClientBase, wave: string, query: string): Pr
     });
   }
 }
-
-const skipped = (schema: string): SchemaResult => ({
-  schema,
-  scope: 'tenant',
-  status: 'skipped',
-  migrations: [],
-  ms: 0,
-  attempts: 0,
-});
 
 /** Each distinct list of migrations among `tenants`, with how many have it, most common first. */
 function workOf(plan: readonly Pick<PlannedSchema, 'schema' | 'migrations'>[], tenants: readonly string[]) {
