@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { type FleetProject, loadFleetProject } from '../api/project.js';
 import type { MigrateResult } from '../api/fleet.js';
+import { type FleetProject, loadFleetProject } from '../api/project.js';
 import type { RunOptions } from '../fleet/index.js';
 import { planMarkdown } from '../ui/markdown.js';
 import { progressBar } from '../ui/progress.js';

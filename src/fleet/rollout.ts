@@ -68,7 +68,6 @@ export async function runRollout(
 ): Promise<RolloutResult> {
   const parts: RunResult[] = [];
   const base: RunOptions = { ...o, direction: 'up' };
-  const sharedSchema = config.shared.schema;
   const doShared = !(o.only && 'scope' in o.only && o.only.scope === 'tenant');
   let sharedFailed = false;
   if (doShared) {

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type Diagnostic, PgfleetError } from '../errors.js';
 import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
+import { configValidator } from './json-schemas.js';
 import {
   DEFAULT_TENANT_NAME_PATTERN,
   namePatternProblem,
@@ -11,7 +12,6 @@ import {
   rolloutConfig,
   rolloutProblems,
 } from './rollout-config.js';
-import { configValidator } from './json-schemas.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { isStackOverflow, YamlSource } from './yaml-source.js';
 

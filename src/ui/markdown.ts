@@ -99,7 +99,7 @@ export function driftMarkdown(r: DriftResult): string {
     '',
     r.clean
       ? `✅ ${s.schemas} schemas, no drift.`
-      : `❌ ${s.drifted} of ${s.schemas} schemas drift (${s.groups} ways).`,
+      : `❌ ${s.drifted} of ${s.schemas} schemas drift (${s.groups} way${s.groups === 1 ? '' : 's'}).`,
   ];
   if (r.groups.length > 0) {
     out.push('', '| schemas | what differs | first schemas |', '|---:|---|---|');

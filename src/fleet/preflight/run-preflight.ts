@@ -5,7 +5,7 @@ import type { Scope } from '../../model/types.js';
 import { type FleetConnection, snapshot } from '../fleet.js';
 import { schemaState } from '../pending.js';
 import { forEachBounded } from '../pool.js';
-import { type KeyColumns, checksSelect, preflightMessage } from './check-query.js';
+import { checksSelect, type KeyColumns, preflightMessage } from './check-query.js';
 import { type Check, type CheckPlan, checksOf, type Unchecked } from './checks.js';
 
 export interface PreflightOptions {
