@@ -33,7 +33,7 @@ With rollout: in pgfleet.yaml the tenants go in waves (canary first): a wave wit
     wave: Flags.string({ description: 'with rollout: waves, run up to and including this wave' }),
     preflight: Flags.boolean({
       description: 'report the schemas whose data would make a pending migration fail; read-only, runs nothing',
-      exclusive: ['plan', 'fake'],
+      exclusive: ['plan', 'fake', 'wave'],
     }),
     'statement-timeout': Flags.integer({
       description: "with --preflight: statement_timeout of each schema's checks, in ms",

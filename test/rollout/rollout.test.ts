@@ -91,6 +91,16 @@ describe(`rollout waves on ${N} tenants`, { timeout: 300_000 }, () => {
     const md = await runCli(['migrate', '--plan', '--format', 'markdown', '--config', config()], { cwd: fleet.dir });
     expect(md.stdout).toContain('| wave | tenants | first tenants | would run |');
     expect(md.stdout).toMatch(/\| canary \| 2 \| tenant\\_07, tenant\\_42 \| 2× `\d+_add_plan_col` \|/);
+    // A query wave reads its tenants from the database.
+    await setRollout(
+      fleet,
+      `rollout:\n  waves:\n    - { name: picked, query: "SELECT 'tenant_' || g FROM generate_series(10, 12) g" }\n    - { name: rest }\n`,
+    );
+    const picked = await migrate(await fleet.project(), { planOnly: true });
+    expect(picked.rollout?.waves.map((w) => [w.name, w.tenants, w.first])).toEqual([
+      ['picked', 3, ['tenant_10', 'tenant_11', 'tenant_12']],
+      ['rest', 57, ['tenant_01', 'tenant_02', 'tenant_03', 'tenant_04', 'tenant_05']],
+    ]);
     // Nothing ran.
     expect((await touched(db, id)).all).toEqual([]);
     await migrate(await fleet.project());
