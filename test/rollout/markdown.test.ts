@@ -35,7 +35,7 @@ describe('--format markdown', () => {
     const md = preflightMarkdown(p);
     expect(md).toContain('❌ 1 of 60 schemas would fail.');
     expect(md).toContain('| t\\|1 | `0004_x` | s\\_name\\_key | 2 | a |');
-    expect(md).toContain('<details><summary>1 statements not checked</summary>');
+    expect(md).toContain('<details><summary>1 statement not checked</summary>');
     expect(preflightMarkdown({ ...p, failures: [], unchecked: [] })).toContain(
       '✅ 60 schemas with pending migrations, 2 data checks: none would fail.',
     );
