@@ -78,13 +78,13 @@ export function preflightMarkdown(p: PreflightResult): string {
   }
   out.push(
     ...details(
-      `${p.errors.length} checks that could not run`,
+      `${p.errors.length} check${p.errors.length === 1 ? '' : 's'} that could not run`,
       p.errors.map((e) => `${e.schema} ${e.migration} ${e.constraint}: ${e.message}`),
     ),
   );
   out.push(
     ...details(
-      `${p.unchecked.length} statements not checked`,
+      `${p.unchecked.length} statement${p.unchecked.length === 1 ? '' : 's'} not checked`,
       p.unchecked.map((u) => `${u.migration}: ${u.statement} (${u.reason})`),
     ),
   );
