@@ -135,6 +135,28 @@ ALTER TABLE t VALIDATE CONSTRAINT t_price_check`,
     expect(r.checks[3]).toMatchObject({ keys: ['(lower(name))', 'kind'], where: '(deleted_at IS NULL)' });
   });
 
+  it("skips a NOT NULL the online planner's batched backfill fills", () => {
+    const r = brief(
+      `ALTER TABLE t ADD CONSTRAINT t_code_not_null CHECK (code IS NOT NULL) NOT VALID`,
+      `DO $pgfleet_backfill$
+DECLARE
+  n bigint;
+BEGIN
+  LOOP
+    UPDATE t SET code = 'none'
+      WHERE ctid = ANY (ARRAY(SELECT ctid FROM t WHERE code IS NULL LIMIT 5000));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    EXIT WHEN n = 0;
+    COMMIT;
+  END LOOP;
+END
+$pgfleet_backfill$`,
+      'ALTER TABLE t VALIDATE CONSTRAINT t_code_not_null',
+      'ALTER TABLE t ALTER COLUMN code SET NOT NULL;\nALTER TABLE t DROP CONSTRAINT t_code_not_null',
+    );
+    expect(r).toEqual({ checks: [], unchecked: [] });
+  });
+
   it('skips what a backfill fills, tables these migrations create, and a rebuilt enum becomes a check of its values', () => {
     const r = brief(`UPDATE t SET code = 'none' WHERE code IS NULL;
 ALTER TABLE t ALTER COLUMN code SET NOT NULL;

@@ -253,6 +253,11 @@ export function checksOf(migrations: readonly Migration[]): CheckPlan {
         }
         continue;
       }
+      const batched = onlineBackfill(statement);
+      if (batched) {
+        backfilled.add(ckey(batched.table, batched.column));
+        continue;
+      }
       if (c.words('select')) {
         // The planner moves an identity's sequence past existing values: reads only.
         const fn = c.word();
@@ -533,4 +538,22 @@ function backfillColumn(c: Cursor): string | null {
   const again = c.ident();
   if (again?.name !== column.name || !c.words('is', 'null') || !c.done) return null;
   return column.sql;
+}
+
+/**
+ * The online planner's batched backfill (#13): a `DO $pgfleet_backfill$` block that runs
+ * `UPDATE t SET c = expr WHERE ctid = ANY (... c IS NULL LIMIT n)` until no NULL is left.
+ * The table and column it fills, else null.
+ */
+function onlineBackfill(statement: string): { table: SqlName; column: string } | null {
+  const block = /^do\s+\$pgfleet_backfill\$([\s\S]*)\$pgfleet_backfill\$$/i.exec(statement.trim());
+  if (!block) return null;
+  const at = block[1].search(/\bupdate\b/i);
+  if (at === -1) return null;
+  const c = new Cursor(block[1].slice(at));
+  c.words('update');
+  const table = c.name();
+  if (!table || !c.words('set')) return null;
+  const column = c.ident();
+  return column ? { table, column: column.sql } : null;
 }
