@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { connect, safeUrl } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { type FleetConnection, lockRun, openFleet } from '../fleet/fleet.js';
@@ -24,7 +25,6 @@ import { modelPatch } from '../replay/verify.js';
 import { checkSchemaFlag } from './flags.js';
 import { type GeneratedMigration, generate } from './generate.js';
 import type { Project } from './project.js';
-import { withDevDatabase } from './validate.js';
 
 export interface BaselineOptions {
   /** Schemas to leave out: neither checked nor recorded (their migrations stay pending). */

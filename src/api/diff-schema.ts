@@ -1,5 +1,7 @@
+import { canonicalModel } from '../devdb/canonical-model.js';
 import { connect, safeUrl } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { inspectSchema } from '../inspect/index.js';
@@ -8,7 +10,6 @@ import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { checkSchemaFlag } from './flags.js';
 import type { Project } from './project.js';
-import { canonicalModel, withDevDatabase } from './validate.js';
 
 export interface SchemaDiff {
   readonly schema: string;

@@ -1,3 +1,4 @@
+import { canonicalModel } from '../devdb/canonical-model.js';
 import { connect, type DevDatabase, openDevDatabase, safeUrl } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
 import { type DriftTarget, detectDrift, type Expectation } from '../drift/detect.js';
@@ -10,7 +11,6 @@ import type { Model, Scope } from '../model/types.js';
 import { replayedState } from '../replay/replay.js';
 import { databaseUrlOf } from './diff-schema.js';
 import type { Project } from './project.js';
-import { canonicalModel } from './validate.js';
 
 export type {
   Difference,

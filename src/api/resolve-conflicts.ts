@@ -1,5 +1,6 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { type MigrationSet, readMigrations, renumber, SUM_FILE, writeSum } from '../migrations/index.js';
 import { listSqlFiles } from '../migrations/list-files.js';
@@ -9,7 +10,6 @@ import type { Scope } from '../model/types.js';
 import { createLayout, inspectLayout, replayAll, runSection, scratchLayout } from '../replay/replay.js';
 import { modelPatch } from '../replay/verify.js';
 import type { Project } from './project.js';
-import { withDevDatabase } from './validate.js';
 
 export interface Renumbered {
   readonly scope: Scope;
