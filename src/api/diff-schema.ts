@@ -4,6 +4,7 @@ import { serverMajor } from '../devdb/server-major.js';
 import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
+import { databaseUrlOf } from '../fleet/databases.js';
 import { inspectSchema } from '../inspect/index.js';
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
@@ -16,16 +17,6 @@ export interface SchemaDiff {
   readonly scope: Scope;
   readonly exists: boolean;
   readonly plan: Plan;
-}
-
-export function databaseUrlOf(project: Project): string {
-  const url = project.config.database;
-  if (!url) {
-    throw new PgfleetError('input', 'no database to connect to', {
-      hint: 'pass --database-url, set DATABASE_URL, or set `database:` in pgfleet.yaml',
-    });
-  }
-  return url;
 }
 
 /** The scope a live schema is compared with: the configured shared schema is shared, any other a tenant. */

@@ -6,10 +6,10 @@ import { type DriftTarget, detectDrift } from '../drift/detect.js';
 import { expectedStates } from '../drift/expectations.js';
 import type { DriftAgainst, DriftResult } from '../drift/types.js';
 import { PgfleetError } from '../errors.js';
+import { databaseUrlOf } from '../fleet/databases.js';
 import { listTenants, readHistory, schemaState } from '../fleet/index.js';
 import { readMigrations } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
-import { databaseUrlOf } from './diff-schema.js';
 import type { Project } from './project.js';
 
 export type {
