@@ -17,6 +17,7 @@ import {
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
 import { type RolloutReport, runRollout } from '../fleet/rollout.js';
+import { wavesUpTo } from '../fleet/waves.js';
 import { readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
 import type { FleetProject } from './project.js';
@@ -58,6 +59,8 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
           : '--wave does not go with --shared or --schema',
     });
   }
+  // Bad input changes nothing: an unknown wave is refused before the shared schema runs.
+  if (options.wave !== undefined && waves !== null) wavesUpTo(waves.waves, options.wave);
   const withHazards = (r: MigrateResult): MigrateResult => {
     if (!options.planOnly) return r;
     const ids = new Set(r.plan.flatMap((p) => p.migrations));

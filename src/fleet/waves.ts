@@ -113,7 +113,7 @@ export function failureAllowance(budget: FailureBudget | null, size: number): nu
 }
 
 /** The waves a run covers: all of them, or up to and including `--wave NAME`. */
-export function wavesUpTo(waves: readonly ResolvedWave[], name: string | undefined): ResolvedWave[] {
+export function wavesUpTo<W extends { readonly name: string }>(waves: readonly W[], name: string | undefined): W[] {
   if (name === undefined) return [...waves];
   const i = waves.findIndex((w) => w.name === name);
   if (i === -1) {

@@ -43,7 +43,7 @@ DROP TYPE tier__pgfleet_old;
 DO $body$ BEGIN PERFORM 1; END $body$;`,
       'SELECT 1;',
     );
-  });
+  }, 240_000);
 
   it('counts the offending rows of each, names rows by primary key, and lists what it could not check', async () => {
     const r = await preflight(await fleet.project());

@@ -57,7 +57,7 @@ describe(`preflight on ${N} tenants`, { timeout: 300_000 }, () => {
     await db.client.query(seed.join(';\n'));
     await writeFile(join(fleet.dir, 'schema', 'tenant', 'services.yaml'), STRICT);
     await generate(await fleet.project(), { allowDestructive: true });
-  });
+  }, 240_000);
 
   it('names exactly the 3 tenants with duplicates and the 2 with NULLs, with counts and keys; exit 1; changes nothing', async () => {
     const before = await fingerprint(db);

@@ -28,7 +28,7 @@ describe('tenants.namePattern', { timeout: 120_000 }, () => {
     await migrate(await fleet.project());
     // An existing tenant whose name is outside the pattern: data, quoted, still migrated.
     await db.client.query(`CREATE SCHEMA "tenant Old-Style"`);
-  });
+  }, 240_000);
 
   it(`refuses ${JSON.stringify(HOSTILE)} in tenant create with exit 2 and the pattern, creating and dropping nothing`, async () => {
     const before = await catalog(db);
