@@ -71,6 +71,24 @@ describe('--format markdown', () => {
     expect(md).toContain('- `0004_x`: drops column s.legacy');
   });
 
+  it('a plan without waves: a row per group of tenants with the same work', () => {
+    const r: MigrateResult = {
+      direction: 'up',
+      results: [],
+      plan: [
+        { schema: 'public', scope: 'shared', migrations: ['0002_s'] },
+        { schema: 'a', scope: 'tenant', migrations: ['0003_t'] },
+        { schema: 'b', scope: 'tenant', migrations: ['0003_t'] },
+        { schema: 'c', scope: 'tenant', migrations: [] },
+      ],
+      summary: { schemas: 4, applied: 0, upToDate: 0, failed: 0, locked: 0, skipped: 0, invalidNames: [] },
+    };
+    const md = planMarkdown(r);
+    expect(md).toContain('**Shared schema** `public`: `0002_s`');
+    expect(md).toContain('| 2 | `0003_t` |');
+    expect(md).toContain('| 1 | nothing |');
+  });
+
   it('drift: a row per group and its diff collapsed', () => {
     const d = {
       against: 'history',
