@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checksOf } from '../../src/fleet/preflight/checks.js';
+import { checksOf, tablesCreatedBy } from '../../src/fleet/preflight/checks.js';
 import type { Migration } from '../../src/migrations/index.js';
 
 const mig = (id: string, up: string): Migration => ({
@@ -133,6 +133,19 @@ ALTER TABLE t VALIDATE CONSTRAINT t_price_check`,
       ['0004_b', 'unique', 't_name_key'],
     ]);
     expect(r.checks[3]).toMatchObject({ keys: ['(lower(name))', 'kind'], where: '(deleted_at IS NULL)' });
+  });
+
+  it('does not check a foreign key to a shared table that pending shared migrations create', () => {
+    const shared = mig('0003_s', 'CREATE TABLE plans (id bigint PRIMARY KEY)');
+    expect(tablesCreatedBy([shared])).toEqual(new Set(['plans']));
+    const plan = checksOf(
+      [mig('0002_a', 'ALTER TABLE t ADD CONSTRAINT t_plan_fkey FOREIGN KEY (plan_id) REFERENCES public.plans (id)')],
+      tablesCreatedBy([shared]),
+    );
+    expect(plan.checks).toEqual([]);
+    expect(plan.unchecked.map((u) => u.reason)).toEqual([
+      'it references public.plans, created by pending migrations (empty until then)',
+    ]);
   });
 
   it("skips a NOT NULL the online planner's batched backfill fills", () => {

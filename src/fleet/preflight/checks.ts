@@ -127,7 +127,11 @@ const SAFE_STARTS = [
  * hand-written equivalents. A statement that changes rows (UPDATE, DELETE, ...) makes
  * later checks on its table unknowable, so they are reported unchecked rather than guessed.
  */
-export function checksOf(migrations: readonly Migration[]): CheckPlan {
+export function checksOf(
+  migrations: readonly Migration[],
+  /** Tables the shared schema's pending migrations create (a tenant's foreign key may reference one). */
+  createdShared: ReadonlySet<string> = new Set(),
+): CheckPlan {
   const checks: Check[] = [];
   const unchecked: Unchecked[] = [];
   const created = new Set<string>();
@@ -352,7 +356,9 @@ export function checksOf(migrations: readonly Migration[]): CheckPlan {
           if (name) notValid.set(`${tkey(table)}\u0000${nameOf(name)}`, check);
           return null;
         }
-        if (created.has(ref.name)) return { unchecked: `it references ${ref.sql}, created by these migrations` };
+        if (created.has(ref.name) || (ref.schema !== null && createdShared.has(ref.name))) {
+          return { unchecked: `it references ${ref.sql}, created by pending migrations (empty until then)` };
+        }
         return judge(table, columns, check);
       }
       if (kind === 'exclude') return { unchecked: 'an exclusion constraint: preflight does not check those' };
@@ -556,4 +562,25 @@ function onlineBackfill(statement: string): { table: SqlName; column: string } |
   if (!table || !c.words('set')) return null;
   const column = c.ident();
   return column ? { table, column: column.sql } : null;
+}
+
+/** Tables that `CREATE TABLE` statements of `migrations` create, by name. */
+export function tablesCreatedBy(migrations: readonly Migration[]): Set<string> {
+  const out = new Set<string>();
+  for (const m of migrations) {
+    let statements: string[];
+    try {
+      statements = splitStatements(m.up);
+    } catch {
+      continue;
+    }
+    for (const statement of statements) {
+      const c = new Cursor(statement);
+      if (!(c.words('create', 'table') || c.words('create', 'unlogged', 'table'))) continue;
+      c.words('if', 'not', 'exists');
+      const name = c.name();
+      if (name) out.add(name.name);
+    }
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { type FleetConnection, snapshot } from '../fleet.js';
 import { schemaState } from '../pending.js';
 import { forEachBounded } from '../pool.js';
 import { checksSelect, type KeyColumns, preflightMessage } from './check-query.js';
-import { type Check, type CheckPlan, checksOf, type Unchecked } from './checks.js';
+import { type Check, type CheckPlan, checksOf, tablesCreatedBy, type Unchecked } from './checks.js';
 
 export interface PreflightOptions {
   /** Only the shared schema, only the tenants, or one schema. */
@@ -89,6 +89,9 @@ export async function preflight(
   const major = Number(
     (await fleet.coordinator.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0].v,
   );
+  // A tenant's foreign key to a table the shared schema's pending migrations create cannot be checked yet.
+  const sharedPending = schemaState(shared, 'shared', set.shared, snap.history.get(shared) ?? [], o.to).pending;
+  const createdShared = tablesCreatedBy(sharedPending);
   // Schemas with the same pending migrations share one plan of checks.
   const plans = new Map<string, CheckPlan>();
   const work: Array<{ schema: string; scope: Scope; plan: CheckPlan }> = [];
@@ -98,7 +101,7 @@ export async function preflight(
     const key = `${t.scope}:${state.pending.map((m) => m.id).join(',')}`;
     let plan = plans.get(key);
     if (!plan) {
-      plan = withoutCastsBefore16(checksOf(state.pending), major);
+      plan = withoutCastsBefore16(checksOf(state.pending, t.scope === 'tenant' ? createdShared : undefined), major);
       plans.set(key, plan);
     }
     work.push({ ...t, plan });
