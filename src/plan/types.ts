@@ -1,12 +1,13 @@
 import type { Change } from '../model/changes.js';
+import type { HazardKind } from '../model/hazards.js';
 import type { Scope } from '../model/types.js';
+
+export type { HazardKind };
 
 /**
  * What a statement risks, as data (not log lines), so `generate` and `migrate` can refuse
  * what was not allowed.
  */
-export type HazardKind = 'deletes_data' | 'rewrites_table' | 'blocks_writes' | 'index_build' | 'irreversible';
-
 export interface Hazard {
   readonly kind: HazardKind;
   /** The object concerned, e.g. `services_service.legacy_code`. */
