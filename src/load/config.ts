@@ -4,6 +4,7 @@ import { type Diagnostic, PgfleetError } from '../errors.js';
 import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
 import { configValidator } from './json-schemas.js';
+import { type OnlineConfig, onlineConfig, type RawOnlineConfig } from './online-config.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { isStackOverflow, YamlSource } from './yaml-source.js';
 
@@ -28,6 +29,8 @@ export interface Config {
    */
   readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
   readonly concurrency: number;
+  /** Online forms, allowed hazards and lock discipline (`online`, `allowHazards`, `locks`); absent: the defaults. */
+  readonly online?: OnlineConfig;
 }
 
 export interface TenantsConfig {
@@ -71,7 +74,7 @@ export interface LoadConfigOptions {
   databaseUrl?: string;
 }
 
-interface RawConfig {
+interface RawConfig extends RawOnlineConfig {
   database?: string | null;
   devDatabase?: string;
   model?: string;
@@ -132,6 +135,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     shared: { schema: raw.shared?.schema ?? 'public' },
     tenants,
     concurrency: raw.concurrency ?? 4,
+    online: onlineConfig(raw),
   };
 }
 
