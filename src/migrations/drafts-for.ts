@@ -1,3 +1,6 @@
+import type { Change } from '../model/changes.js';
+import type { Scope } from '../model/types.js';
+import type { Plan, PlanStep, Statement } from '../plan/types.js';
 import {
   type Migration,
   type MigrationDraft,
@@ -5,10 +8,7 @@ import {
   nextVersion,
   renderStatements,
   stepMarker,
-} from '../migrations/index.js';
-import type { Change } from '../model/changes.js';
-import type { Scope } from '../model/types.js';
-import type { Plan, PlanStep, Statement } from '../plan/types.js';
+} from './index.js';
 
 /** Comment lines written above statements: hazards above up statements, caveats above the down ones. */
 function notesOf(plan: Plan): Map<Statement, string[]> {
