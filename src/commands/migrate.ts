@@ -20,12 +20,24 @@ export default class Migrate extends BaseCommand {
     to: Flags.string({ description: 'apply migrations up to this version' }),
     fake: Flags.boolean({ description: 'record migrations as applied without running them' }),
     plan: Flags.boolean({ description: 'show what would run; run nothing' }),
+    'allow-hazards': Flags.string({
+      description:
+        'hazard kinds to run besides pgfleet.yaml allowHazards (default index_build, validates), comma-separated: blocks_writes, blocks_reads, rewrites_table, deletes_data, irreversible',
+    }),
   };
 
   async run(): Promise<RunResult> {
     const { flags } = await this.parse(Migrate);
     return runFleetCommand(this, flags, (project, options) =>
-      migrate(project, { ...options, to: flags.to, fake: flags.fake }),
+      migrate(project, {
+        ...options,
+        to: flags.to,
+        fake: flags.fake,
+        allowHazards: flags['allow-hazards']
+          ?.split(',')
+          .map((k) => k.trim())
+          .filter((k) => k !== ''),
+      }),
     );
   }
 }
