@@ -15,8 +15,8 @@ export const fleetFlags = {
   concurrency: Flags.integer({ description: 'tenant schemas at a time (default: pgfleet.yaml, 4)', min: 1, max: 256 }),
   'fail-fast': Flags.boolean({ description: 'start no new schema after the first failure' }),
   'lock-timeout': Flags.integer({
-    description: 'lock_timeout for each schema, in ms; a busy schema is retried',
-    default: 5000,
+    description:
+      'lock_timeout of every statement, in ms (default: pgfleet.yaml locks.timeoutMs, 1000); a statement that times out is retried with jittered backoff until locks.budgetMs (2 min) is spent',
     min: 1,
   }),
 };
@@ -37,7 +37,7 @@ type FleetFlags = {
   plan?: boolean;
   concurrency?: number;
   'fail-fast'?: boolean;
-  'lock-timeout': number;
+  'lock-timeout'?: number;
   config: string;
   'database-url'?: string;
   /** markdown: the --plan as a summary for a pull request (migrate only). */

@@ -45,6 +45,10 @@ With rollout: in pgfleet.yaml the tenants go in waves (canary first): a wave wit
       options: ['text', 'markdown'],
       default: 'text',
     }),
+    'allow-hazards': Flags.string({
+      description:
+        'hazard kinds to run besides pgfleet.yaml allowHazards (default index_build, validates), comma-separated: blocks_writes, blocks_reads, rewrites_table, deletes_data, irreversible',
+    }),
   };
 
   async run(): Promise<MigrateResult | PreflightResult> {
@@ -62,7 +66,16 @@ With rollout: in pgfleet.yaml the tenants go in waves (canary first): a wave wit
       return result;
     }
     return runFleetCommand(this, flags, (project, options) =>
-      migrate(project, { ...options, to: flags.to, fake: flags.fake, wave: flags.wave }),
+      migrate(project, {
+        ...options,
+        to: flags.to,
+        fake: flags.fake,
+        wave: flags.wave,
+        allowHazards: flags['allow-hazards']
+          ?.split(',')
+          .map((k) => k.trim())
+          .filter((k) => k !== ''),
+      }),
     );
   }
 }

@@ -4,6 +4,7 @@ import { type Diagnostic, PgfleetError } from '../errors.js';
 import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
 import { configValidator } from './json-schemas.js';
+import { type OnlineConfig, onlineConfig, type RawOnlineConfig } from './online-config.js';
 import {
   DEFAULT_TENANT_NAME_PATTERN,
   namePatternProblem,
@@ -38,6 +39,8 @@ export interface Config {
    */
   readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
   readonly concurrency: number;
+  /** Online forms, allowed hazards and lock discipline (`online`, `allowHazards`, `locks`); absent: the defaults. */
+  readonly online?: OnlineConfig;
   /** `rollout:` (waves, failure budget, preflight), or null: every tenant is one wave. */
   readonly rollout: RolloutConfig | null;
 }
@@ -87,7 +90,7 @@ export interface LoadConfigOptions {
   databaseUrl?: string;
 }
 
-interface RawConfig {
+interface RawConfig extends RawOnlineConfig {
   database?: string | null;
   devDatabase?: string;
   model?: string;
@@ -149,6 +152,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     shared: { schema: raw.shared?.schema ?? 'public' },
     tenants,
     concurrency: raw.concurrency ?? 4,
+    online: onlineConfig(raw),
     rollout: raw.rollout ? rolloutConfig(raw.rollout) : null,
   };
 }
