@@ -127,7 +127,7 @@ ALTER TABLE t VALIDATE CONSTRAINT t_price_check`,
     );
     expect(r.unchecked).toEqual([]);
     expect(r.checks.map((c) => [c.migration, c.kind, c.constraint])).toEqual([
-      ['0003_b', 'not_null', 't_code_not_null'],
+      ['0003_b', 'not_null', 't_code_not_null (NOT NULL on t.code)'],
       ['0003_b', 'foreign_key', 't_owner_fkey'],
       ['0003_b', 'check', 't_price_check'],
       ['0004_b', 'unique', 't_name_key'],

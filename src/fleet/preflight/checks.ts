@@ -321,8 +321,9 @@ export function checksOf(
         const expression = c.parens() ?? '';
         const label = name ?? `CHECK (${expression}) on ${table.sql}`;
         const column = notNullColumn(expression);
+        // The online planner's NOT NULL through a CHECK: say what it stands for.
         const check: Pending = column
-          ? { kind: 'not_null', table, constraint: label, column }
+          ? { kind: 'not_null', table, constraint: `${name ?? 'CHECK'} (NOT NULL on ${table.sql}.${column})`, column }
           : { kind: 'check', table, constraint: label, expression };
         if (column && backfilled.has(ckey(table, column))) return null;
         if (c.restWords().join(' ').endsWith('not valid')) {
