@@ -2,6 +2,7 @@ import pg from 'pg';
 import { PgfleetError } from '../errors.js';
 import { ident } from '../plan/quote.js';
 import { type EmbeddedServer, startEmbedded } from './embedded.js';
+import { claimSpare } from './spare-databases.js';
 import { obtainWarmServer } from './warm-server.js';
 import { warmDevDatabaseEnabled } from './warm-setting.js';
 
@@ -65,13 +66,13 @@ export function safeUrl(url: string): string {
 export async function openDevDatabase(spec: string = 'embedded'): Promise<DevDatabase> {
   let server: Pick<EmbeddedServer, 'url' | 'stop'> | null = null;
   let url = spec;
+  let warm = false;
   if (spec === 'embedded') {
+    warm = warmDevDatabaseEnabled();
     let started: Pick<EmbeddedServer, 'url' | 'stop'>;
     try {
       // The warm server outlives this process: closing lets go of it instead of stopping it.
-      started = warmDevDatabaseEnabled()
-        ? await obtainWarmServer().then((w) => ({ url: w.url, stop: w.release }))
-        : await startEmbedded();
+      started = warm ? await obtainWarmServer().then((w) => ({ url: w.url, stop: w.release })) : await startEmbedded();
     } catch (cause) {
       throw new PgfleetError('connection', `could not start the embedded dev Postgres: ${(cause as Error).message}`, {
         hint: 'set devDatabase in pgfleet.yaml to the URL of a Postgres server you can create databases on',
@@ -88,7 +89,9 @@ export async function openDevDatabase(spec: string = 'embedded'): Promise<DevDat
       const name = `pgfleet_scratch_${process.pid}_${Date.now().toString(36)}_${counter++}`;
       const admin = await connect(serverUrl, 'the dev database');
       try {
-        await admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0 ENCODING 'UTF8'`);
+        // The warm server's watchdog keeps empty databases ready (spare-databases.ts).
+        if (!(warm && (await claimSpare(admin, name))))
+          await admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0 ENCODING 'UTF8'`);
       } finally {
         await admin.end();
       }

@@ -1,9 +1,10 @@
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, startEmbedded } from './embedded.js';
+import { cacheDir } from './embedded.js';
 import { DEFAULT_MAJOR } from './postgres-binaries.js';
 import { warmIdleMs } from './warm-setting.js';
 
@@ -39,17 +40,26 @@ export interface WarmServerInfo {
   readonly started: string;
 }
 
-/** Bumped when the directory layout or server.json changes. */
+/** Bumped when the directory layout, server.json or the server's settings change. */
 const FORMAT = 1;
 
 /**
- * The settings a warm server must match to be reused: the major, the binaries' location and
- * how `startEmbedded` starts a server (its source holds the server's `-c` settings).
+ * The settings a warm server must match to be reused: the major, which pgfleet (its
+ * location and version) and the binaries. How `startEmbedded` configures a server is part of
+ * FORMAT: bump it when those settings change, so that no command uses a server started
+ * with the old ones.
  */
 export function warmKey(major: number): string {
-  const h = createHash('sha256')
-    .update(`${FORMAT}\0${major}\0${process.env.PGFLEET_PG_VERSION ?? ''}\0${fileURLToPath(import.meta.url)}\0`)
-    .update(startEmbedded.toString());
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  let version = '';
+  try {
+    version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    // Not in a package: the location alone tells pgfleets apart.
+  }
+  const h = createHash('sha256').update(
+    `${FORMAT}\0${major}\0${process.env.PGFLEET_PG_VERSION ?? ''}\0${root}\0${version}`,
+  );
   return `pg${major}-${h.digest('hex').slice(0, 12)}`;
 }
 
@@ -149,12 +159,15 @@ async function retire(dir: string, s: WarmServerInfo): Promise<void> {
   if (now?.pid === s.pid) await rm(join(dir, 'server.json'), { force: true });
 }
 
-/** The watchdog module beside this one (tsc's .js in dist, the .ts source under tsx in tests). */
+/**
+ * The watchdog's module: dist/devdb/warm-watchdog.js, found from this module whether it is
+ * tsc's dist/devdb/warm-server.js or a chunk of the CLI bundle in dist/bundle/; under tsx
+ * (tests of the source) the .ts beside it.
+ */
 function watchdogModule(): { path: string; execArgv: string[] } {
-  const self = fileURLToPath(import.meta.url);
-  const ts = self.endsWith('.ts');
+  const ts = import.meta.url.endsWith('.ts');
   return {
-    path: self.replace(/warm-server\.(ts|js)$/, `warm-watchdog.${ts ? 'ts' : 'js'}`),
+    path: fileURLToPath(new URL(`../devdb/warm-watchdog.${ts ? 'ts' : 'js'}`, import.meta.url)),
     execArgv: ts ? ['--import', 'tsx'] : [],
   };
 }

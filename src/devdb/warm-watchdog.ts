@@ -7,13 +7,17 @@
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { type EmbeddedServer, startEmbedded } from './embedded.js';
-import { lastUsed, liveLeases, readServerInfo, type WarmServerInfo, warmKey, withLock } from './warm-server.js';
+import { dropAbandoned, refillSpares } from './spare-databases.js';
+import { alive, lastUsed, liveLeases, readServerInfo, type WarmServerInfo, warmKey, withLock } from './warm-server.js';
 
 const [dir, majorArg, idleArg] = process.argv.slice(2);
 const major = Number(majorArg);
 const idleMs = Number(idleArg);
 const TICK_MS = 1000;
+/** Empty databases kept ready: `validate` takes two, `generate` a few. */
+const SPARES = 4;
 
 let server: EmbeddedServer | null = null;
 let info: WarmServerInfo | null = null;
@@ -27,6 +31,7 @@ async function forget(): Promise<void> {
 async function shutdown(code: number): Promise<never> {
   exiting = true;
   await forget().catch(() => {});
+  await admin?.end().catch(() => {});
   await server?.stop().catch(() => {});
   process.exit(code);
 }
@@ -52,6 +57,28 @@ async function stopIfIdle(s: WarmServerInfo): Promise<void> {
     return false;
   });
   if (stop) await shutdown(0);
+}
+
+/**
+ * Keep spare databases ready and drop the scratch databases of commands that died. One
+ * connection for the server's life; a failure is logged and retried on the next tick.
+ */
+let admin: pg.Client | null = null;
+async function tidy(url: string): Promise<void> {
+  if (!admin) {
+    const c = new pg.Client({ connectionString: url });
+    c.on('error', () => {});
+    await c.connect();
+    admin = c;
+  }
+  try {
+    await refillSpares(admin, SPARES);
+    await dropAbandoned(admin, alive);
+  } catch (error) {
+    await admin.end().catch(() => {});
+    admin = null;
+    throw error;
+  }
 }
 
 async function main(): Promise<void> {
@@ -84,10 +111,11 @@ async function main(): Promise<void> {
   const s = info;
   const tick = async () => {
     if (exiting) return;
+    await tidy(s.url).catch((e) => console.log(`spare databases: ${(e as Error).message}`));
     await stopIfIdle(s).catch((e) => console.log(`idle check: ${(e as Error).message}`));
     setTimeout(tick, TICK_MS);
   };
-  setTimeout(tick, TICK_MS);
+  void tick();
 }
 
 await main();

@@ -101,6 +101,8 @@ describe('the bundled CLI', () => {
     // bin/main.js takes the bundle only while it was made from the built commands.
     expect(bundle.FINGERPRINT).toBe(commandsFingerprint(repo));
     expect(Object.keys(bundle.COMMANDS)).toContain('tenant:create');
+    // The library in the bundle finds the build's precompiled validators beside its chunks.
+    expect(existsSync(join(repo, 'dist', 'bundle', 'validators', 'pgfleet.schema.cjs'))).toBe(true);
     const arch = process.arch === 'ia32' ? 'x86' : process.arch;
     const version = await runCli(['--version'], { cwd: repo });
     expect(version.stdout).toBe(`pgfleet/${pkg.version} ${process.platform}-${arch} node-${process.version}\n`);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheDir } from '../../src/devdb/embedded.js';
 import { alive, readServerInfo, stopWarmServers, type WarmServerInfo } from '../../src/devdb/warm-server.js';
@@ -68,6 +69,28 @@ describe('the warm dev database', () => {
     expect(await readdir(join(dir, 'leases'))).toEqual([]);
     await validate();
     expect((await server())?.postmaster).toBe(first!.postmaster);
+  });
+
+  it('keeps empty databases ready for the scratch databases of the next command', async () => {
+    const s = (await server())!;
+    const client = new pg.Client(s.url);
+    await client.connect();
+    try {
+      const names = async () =>
+        (
+          await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'pgfleet\\_%'")
+        ).rows.map((r) => r.datname);
+      for (let i = 0; i < 100 && (await names()).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+      const before = await names();
+      expect(before.filter((n) => n.startsWith('pgfleet_spare_')).length).toBeGreaterThanOrEqual(4);
+      await validate();
+      // validate took two spares (renamed, then dropped): none of its scratch databases is left.
+      const after = await names();
+      expect(after.filter((n) => n.startsWith('pgfleet_scratch_'))).toEqual([]);
+      expect(before.filter((n) => !after.includes(n)).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.end();
+    }
   });
 
   it('is replaced when it died', async () => {
