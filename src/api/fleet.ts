@@ -31,7 +31,7 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
+  return acrossDatabases(project, concurrency, { ...options, direction: 'up' }, (fleet, config) =>
     runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
   );
 }
@@ -53,7 +53,7 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'rollback');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
+  return acrossDatabases(project, concurrency, { ...options, direction: 'down' }, (fleet, config) =>
     runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
   );
 }

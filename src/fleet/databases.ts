@@ -4,7 +4,7 @@ import type { Config } from '../load/config.js';
 import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, openFleet } from './fleet.js';
 import { privilegeError } from './privileges.js';
-import type { RunResult } from './run.js';
+import type { RunOptions, RunResult } from './run.js';
 
 /**
  * The databases of a fleet (`database:` or `databases:` of pgfleet.yaml): which one a
@@ -82,6 +82,7 @@ function connectionLost(error: unknown, url: string): unknown {
 export async function acrossDatabases(
   project: { readonly config: Config },
   concurrency: number,
+  target: Pick<RunOptions, 'direction' | 'only'>,
   run: (fleet: FleetConnection, config: Config) => Promise<RunResult>,
 ): Promise<RunResult> {
   const dbs = databasesOf(project);
@@ -96,8 +97,7 @@ export async function acrossDatabases(
         if (!(error instanceof PgfleetError) || error.code === 'input') throw error;
         const failed: SchemaResult = {
           database,
-          schema: '*',
-          scope: 'shared',
+          ...unreached(project.config.shared.schema, target.only),
           status: 'failed',
           migrations: [],
           error: { migration: null, message: error.message },
@@ -105,7 +105,7 @@ export async function acrossDatabases(
           attempts: 0,
         };
         return {
-          direction: 'up',
+          direction: target.direction,
           results: [failed],
           plan: [],
           summary: { schemas: 1, applied: 0, upToDate: 0, failed: 1, locked: 0, skipped: 0, invalidNames: [] },
@@ -116,7 +116,7 @@ export async function acrossDatabases(
   const sum = (k: 'schemas' | 'applied' | 'upToDate' | 'failed' | 'locked' | 'skipped') =>
     parts.reduce((n, p) => n + p.summary[k], 0);
   return {
-    direction: parts[0].direction,
+    direction: target.direction,
     results: parts.flatMap((p) => p.results),
     plan: parts.flatMap((p) => p.plan),
     summary: {
@@ -129,4 +129,16 @@ export async function acrossDatabases(
       invalidNames: parts.flatMap((p) => p.summary.invalidNames),
     },
   };
+}
+
+/**
+ * What a database that could not be run on stands for in the results: the one schema asked
+ * for, else the shared schema when only it was, else all of the database's schemas (`*`).
+ */
+function unreached(sharedSchema: string, only: RunOptions['only']): Pick<SchemaResult, 'schema' | 'scope'> {
+  if (only && 'schema' in only) {
+    return { schema: only.schema, scope: only.schema === sharedSchema ? 'shared' : 'tenant' };
+  }
+  if (only?.scope === 'shared') return { schema: sharedSchema, scope: 'shared' };
+  return { schema: '*', scope: only?.scope ?? 'shared' };
 }
