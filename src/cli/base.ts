@@ -1,4 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
+import { useWarmDevDatabase } from '../devdb/warm-setting.js';
 import { exitCodeOfThrown, formatDiagnostic, PgfleetError } from '../errors.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -6,6 +7,10 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
 >;
 
 const BUG = 'this is a bug in pgfleet: please report it (set PGFLEET_DEBUG=1 for the stack trace)';
+
+// oclif's FlagOutput and ArgOutput, which its package does not export.
+// biome-ignore lint/suspicious/noExplicitAny: the shape oclif's own parse() signature uses
+type Output = { [name: string]: any };
 
 /**
  * Flags every command takes, and the one place where errors become exit codes and text:
@@ -22,6 +27,19 @@ export abstract class BaseCommand extends Command {
       helpGroup: 'GLOBAL',
     }),
   };
+
+  /**
+   * At the keyboard the embedded dev database stays warm for the next command, unless the
+   * command's `--no-warm` (dev-flags.ts) says otherwise.
+   */
+  protected async parse<F extends Output, B extends Output, A extends Output>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    useWarmDevDatabase((parsed.flags as { warm?: boolean }).warm !== false);
+    return parsed;
+  }
 
   /** Human output goes to stdout only when --json is off. */
   protected say(text: string): void {
