@@ -25,6 +25,7 @@ interface Row {
   readonly nulls_first: boolean | null;
   readonly opclass: string | null;
   readonly collation: string | null;
+  readonly nulls_not_distinct: boolean;
 }
 
 // Quirks of pg_index:
@@ -46,9 +47,10 @@ interface Row {
 //   pg_attribute row has the expression's type); an expression over a column with a
 //   non-default collation therefore reports it, which CREATE INDEX accepts as the same index.
 //
-// Not read, as the model cannot say them yet: NULLS NOT DISTINCT (indnullsnotdistinct,
-// PG 15) and indisvalid (an index left invalid by a failed CREATE INDEX CONCURRENTLY is
-// reported like a valid one).
+// - indnullsnotdistinct (PG 15, the oldest major pgfleet supports) is NULLS NOT DISTINCT.
+//
+// Not read, as the model cannot say it yet: indisvalid (an index left invalid by a failed
+// CREATE INDEX CONCURRENTLY is reported like a valid one).
 //
 // Indexes that back a primary key, unique or exclusion constraint (conindid) are part of
 // the constraint, not indexes of their own. (An FK's conindid names the referenced table's
@@ -57,7 +59,7 @@ interface Row {
 // of its parent (pg_inherits between indexes) belong to the parent's index.
 const SQL = `
 SELECT s.nspname AS schema, c.relname::text AS table, ic.relname::text AS name,
-       x.indisunique AS unique, am.amname::text AS method,
+       x.indisunique AS unique, x.indnullsnotdistinct AS nulls_not_distinct, am.amname::text AS method,
        pg_get_expr(x.indpred, ${printedIn('x.indrelid')}) AS where,
        k.i < x.indnkeyatts AS key,
        ta.attname::text AS column,
@@ -98,6 +100,7 @@ export async function readIndexes(client: pg.ClientBase, scope: CatalogScope): P
       elements: columns.filter((r) => r.key).map(toElement),
       include: columns.filter((r) => !r.key).map((r) => r.column ?? ''),
       where: first.where,
+      ...(first.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
     };
     return { schema: first.schema, table: first.table, index };
   });
