@@ -95,7 +95,9 @@ export function convertTable(
   }
 
   for (const [uniqueName, rawUnique] of Object.entries(raw.unique ?? {})) {
-    const u = Array.isArray(rawUnique) ? { columns: rawUnique, deferrable: undefined, nullsNotDistinct: false } : rawUnique;
+    const u = Array.isArray(rawUnique)
+      ? { columns: rawUnique, deferrable: undefined, nullsNotDistinct: false }
+      : rawUnique;
     const at: Path = [...path, 'unique', uniqueName];
     requireColumns(u.columns, Array.isArray(rawUnique) ? at : [...at, 'columns'], `unique constraint ${uniqueName}`);
     named({ path: at, name: uniqueName, kind: 'unique constraint' });
