@@ -13,6 +13,7 @@ import {
   runFleet,
   type SchemaResult,
 } from '../fleet/index.js';
+import { installCreateTenantFunction } from '../fleet/create-tenant-function.js';
 import { privilegeError } from '../fleet/privileges.js';
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';
@@ -144,10 +145,18 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
-    runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
-  );
+  return acrossDatabases(project, concurrency, async (fleet, config) => {
+    const result = await runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' });
+    if (config.tenants.createFunction && !options.planOnly && sharedReady(result, config)) {
+      await installCreateTenantFunction(fleet.coordinator, config, set);
+    }
+    return result;
+  });
 }
+
+/** The shared schema ran (or had nothing to run): tenant migrations that require it can be installed. */
+const sharedReady = (result: RunResult, config: Config) =>
+  !result.results.some((r) => r.schema === config.shared.schema && (r.status === 'failed' || r.status === 'locked'));
 
 export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & {
   readonly concurrency?: number;

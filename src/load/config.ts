@@ -37,6 +37,8 @@ export interface TenantsConfig {
   readonly register: string | null;
   readonly unregister: string | null;
   readonly template: string | null;
+  /** `migrate` keeps `pgfleet.create_tenant(name)` current in the database (default true). */
+  readonly createFunction: boolean;
 }
 
 type RawTenants = {
@@ -46,6 +48,7 @@ type RawTenants = {
   register?: string | null;
   unregister?: string | null;
   template?: string | null;
+  createFunction?: boolean;
 };
 
 const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
@@ -55,6 +58,7 @@ const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
   register: t.register ?? null,
   unregister: t.unregister ?? null,
   template: t.template ?? null,
+  createFunction: t.createFunction ?? true,
 });
 
 export interface LoadConfigOptions {
