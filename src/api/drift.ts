@@ -150,6 +150,7 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
     for (let i = 1; i < workers; i++) clients.push(await connect(url));
     const result = await detectDrift(clients, targets, {
       sharedSchema,
+      ignore: project.config.ignore,
       fixSql: options.fixSql,
       serverMajor: options.fixSql ? await serverMajor(client) : undefined,
       batchSize: options.batchSize,

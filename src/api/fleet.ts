@@ -1,5 +1,6 @@
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
+import { installCreateTenantFunction } from '../fleet/create-tenant-function.js';
 import {
   type CreatedTenant,
   createTenant as create,
@@ -13,7 +14,6 @@ import {
   runFleet,
   type SchemaResult,
 } from '../fleet/index.js';
-import { installCreateTenantFunction } from '../fleet/create-tenant-function.js';
 import { privilegeError } from '../fleet/privileges.js';
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type Diagnostic, PgfleetError } from '../errors.js';
+import { type IgnoreRules, NO_IGNORE, PRESETS } from '../model/ignore.js';
 import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
 import { configValidator } from './json-schemas.js';
@@ -28,6 +29,8 @@ export interface Config {
    */
   readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
   readonly concurrency: number;
+  /** Objects pgfleet never pulls, diffs, drops or reports as drift, per scope (presets expanded). */
+  readonly ignore: IgnoreRules;
 }
 
 export interface TenantsConfig {
@@ -84,6 +87,19 @@ interface RawConfig {
   tenants?: RawTenants;
   databases?: { url: string; tenants?: RawTenants }[];
   concurrency?: number;
+  ignore?: { preset?: string | string[]; shared?: string[]; tenant?: string[] };
+}
+
+/** `ignore:` with its presets expanded into both scopes. */
+function ignoreRules(raw: RawConfig['ignore']): IgnoreRules {
+  if (!raw) return NO_IGNORE;
+  const presets = (Array.isArray(raw.preset) ? raw.preset : raw.preset ? [raw.preset] : []).flatMap(
+    (p) => PRESETS[p] ?? [],
+  );
+  return Object.freeze({
+    shared: Object.freeze([...presets, ...(raw.shared ?? [])]),
+    tenant: Object.freeze([...presets, ...(raw.tenant ?? [])]),
+  });
 }
 
 /**
@@ -136,6 +152,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     shared: { schema: raw.shared?.schema ?? 'public' },
     tenants,
     concurrency: raw.concurrency ?? 4,
+    ignore: ignoreRules(raw.ignore),
   };
 }
 
