@@ -45,23 +45,23 @@ const RESERVED = new Set([
 const key = (scope: Scope, table: string) => `${scope}.${table}`;
 
 export function djangoModels(models: Readonly<Record<Scope, Model>>, options: DjangoOptions): DjangoModule {
+  // A table in both scopes (a `both` file, or one an adopted database has twice) is one
+  // class: the tenant's, which the search path (tenant, then shared) finds first.
+  const tenantNames = new Set(models.tenant.tables.map((t) => t.name));
+  const emitted = (scope: Scope, t: Table) => scope === 'tenant' || !tenantNames.has(t.name);
   const classes = new Map<string, string>();
   const taken = new Set<string>();
   for (const scope of ['shared', 'tenant'] as const) {
-    for (const t of [...models[scope].tables].sort(byName)) {
-      if (scope === 'tenant' && classes.has(key('shared', t.name))) {
-        classes.set(key(scope, t.name), classes.get(key('shared', t.name)) ?? '');
-        continue;
-      }
+    for (const t of [...models[scope].tables].sort(byName).filter((t) => emitted(scope, t))) {
       let name = className(t.name);
       while (taken.has(name)) name = `${name}${scope === 'shared' ? 'Shared' : 'Tenant'}`;
       taken.add(name);
       classes.set(key(scope, t.name), name);
+      if (scope === 'tenant') classes.set(key('shared', t.name), classes.get(key('shared', t.name)) ?? name);
     }
   }
   const skipped: { table: string; reason: string }[] = [];
   let count = 0;
-  const sharedNames = new Set(models.shared.tables.map((t) => t.name));
   const blocks: string[] = [];
   const choices: string[] = [];
   for (const scope of ['shared', 'tenant'] as const) {
@@ -74,9 +74,7 @@ export function djangoModels(models: Readonly<Record<Scope, Model>>, options: Dj
     };
     for (const e of [...models[scope].enums].sort(byName)) choices.push(enumChoices(e));
     for (const t of [...models[scope].tables].sort(byName)) {
-      // A table of a `both` file is in the shared schema and in every tenant: the search
-      // path finds the tenant's, so one class serves.
-      if (scope === 'tenant' && sharedNames.has(t.name)) continue;
+      if (!emitted(scope, t)) continue;
       const reason = unmodellable(t);
       if (reason) {
         skipped.push({ table: `${scope}:${t.name}`, reason });

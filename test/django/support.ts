@@ -62,7 +62,10 @@ DATABASES = {'default': {
 `,
   );
   await writeFile(join(dir, app, '__init__.py'), '');
-  await writeFile(join(dir, app, 'models.py'), 'from .pgfleet_models import *  # noqa: F401,F403\n');
+  // The app's own models.py stays once written (a test may give the app models of its own).
+  await writeFile(join(dir, app, 'models.py'), 'from .pgfleet_models import *  # noqa: F401,F403\n', {
+    flag: 'wx',
+  }).catch(() => {});
   await writeFile(
     join(dir, 'manage.py'),
     `import os, sys
