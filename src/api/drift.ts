@@ -67,7 +67,7 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
   // Connect first: a dead database should fail in milliseconds, before any dev database starts.
   const client = await connect(url);
   const clients = [client];
-  const dev = lazyDevDatabase(project.config.devDatabase);
+  const dev = lazyDevDatabase(project.config.devDatabase, project.config.postgres ?? undefined);
   try {
     const one = only && 'schema' in only ? only.schema : undefined;
     const scopeOnly = only && 'scope' in only ? only.scope : undefined;

@@ -57,14 +57,18 @@ export function safeUrl(url: string): string {
 
 /**
  * Open the dev database named by `devDatabase` in pgfleet.yaml: `embedded` starts a private
- * embedded Postgres (stopped by `close()`), anything else is a server URL.
+ * embedded Postgres (stopped by `close()`) of `major` (pgfleet.yaml's `postgres:`, production's
+ * major; default PGFLEET_PG_VERSION, else the one the package ships), anything else is a server URL.
  */
-export async function openDevDatabase(spec: string = 'embedded'): Promise<DevDatabase> {
+export async function openDevDatabase(
+  spec: string = 'embedded',
+  options: { major?: number } = {},
+): Promise<DevDatabase> {
   let server: EmbeddedServer | null = null;
   let url = spec;
   if (spec === 'embedded') {
     try {
-      server = await startEmbedded();
+      server = await startEmbedded(options.major);
     } catch (cause) {
       throw new PgfleetError('connection', `could not start the embedded dev Postgres: ${(cause as Error).message}`, {
         hint: 'set devDatabase in pgfleet.yaml to the URL of a Postgres server you can create databases on',

@@ -16,6 +16,8 @@ export interface Config {
   readonly database: string | null;
   /** `embedded` or the URL of a scratch server. */
   readonly devDatabase: string;
+  /** Production's Postgres major (`postgres: 15`): the embedded dev database runs it. Null: the one pgfleet ships. */
+  readonly postgres: number | null;
   /** Absolute path of the model folder (default `<root>/schema`). */
   readonly model: string;
   /** Absolute path of the generated migrations (default `<root>/generated`). */
@@ -81,6 +83,7 @@ export interface LoadConfigOptions {
 interface RawConfig {
   database?: string | null;
   devDatabase?: string;
+  postgres?: number;
   model?: string;
   migrations?: string;
   shared?: { schema?: string };
@@ -147,6 +150,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     database: database ?? databases[0]?.url ?? null,
     databases,
     devDatabase: raw.devDatabase ?? 'embedded',
+    postgres: raw.postgres ?? null,
     model: resolve(root, raw.model ?? 'schema'),
     migrations: resolve(root, raw.migrations ?? 'generated'),
     shared: { schema: raw.shared?.schema ?? 'public' },
