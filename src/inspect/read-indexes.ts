@@ -16,6 +16,7 @@ interface Row {
   readonly table: string;
   readonly name: string;
   readonly unique: boolean;
+  readonly valid: boolean;
   readonly method: string;
   readonly where: string | null;
   readonly key: boolean;
@@ -49,8 +50,8 @@ interface Row {
 //
 // - indnullsnotdistinct (PG 15, the oldest major pgfleet supports) is NULLS NOT DISTINCT.
 //
-// Not read, as the model cannot say it yet: indisvalid (an index left invalid by a failed
-// CREATE INDEX CONCURRENTLY is reported like a valid one).
+// An index left INVALID by an interrupted CREATE INDEX CONCURRENTLY is reported with
+// `invalid: true`, which no model asks for, so the diff rebuilds it.
 //
 // Indexes that back a primary key, unique or exclusion constraint (conindid) are part of
 // the constraint, not indexes of their own. (An FK's conindid names the referenced table's
@@ -59,7 +60,7 @@ interface Row {
 // of its parent (pg_inherits between indexes) belong to the parent's index.
 const SQL = `
 SELECT s.nspname AS schema, c.relname::text AS table, ic.relname::text AS name,
-       x.indisunique AS unique, x.indnullsnotdistinct AS nulls_not_distinct, am.amname::text AS method,
+       x.indisunique AS unique, x.indnullsnotdistinct AS nulls_not_distinct, x.indisvalid AS valid, am.amname::text AS method,
        pg_get_expr(x.indpred, ${printedIn('x.indrelid')}) AS where,
        k.i < x.indnkeyatts AS key,
        ta.attname::text AS column,
@@ -101,6 +102,7 @@ export async function readIndexes(client: pg.ClientBase, scope: CatalogScope): P
       include: columns.filter((r) => !r.key).map((r) => r.column ?? ''),
       where: first.where,
       ...(first.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
+      ...(first.valid ? {} : { invalid: true as const }),
     };
     return { schema: first.schema, table: first.table, index };
   });

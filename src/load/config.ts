@@ -5,8 +5,19 @@ import { type IgnoreRules, NO_IGNORE, PRESETS } from '../model/ignore.js';
 import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
 import { configValidator } from './json-schemas.js';
+import { type OnlineConfig, onlineConfig, type RawOnlineConfig } from './online-config.js';
+import {
+  DEFAULT_TENANT_NAME_PATTERN,
+  namePatternProblem,
+  type RawRollout,
+  type RolloutConfig,
+  rolloutConfig,
+  rolloutProblems,
+} from './rollout-config.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { isStackOverflow, YamlSource } from './yaml-source.js';
+
+export type { RolloutConfig, WaveConfig } from './rollout-config.js';
 
 /** The project config (pgfleet.yaml) with every default filled in and every path absolute. */
 export interface Config {
@@ -33,6 +44,10 @@ export interface Config {
   readonly concurrency: number;
   /** Objects pgfleet never pulls, diffs, drops or reports as drift, per scope (presets expanded). */
   readonly ignore: IgnoreRules;
+  /** Online forms, allowed hazards and lock discipline (`online`, `allowHazards`, `locks`); absent: the defaults. */
+  readonly online?: OnlineConfig;
+  /** `rollout:` (waves, failure budget, preflight), or null: every tenant is one wave. */
+  readonly rollout: RolloutConfig | null;
 }
 
 export interface TenantsConfig {
@@ -44,6 +59,8 @@ export interface TenantsConfig {
   readonly template: string | null;
   /** `migrate` keeps `pgfleet.create_tenant(name)` current in the database (default true). */
   readonly createFunction: boolean;
+  /** What `tenant create` accepts as a new tenant's name (a regular expression over the whole name). */
+  readonly namePattern: string;
 }
 
 type RawTenants = {
@@ -54,6 +71,7 @@ type RawTenants = {
   unregister?: string | null;
   template?: string | null;
   createFunction?: boolean;
+  namePattern?: string;
 };
 
 const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
@@ -64,6 +82,7 @@ const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
   unregister: t.unregister ?? null,
   template: t.template ?? null,
   createFunction: t.createFunction ?? true,
+  namePattern: t.namePattern ?? DEFAULT_TENANT_NAME_PATTERN,
 });
 
 export interface LoadConfigOptions {
@@ -80,7 +99,7 @@ export interface LoadConfigOptions {
   databaseUrl?: string;
 }
 
-interface RawConfig {
+interface RawConfig extends RawOnlineConfig {
   database?: string | null;
   devDatabase?: string;
   postgres?: number;
@@ -103,6 +122,7 @@ function ignoreRules(raw: RawConfig['ignore']): IgnoreRules {
     shared: Object.freeze([...presets, ...(raw.shared ?? [])]),
     tenant: Object.freeze([...presets, ...(raw.tenant ?? [])]),
   });
+  rollout?: RawRollout;
 }
 
 /**
@@ -157,6 +177,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     tenants,
     concurrency: raw.concurrency ?? 4,
     ignore: ignoreRules(raw.ignore),
+    online: onlineConfig(raw),
+    rollout: raw.rollout ? rolloutConfig(raw.rollout) : null,
   };
 }
 
@@ -288,6 +310,16 @@ function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
     }
   });
   if (tenants.template) schemaName(['tenants', 'template'], tenants.template, 'the template schema');
+  const patternProblem = (t: RawTenants, at: (string | number)[]) => {
+    const problem = t.namePattern === undefined ? null : namePatternProblem(t.namePattern);
+    if (problem) problems.push(source.diagnostic([...at, 'namePattern'], problem, undefined, 'value'));
+  };
+  patternProblem(tenants, ['tenants']);
+  for (const [i, d] of (raw.databases ?? []).entries())
+    if (d.tenants) patternProblem(d.tenants, ['databases', i, 'tenants']);
+  if (raw.rollout) {
+    for (const p of rolloutProblems(raw.rollout)) problems.push(source.diagnostic(p.path, p.message, p.hint, 'value'));
+  }
   return problems;
 }
 
