@@ -110,6 +110,7 @@ interface RawConfig extends RawOnlineConfig {
   databases?: { url: string; tenants?: RawTenants }[];
   concurrency?: number;
   ignore?: { preset?: string | string[]; shared?: string[]; tenant?: string[] };
+  rollout?: RawRollout;
 }
 
 /** `ignore:` with its presets expanded into both scopes. */
@@ -122,7 +123,6 @@ function ignoreRules(raw: RawConfig['ignore']): IgnoreRules {
     shared: Object.freeze([...presets, ...(raw.shared ?? [])]),
     tenant: Object.freeze([...presets, ...(raw.tenant ?? [])]),
   });
-  rollout?: RawRollout;
 }
 
 /**
