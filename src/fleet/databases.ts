@@ -70,7 +70,9 @@ function connectionLost(error: unknown, url: string): unknown {
   const denied = privilegeError(error, url, `working on ${safeUrl(url)}`);
   if (denied) return denied;
   const e = error as Error & { code?: string };
-  const lost = /^(08|57)/.test(e.code ?? '') || /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE/.test(e.message);
+  const lost =
+    /^(08|57)/.test(e.code ?? '') ||
+    /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE/.test(e.message);
   if (!lost) return error;
   return new PgfleetError('connection', `lost the connection to ${safeUrl(url)}: ${e.message}`, {
     hint: 'every schema is at a version recorded in history; run the command again to resume',
