@@ -1,5 +1,6 @@
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
+import { withConnectionNotes } from '../fleet/connection-report.js';
 import {
   type CreatedTenant,
   createTenant as create,
@@ -42,13 +43,22 @@ function oneDatabase(project: FleetProject, what: string): Database {
   return all[0];
 }
 
+/** Told while a run waits for the run lock of a run that may be dead, and when it takes it over. */
+export interface NoticeOptions {
+  readonly onNotice?: (message: string) => void;
+}
+
 async function withFleet<T>(
   project: FleetProject,
   db: Database,
   concurrency: number,
   work: (fleet: FleetConnection, config: Config) => Promise<T>,
+  notice: NoticeOptions = {},
 ): Promise<T> {
-  const fleet = await openFleet(db.url, concurrency);
+  const fleet = await openFleet(db.url, concurrency, {
+    directUrl: db.direct ?? null,
+    lease: { expiryMs: project.config.runLock?.expiryMs, onNotice: notice.onNotice },
+  });
   try {
     return await work(fleet, { ...project.config, tenants: db.tenants, database: db.url });
   } catch (error) {
@@ -81,14 +91,15 @@ async function acrossDatabases(
   project: FleetProject,
   concurrency: number,
   run: (fleet: FleetConnection, config: Config) => Promise<RunResult>,
+  notice: NoticeOptions = {},
 ): Promise<RunResult> {
   const dbs = databasesOf(project);
-  if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run);
+  if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run, notice);
   const parts = await Promise.all(
     dbs.map(async (db): Promise<RunResult> => {
       const database = safeUrl(db.url);
       try {
-        const r = await withFleet(project, db, concurrency, run);
+        const r = await withFleet(project, db, concurrency, run, notice);
         return { ...r, results: r.results.map((x) => ({ ...x, database })) };
       } catch (error) {
         if (!(error instanceof PgfleetError) || error.code === 'input') throw error;
@@ -113,7 +124,11 @@ async function acrossDatabases(
   );
   const sum = (k: 'schemas' | 'applied' | 'upToDate' | 'failed' | 'locked' | 'skipped') =>
     parts.reduce((n, p) => n + p.summary[k], 0);
+  const notices = parts.flatMap((p) => p.notices ?? []);
+  const connection = parts.flatMap((p) => p.connection ?? []);
   return {
+    ...(notices.length > 0 ? { notices } : {}),
+    ...(connection.length > 0 ? { connection } : {}),
     direction: parts[0].direction,
     results: parts.flatMap((p) => p.results),
     plan: parts.flatMap((p) => p.plan),
@@ -129,9 +144,10 @@ async function acrossDatabases(
   };
 }
 
-export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps'> & {
-  readonly concurrency?: number;
-};
+export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps'> &
+  NoticeOptions & {
+    readonly concurrency?: number;
+  };
 
 /**
  * `pgfleet migrate`: apply pending migrations, the shared schema first, then every tenant,
@@ -144,14 +160,25 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
-    runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+  return acrossDatabases(
+    project,
+    concurrency,
+    async (fleet, config) =>
+      withConnectionNotes(
+        fleet,
+        set,
+        !!options.planOnly,
+        !!options.fake,
+        await runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+      ),
+    options,
   );
 }
 
-export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & {
-  readonly concurrency?: number;
-};
+export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> &
+  NoticeOptions & {
+    readonly concurrency?: number;
+  };
 
 /** `pgfleet rollback`: run down sections in reverse order, tenants before the shared schema. */
 export async function rollback(project: FleetProject, options: RollbackOptions): Promise<RunResult> {
@@ -166,8 +193,18 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'rollback');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
-    runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
+  return acrossDatabases(
+    project,
+    concurrency,
+    async (fleet, config) =>
+      withConnectionNotes(
+        fleet,
+        set,
+        !!options.planOnly,
+        false,
+        await runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
+      ),
+    options,
   );
 }
 

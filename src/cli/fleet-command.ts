@@ -50,6 +50,7 @@ export async function runFleetCommand(
     project: FleetProject,
     options: Pick<RunOptions, 'only' | 'planOnly' | 'failFast' | 'lockTimeoutMs' | 'onProgress'> & {
       concurrency?: number;
+      onNotice?: (message: string) => void;
     },
   ) => Promise<RunResult>,
 ): Promise<RunResult> {
@@ -62,6 +63,8 @@ export async function runFleetCommand(
     failFast: flags['fail-fast'],
     lockTimeoutMs: flags['lock-timeout'],
     onProgress: bar.onProgress,
+    // Waiting for (or taking over) a dead run's lock: said at once, on stderr.
+    onNotice: (message) => process.stderr.write(`pgfleet: ${message}\n`),
   }).finally(() => bar.stop());
   if (!command.jsonEnabled()) command.log(flags.plan ? runPlan(result) : runSummary(result));
   if (result.summary.failed + result.summary.locked > 0) process.exitCode = 1;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { type Migration, splitStatements } from '../migrations/index.js';
+import type { Migration } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
-import { literal } from '../plan/quote.js';
-import { claimSql, LOCK_NAMESPACE, LOCKED, searchPathOf } from './claim.js';
+import { claimSql, LOCKED } from './claim.js';
 import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
-import { schemaUsableSql } from './privileges.js';
+import type { StepSession } from './session-access.js';
+import { runNonTransactional } from './session-step.js';
 
 /** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
 export interface SchemaResult {
@@ -33,6 +33,8 @@ export interface ApplyOptions {
   readonly priorAttempts?: number;
   /** Claim each schema through pgfleet's claim function (see claim.ts) rather than an inline DO block. */
   readonly claimFunction?: boolean;
+  /** Where non-transactional migrations find a real session (see session-step.ts); none: behind a pooler. */
+  readonly session?: StepSession;
 }
 
 /** A schema's advisory lock key within pgfleet's namespace (LOCK_NAMESPACE). */
@@ -60,34 +62,6 @@ export function transactionMessages(
     const record = o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version);
     return `${i === 0 ? head : ''}${body}\n${record};${i === group.length - 1 ? '\nCOMMIT;' : ''}`;
   });
-}
-
-/** CREATE INDEX CONCURRENTLY and the like: statement by statement, then the history row. */
-async function runOutsideTransaction(
-  client: pg.ClientBase,
-  schema: string,
-  scope: Scope,
-  shared: string,
-  m: Migration,
-  o: ApplyOptions,
-) {
-  const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [
-    LOCK_NAMESPACE,
-    schemaLockKey(schema),
-  ]);
-  if (!locked.rows[0].ok)
-    throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
-  try {
-    // Session settings: these statements cannot run in a transaction, so SET LOCAL is not available.
-    await client.query(
-      `SET search_path = ${searchPathOf(schema, scope, shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}; ${schemaUsableSql(schema)}`,
-    );
-    if (!o.fake) for (const statement of splitStatements(m[o.direction])) await client.query(statement);
-    await client.query(o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version));
-  } finally {
-    await client.query('RESET search_path; RESET lock_timeout').catch(() => {});
-    await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, schemaLockKey(schema)]).catch(() => {});
-  }
 }
 
 /** Consecutive transactional migrations share a transaction; each other one stands alone. */
@@ -140,7 +114,7 @@ export async function applyToSchema(
             await client.query(messages[i]);
           }
         } else {
-          await runOutsideTransaction(client, schema, scope, shared, group[0], o);
+          await runNonTransactional(client, target, group[0], schemaLockKey(schema), o);
         }
         done.push(...group.map((m) => m.id));
         break;

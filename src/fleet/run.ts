@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { safeUrl } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
 import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
@@ -15,11 +16,13 @@ import {
 } from './apply-batch.js';
 import { type ApplyOptions, applyToSchema, LOCK_NOT_AVAILABLE, type SchemaResult } from './apply-schema.js';
 import { ensureClaimFunction, LOCKED } from './claim.js';
+import type { ConnectionReport } from './connection-report.js';
 import { type FleetConnection, lockRun, snapshot } from './fleet.js';
 import { readHistory } from './history.js';
 import { type SchemaState, schemaState } from './pending.js';
 import { chunks, forEachBounded } from './pool.js';
 import { INSUFFICIENT_PRIVILEGE, withGrantHint } from './privileges.js';
+import { stepSession } from './session-step.js';
 
 export interface RunOptions {
   /** Only the shared schema, only the tenants, or one schema. */
@@ -62,6 +65,10 @@ export interface RunResult {
   /** With planOnly: what each schema would run. */
   readonly plan: readonly PlannedSchema[];
   readonly summary: RunSummary;
+  /** With planOnly: what each database's URL was taken to be (see connection-report.ts). */
+  readonly connection?: readonly ConnectionReport[];
+  /** The run lock taken over from a run that died, and the like. */
+  readonly notices?: readonly string[];
 }
 
 export interface RunSummary {
@@ -147,6 +154,8 @@ export async function runFleet(
   refuseEdited(states);
   const toRun = states.flatMap((s) => work(s, o, set));
   refuseNewerPostgres(toRun, await serverMajor(fleet.coordinator));
+  // Before any schema is touched: a non-transactional step that needs a real session stops a run behind a transaction pooler without directDatabase.
+  const session = o.planOnly ? null : await stepSession(fleet.session, safeUrl(fleet.url), toRun, o.direction, o.fake);
   const planOf = (list: SchemaState[]) =>
     list.map((s) => ({ schema: s.schema, scope: s.scope, migrations: work(s, o, set).map((m) => m.id) }));
   const results: SchemaResult[] = [];
@@ -167,6 +176,7 @@ export async function runFleet(
     retries: o.retries ?? 3,
     // Nothing to do (most runs against a migrated fleet) needs no claim and no round trip for one.
     claimFunction: toRun.length > 0 && (await ensureClaimFunction(fleet.coordinator)),
+    session,
   };
   // Checked for tenants going up once the shared schema has run (`requires: shared V`).
   let requiresMissing: (todo: readonly Migration[]) => Migration | undefined = () => undefined;
@@ -224,7 +234,8 @@ export async function runFleet(
     const t = triage(state);
     return Array.isArray(t) ? applyOne(state, t) : report(t);
   };
-  const stopping = () => !!o.failFast && failures > 0;
+  // A run whose lease another run took over (it stopped renewing for longer than the expiry) starts no new schema.
+  const stopping = () => (!!o.failFast && failures > 0) || fleet.lease?.lost === true;
 
   /**
    * Schemas whose work is one transaction go to the server several to a message

@@ -26,8 +26,15 @@ export interface Config {
    * when configured, else the one `database` (empty when none is known). --database-url
    * narrows to that database.
    */
-  readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
+  readonly databases: readonly {
+    readonly url: string;
+    readonly tenants: TenantsConfig;
+    /** `directDatabase`: the same database reached without a pooler, for work that needs a real session; null when not given. */
+    readonly direct?: string | null;
+  }[];
   readonly concurrency: number;
+  /** The run lock's lease (see src/fleet/run-lease.ts). */
+  readonly runLock?: { readonly expiryMs: number };
 }
 
 export interface TenantsConfig {
@@ -78,8 +85,10 @@ interface RawConfig {
   migrations?: string;
   shared?: { schema?: string };
   tenants?: RawTenants;
-  databases?: { url: string; tenants?: RawTenants }[];
+  databases?: { url: string; tenants?: RawTenants; directDatabase?: string | null }[];
   concurrency?: number;
+  directDatabase?: string | null;
+  runLock?: { expirySeconds?: number };
 }
 
 /**
@@ -110,17 +119,25 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
 
   const tenants = tenantsConfig(raw.tenants);
   const database = options.databaseUrl || raw.database || (raw.databases ? null : env.DATABASE_URL) || null;
+  // directDatabase: a database's own, else the top-level one (which goes with `database`,
+  // DATABASE_URL or --database-url); an empty value (e.g. ${DIRECT_DATABASE_URL:-}) is none.
+  const direct = (d?: { directDatabase?: string | null }) => d?.directDatabase || raw.directDatabase || null;
   const databases = options.databaseUrl
     ? [
         {
           url: options.databaseUrl,
           tenants: tenantsConfig(raw.databases?.find((d) => d.url === options.databaseUrl)?.tenants ?? raw.tenants),
+          direct: direct(raw.databases?.find((d) => d.url === options.databaseUrl)),
         },
       ]
     : raw.databases
-      ? raw.databases.map((d) => ({ url: d.url, tenants: d.tenants ? tenantsConfig(d.tenants) : tenants }))
+      ? raw.databases.map((d) => ({
+          url: d.url,
+          tenants: d.tenants ? tenantsConfig(d.tenants) : tenants,
+          direct: d.directDatabase || null,
+        }))
       : database
-        ? [{ url: database, tenants }]
+        ? [{ url: database, tenants, direct: direct() }]
         : [];
   return {
     root,
@@ -132,6 +149,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     shared: { schema: raw.shared?.schema ?? 'public' },
     tenants,
     concurrency: raw.concurrency ?? 4,
+    runLock: { expiryMs: Math.round((raw.runLock?.expirySeconds ?? 60) * 1000) },
   };
 }
 
@@ -240,6 +258,15 @@ function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
         ['database'],
         'use either database or databases, not both',
         'databases lists every database of a sharded fleet',
+      ),
+    );
+  }
+  if (raw.databases && raw.directDatabase) {
+    problems.push(
+      source.diagnostic(
+        ['directDatabase'],
+        'with databases, give directDatabase on each database that needs it, not at the top',
+        'each database of a sharded fleet has its own server, so its own direct URL',
       ),
     );
   }

@@ -133,7 +133,9 @@ ${runAs ? `user = ${runAs.name}\n` : ''}`;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });
-      throw new Error(`pgbouncer did not start (exit ${child.exitCode}): ${log.trim().split('\n').slice(-5).join(' | ')}`);
+      throw new Error(
+        `pgbouncer did not start (exit ${child.exitCode}): ${log.trim().split('\n').slice(-5).join(' | ')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 20));
   }
