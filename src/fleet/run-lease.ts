@@ -27,7 +27,10 @@ export const CREATE_RUN_LOCK = `CREATE TABLE IF NOT EXISTS ${RUN_LOCK} (
   holder text NOT NULL,
   taken_at timestamptz NOT NULL,
   heartbeat_at timestamptz NOT NULL,
-  expires_at timestamptz NOT NULL
+  expires_at timestamptz NOT NULL,
+  backend_pid integer,
+  backend_start timestamptz,
+  direct boolean NOT NULL DEFAULT false
 )`;
 
 /** Default lease: a dead holder's run lock is free again after this long. */
@@ -60,39 +63,70 @@ interface Sighting {
   readonly heartbeat: string | null;
   readonly expiresInMs: number;
   readonly heartbeatAgeMs: number;
+  /** Its holder was connected straight to Postgres and that backend is gone: it is dead. */
+  readonly gone: boolean;
 }
 
 /**
+ * A holder connected straight to Postgres (no pooler: the server sees the client's own TCP
+ * port) records its backend; when that backend is gone, the holder is dead and its lease is
+ * free at once, as a session advisory lock would have been. Behind a pooler the backend is
+ * the pool's and outlives the client, so only the expiry tells.
+ */
+const HOLDER_GONE = (row: string) =>
+  `(${row}.direct AND NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity a
+      WHERE a.pid = ${row}.backend_pid AND (a.backend_start IS NULL OR a.backend_start = ${row}.backend_start)))`;
+
+const SIGHTING = (row: string) => `${row}.owner, ${row}.holder, ${row}.heartbeat_at::text AS heartbeat,
+  coalesce(extract(epoch FROM ${row}.expires_at - clock_timestamp()) * 1000, 0)::float8 AS expires_in_ms,
+  coalesce(extract(epoch FROM clock_timestamp() - ${row}.heartbeat_at) * 1000, 0)::float8 AS heartbeat_age_ms,
+  coalesce(${HOLDER_GONE(row)}, false) AS gone`;
+
+const sighting = (row: Record<string, unknown>, taken: boolean): Sighting => ({
+  taken,
+  owner: row.owner as string | null,
+  holder: row.holder as string | null,
+  heartbeat: row.heartbeat as string | null,
+  expiresInMs: row.expires_in_ms as number,
+  heartbeatAgeMs: row.heartbeat_age_ms as number,
+  gone: row.gone as boolean,
+});
+
+/** The local TCP port of `client`'s socket (null on a Unix socket): what the server sees as inet_client_port() when nothing is in between. */
+const localPort = (client: pg.ClientBase): number | null =>
+  (client as unknown as { connection?: { stream?: { localPort?: number } } }).connection?.stream?.localPort ?? null;
+
+/**
  * One attempt, one statement (so one transaction, wherever the pooler sends it): insert the
- * lease, or replace one that has expired. The row's earlier state comes back for messages.
- * Times are the server's, so clocks of the machines running pgfleet never matter.
+ * lease, or replace one that has expired or whose holder is gone. The row's earlier state
+ * comes back for messages. Times are the server's, so the clocks of the machines running
+ * pgfleet never matter.
  */
 async function attempt(client: pg.ClientBase, owner: string, holder: string, expiryMs: number): Promise<Sighting> {
   const r = await client.query(
-    `WITH prior AS (SELECT owner, holder, heartbeat_at, expires_at FROM ${RUN_LOCK}),
+    `WITH prior AS (SELECT * FROM ${RUN_LOCK}),
           taken AS (
-            INSERT INTO ${RUN_LOCK} AS l (id, owner, holder, taken_at, heartbeat_at, expires_at)
-            VALUES (true, $1, $2, clock_timestamp(), clock_timestamp(), clock_timestamp() + $3 * interval '1 millisecond')
+            INSERT INTO ${RUN_LOCK} AS l (id, owner, holder, taken_at, heartbeat_at, expires_at, backend_pid, backend_start, direct)
+            SELECT true, $1, $2, clock_timestamp(), clock_timestamp(), clock_timestamp() + $3 * interval '1 millisecond',
+                   pg_backend_pid(), a.backend_start, coalesce(inet_client_port() = $4, false)
+              FROM (SELECT) one LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = pg_backend_pid()
             ON CONFLICT (id) DO UPDATE
                SET owner = EXCLUDED.owner, holder = EXCLUDED.holder, taken_at = EXCLUDED.taken_at,
-                   heartbeat_at = EXCLUDED.heartbeat_at, expires_at = EXCLUDED.expires_at
-             WHERE l.expires_at <= clock_timestamp()
+                   heartbeat_at = EXCLUDED.heartbeat_at, expires_at = EXCLUDED.expires_at,
+                   backend_pid = EXCLUDED.backend_pid, backend_start = EXCLUDED.backend_start, direct = EXCLUDED.direct
+             WHERE l.expires_at <= clock_timestamp() OR ${HOLDER_GONE('l')}
             RETURNING 1)
-     SELECT EXISTS (SELECT FROM taken) AS taken, p.owner, p.holder, p.heartbeat_at::text AS heartbeat,
-            coalesce(extract(epoch FROM p.expires_at - clock_timestamp()) * 1000, 0)::float8 AS expires_in_ms,
-            coalesce(extract(epoch FROM clock_timestamp() - p.heartbeat_at) * 1000, 0)::float8 AS heartbeat_age_ms
+     SELECT EXISTS (SELECT FROM taken) AS taken, ${SIGHTING('p')}
        FROM (SELECT) one LEFT JOIN prior p ON true`,
-    [owner, holder, expiryMs],
+    [owner, holder, expiryMs, localPort(client)],
   );
-  const row = r.rows[0];
-  return {
-    taken: row.taken,
-    owner: row.owner,
-    holder: row.holder,
-    heartbeat: row.heartbeat,
-    expiresInMs: row.expires_in_ms,
-    heartbeatAgeMs: row.heartbeat_age_ms,
-  };
+  return sighting(r.rows[0], r.rows[0].taken);
+}
+
+/** The lease as it is, without taking it. */
+async function look(client: pg.ClientBase): Promise<Sighting> {
+  const r = await client.query(`SELECT ${SIGHTING('p')} FROM (SELECT) one LEFT JOIN ${RUN_LOCK} p ON true`);
+  return sighting(r.rows[0], false);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,35 +152,44 @@ export async function takeRunLease(
   const refuse = (s: Sighting) =>
     new PgfleetError(
       'lock',
-      `another pgfleet run (${s.holder}) holds the run lock on ${safeUrl(url)} and is alive (it renewed its lease); not starting ${what}`,
+      `another pgfleet run (${s.holder ?? 'one that started just now'}) holds the run lock on ${safeUrl(url)} and is alive (it renewed or released its lease); not starting ${what}`,
       {
         hint: `wait for the other run to finish (\`pgfleet status\` shows progress), then run this again; a run that died frees the lock ${seconds(expiryMs)} after its last heartbeat (runLock.expirySeconds in pgfleet.yaml)`,
       },
     );
 
   const tookOver = (s: Sighting) => {
-    const notice = `took over the run lock on ${safeUrl(url)} from ${s.holder}: its lease expired ${seconds(-s.expiresInMs)} ago without a heartbeat (that run was killed or lost its connection); what it committed is in the history, the rest runs now`;
+    const why =
+      s.expiresInMs <= 0
+        ? `its lease expired ${seconds(-s.expiresInMs)} ago without a heartbeat`
+        : 'its connection to Postgres is gone';
+    const notice = `took over the run lock on ${safeUrl(url)} from ${s.holder}: ${why} (that run was killed or lost its connection); what it committed is in the history, the rest runs now`;
     notices.push(notice);
     options.onNotice?.(notice);
   };
-  let seen = await attempt(client, owner, holder, expiryMs);
-  const watched = seen;
-  // Wait for the lease to expire, unless its holder shows it is alive by renewing it.
-  while (!seen.taken) {
-    if (seen.owner !== null) {
-      if (seen.owner !== watched.owner || seen.heartbeat !== watched.heartbeat) throw refuse(seen);
-      if (seen === watched) {
-        options.onNotice?.(
-          `the run lock on ${safeUrl(url)} is held by ${seen.holder} (last heartbeat ${seconds(seen.heartbeatAgeMs)} ago); waiting up to ${seconds(seen.expiresInMs)} for it to renew or expire`,
-        );
-      }
+  const first = await attempt(client, owner, holder, expiryMs);
+  if (first.taken) {
+    // A row was there when we took it: it had expired.
+    if (first.owner !== null) tookOver(first);
+  } else {
+    // Held: watch it until it expires, unless its holder shows that it is alive by renewing
+    // or releasing it (a run that finished while we looked was alive to its end: as with two
+    // runs started together, the later one is refused rather than queued behind it).
+    options.onNotice?.(
+      `the run lock on ${safeUrl(url)} is held by ${first.holder ?? 'another run'} (last heartbeat ${seconds(first.heartbeatAgeMs)} ago); waiting up to ${seconds(first.expiresInMs)} for it to renew or expire`,
+    );
+    for (let seen = first; ; ) {
       await sleep(Math.max(20, Math.min(heartbeatMs / 2, seen.expiresInMs + 20)));
+      seen = await look(client);
+      if (seen.owner !== first.owner || seen.heartbeat !== first.heartbeat) throw refuse(first);
+      if (seen.expiresInMs > 0 && !seen.gone) continue;
+      const taken = await attempt(client, owner, holder, expiryMs);
+      // Another waiter took it first: that run is alive.
+      if (!taken.taken) throw refuse(taken);
+      tookOver(taken);
+      break;
     }
-    // (No row: released between our look and our insert; try again at once.)
-    seen = await attempt(client, owner, holder, expiryMs);
   }
-  // A row was there when we took it: it had expired.
-  if (seen.owner !== null) tookOver(seen);
 
   let lost = false;
   let renewing: Promise<void> | null = null;

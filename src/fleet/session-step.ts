@@ -55,7 +55,7 @@ export async function stepSession(
   if (!blocking) return migrations.some((m) => !m.transactional) && !fake ? access.session() : null;
   const session = await access.session();
   if (session !== null) return session;
-  throw new PgfleetError('input', await refusal(access, url, blocking), {
+  throw new PgfleetError('input', `${await refusal(access, url, blocking)}; nothing was run`, {
     hint: 'add `directDatabase: postgres://...` (the Postgres server itself, not the pooler) to pgfleet.yaml, at the top or on this database in `databases:`, then run this again',
   });
 }
@@ -80,7 +80,7 @@ export async function refusal(
 ): Promise<string> {
   const mode = await access.mode();
   const what = mode.kind === 'pgbouncer' ? 'a PgBouncer' : 'a connection pooler';
-  return `${blocking.migration.path} runs \`${firstLine(blocking.statement)}\` outside a transaction, which needs a real session, and ${url} is ${what} (${mode.evidence}; transaction pooling assumed) with no directDatabase; nothing was run`;
+  return `${blocking.migration.path} runs \`${firstLine(blocking.statement)}\` outside a transaction, which needs a real session, and ${url} is ${what} (transaction pooling assumed) with no directDatabase`;
 }
 
 export interface StepTarget {
