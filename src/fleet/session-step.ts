@@ -4,7 +4,6 @@ import { type Migration, splitStatements } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { literal } from '../plan/quote.js';
 import { claimSql, LOCK_NAMESPACE, LOCKED, searchPathOf } from './claim.js';
-import { forgetSql, recordAppliedSql } from './history.js';
 import { schemaUsableSql } from './privileges.js';
 import type { SessionAccess, StepSession } from './session-access.js';
 
@@ -90,8 +89,6 @@ export interface StepTarget {
 }
 
 export interface StepOptions {
-  readonly direction: 'up' | 'down';
-  readonly fake?: boolean;
   readonly lockTimeoutMs: number;
   readonly claimFunction?: boolean;
   readonly session?: StepSession;
@@ -110,23 +107,23 @@ export interface StepOptions {
 export async function runNonTransactional(
   client: pg.ClientBase,
   target: StepTarget,
-  m: Migration,
+  sql: string | null,
+  record: string,
   key: number,
   o: StepOptions,
 ): Promise<void> {
-  const record = o.direction === 'up' ? recordAppliedSql(target.schema, m) : forgetSql(target.schema, m.version);
   const session = o.session ?? null;
   if (session === null) {
     const claim = claimSql(target, o.lockTimeoutMs, key, o.claimFunction ?? false);
-    if (!o.fake) for (const statement of splitStatements(m[o.direction])) await client.query(`${claim};\n${statement}`);
-    await client.query(`${claim};\n${record}`);
+    if (sql !== null) for (const statement of splitStatements(sql)) await client.query(`${claim};\n${statement}`);
+    if (record !== '') await client.query(`${claim};\n${record}`);
     return;
   }
-  if (session === 'same') return inSession(client, target, m, key, o, record);
+  if (session === 'same') return inSession(client, target, sql, record, key, o);
   const own = await session.connect();
   let broken = true;
   try {
-    await inSession(own, target, m, key, o, record);
+    await inSession(own, target, sql, record, key, o);
     broken = false;
   } finally {
     own.release(broken);
@@ -136,10 +133,10 @@ export async function runNonTransactional(
 async function inSession(
   client: pg.ClientBase,
   target: StepTarget,
-  m: Migration,
+  sql: string | null,
+  record: string,
   key: number,
   o: StepOptions,
-  record: string,
 ): Promise<void> {
   const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_NAMESPACE, key]);
   if (!locked.rows[0].ok)
@@ -150,8 +147,8 @@ async function inSession(
     await client.query(
       `SET search_path = ${searchPathOf(target.schema, target.scope, target.shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}; ${schemaUsableSql(target.schema)}`,
     );
-    if (!o.fake) for (const statement of splitStatements(m[o.direction])) await client.query(statement);
-    await client.query(record);
+    if (sql !== null) for (const statement of splitStatements(sql)) await client.query(statement);
+    if (record !== '') await client.query(record);
   } finally {
     await client.query('RESET search_path; RESET lock_timeout').catch(() => {});
     await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, key]).catch(() => {});
