@@ -33,7 +33,7 @@ export interface Config {
     readonly direct?: string | null;
   }[];
   readonly concurrency: number;
-  /** The run lock's lease (see src/fleet/run-lease.ts). */
+  /** The run lock's lease (see src/fleet/run-lease.ts); absent: its default expiry. */
   readonly runLock?: { readonly expiryMs: number };
 }
 
@@ -121,23 +121,27 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const database = options.databaseUrl || raw.database || (raw.databases ? null : env.DATABASE_URL) || null;
   // directDatabase: a database's own, else the top-level one (which goes with `database`,
   // DATABASE_URL or --database-url); an empty value (e.g. ${DIRECT_DATABASE_URL:-}) is none.
-  const direct = (d?: { directDatabase?: string | null }) => d?.directDatabase || raw.directDatabase || null;
+  // (Present only when given, so a config without it reads as before.)
+  const direct = (d?: { directDatabase?: string | null }, top = true) => {
+    const url = d?.directDatabase || (top ? raw.directDatabase : null);
+    return url ? { direct: url } : {};
+  };
   const databases = options.databaseUrl
     ? [
         {
           url: options.databaseUrl,
           tenants: tenantsConfig(raw.databases?.find((d) => d.url === options.databaseUrl)?.tenants ?? raw.tenants),
-          direct: direct(raw.databases?.find((d) => d.url === options.databaseUrl)),
+          ...direct(raw.databases?.find((d) => d.url === options.databaseUrl)),
         },
       ]
     : raw.databases
       ? raw.databases.map((d) => ({
           url: d.url,
           tenants: d.tenants ? tenantsConfig(d.tenants) : tenants,
-          direct: d.directDatabase || null,
+          ...direct(d, false),
         }))
       : database
-        ? [{ url: database, tenants, direct: direct() }]
+        ? [{ url: database, tenants, ...direct() }]
         : [];
   return {
     root,
@@ -149,7 +153,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     shared: { schema: raw.shared?.schema ?? 'public' },
     tenants,
     concurrency: raw.concurrency ?? 4,
-    runLock: { expiryMs: Math.round((raw.runLock?.expirySeconds ?? 60) * 1000) },
+    ...(raw.runLock?.expirySeconds !== undefined
+      ? { runLock: { expiryMs: Math.round(raw.runLock.expirySeconds * 1000) } }
+      : {}),
   };
 }
 
