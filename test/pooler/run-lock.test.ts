@@ -3,6 +3,8 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/api/fleet.js';
 import { PgfleetError } from '../../src/errors.js';
+import { ensureHistory } from '../../src/fleet/fleet.js';
+import { runCli } from '../cli/run-cli.js';
 import { BIN } from '../faults/fault-fleet.js';
 import { expectFleetAtRecordedVersions } from '../faults/invariant.js';
 import { appliedVersions, expectNothingLeft, poolerFleet, skipPooler } from './pooler-fleet.js';
@@ -113,5 +115,21 @@ describe.skipIf(skipPooler())('the run lock through PgBouncer in transaction mod
     await expectFleetAtRecordedVersions(await f.project());
     expect(await leaseHeld()).toBe(false);
     await expectNothingLeft(f);
+  });
+
+  it('says on stderr and in its summary that it took over the lock of a holder that stopped renewing', async () => {
+    const f = fleet();
+    await f.upTo(2);
+    await ensureHistory(f.db.client);
+    // A holder that died behind the pooler: its lease stays, unrenewed, for its last second.
+    await f.db.client.query(
+      `INSERT INTO pgfleet.run_lock VALUES (true, 'dead', 'migrate, pid 1 on ci-7', now(), now(), clock_timestamp() + interval '1 s')`,
+    );
+    const r = await runCli(['migrate', '--config', f.config], { cwd: f.dir });
+    expect(r.code).toBe(0);
+    // (Whether it still had to wait depends on how long the CLI took to start; run-lease.test.ts times the wait.)
+    expect(r.stderr).toMatch(/^pgfleet: took over the run lock on \S+ from migrate, pid 1 on ci-7: its lease expired/m);
+    expect(r.stdout).toMatch(/! took over the run lock/);
+    expect(await leaseHeld()).toBe(false);
   });
 });
