@@ -57,13 +57,12 @@ export async function describeConnection(
  * run took it over after this one stopped renewing it for longer than the expiry) started no
  * new schema after that: it is an error (exit 3), naming what was done.
  */
-export async function withConnectionNotes(
+export async function withConnectionNotes<R extends RunResult>(
   fleet: FleetConnection,
   set: MigrationSet,
-  planOnly: boolean,
-  fake: boolean,
-  result: RunResult,
-): Promise<RunResult> {
+  { planOnly, fake }: { readonly planOnly: boolean; readonly fake: boolean },
+  result: R,
+): Promise<R> {
   const lease = fleet.lease;
   if (lease?.lost) {
     const s = result.summary;

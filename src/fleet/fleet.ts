@@ -4,7 +4,7 @@ import type { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { LOCK_NAMESPACE } from './claim.js';
-import { CREATE_HISTORY, type HistoryRow, readHistory } from './history.js';
+import { CREATE_HISTORY, CREATE_STEP_PROGRESS, type HistoryRow, readHistory, STEP_PROGRESS } from './history.js';
 import { CREATE_RUN_LOCK, type LeaseOptions, RUN_LOCK, type RunLease, takeRunLease } from './run-lease.js';
 import { type SessionAccess, sessionAccess } from './session-access.js';
 import { LEDGER_SCHEMA, listTenants, type TenantList } from './targets.js';
@@ -87,21 +87,24 @@ export async function lockRun(fleet: FleetConnection, what: string): Promise<voi
  * first's commit, after which its IF NOT EXISTS finds the tables.
  */
 export async function ensureHistory(client: pg.ClientBase): Promise<void> {
-  const there = await client.query<{ schema: boolean; history: boolean; lock: boolean }>(
+  const there = await client.query<{ schema: boolean; history: boolean; steps: boolean; lock: boolean }>(
     `SELECT to_regnamespace($1) IS NOT NULL AS schema, to_regclass($2) IS NOT NULL AS history,
-            to_regclass($3) IS NOT NULL AS lock`,
-    [LEDGER_SCHEMA, `${LEDGER_SCHEMA}.history`, RUN_LOCK],
+            to_regclass($3) IS NOT NULL AS steps, to_regclass($4) IS NOT NULL AS lock`,
+    [LEDGER_SCHEMA, `${LEDGER_SCHEMA}.history`, STEP_PROGRESS, RUN_LOCK],
   );
-  const { schema, history, lock } = there.rows[0];
-  if (history && lock) return;
-  // CREATE_HISTORY is `CREATE SCHEMA IF NOT EXISTS ...; CREATE TABLE IF NOT EXISTS ...`: each
-  // part runs only when its object is missing (each checks a privilege even when it exists).
+  const { schema, history, steps, lock } = there.rows[0];
+  if (history && steps && lock) return;
+  // CREATE_HISTORY is `CREATE SCHEMA IF NOT EXISTS ...; CREATE TABLE IF NOT EXISTS history ...;
+  // CREATE TABLE IF NOT EXISTS step_progress ...`: each part runs only when its object is
+  // missing (each checks a privilege even when it exists), so a ledger made by an older
+  // pgfleet gains the tables it lacks.
   const [createSchema, createHistory] = CREATE_HISTORY.split(/;\n(?=CREATE TABLE)/);
   const sql = [
     'BEGIN',
     `SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, 0)`,
     ...(schema ? [] : [createSchema]),
     ...(history ? [] : [createHistory]),
+    ...(steps ? [] : [CREATE_STEP_PROGRESS]),
     ...(lock ? [] : [CREATE_RUN_LOCK]),
     'COMMIT',
   ];

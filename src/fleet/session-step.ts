@@ -3,8 +3,7 @@ import { PgfleetError } from '../errors.js';
 import { type Migration, splitStatements } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { literal } from '../plan/quote.js';
-import { claimSql, LOCK_NAMESPACE, LOCKED, searchPathOf } from './claim.js';
-import { schemaUsableSql } from './privileges.js';
+import { claimSql } from './claim.js';
 import type { SessionAccess, StepSession } from './session-access.js';
 
 /** Leading `--` lines and `/* *\/` blocks, which say nothing about what a statement is. */
@@ -28,8 +27,14 @@ export function needsOwnSession(statement: string): boolean {
 }
 
 /** The first statement of `m`'s `direction` section that needs a session, or null. */
-export const sessionStatementOf = (m: Migration, direction: 'up' | 'down'): string | null =>
-  m.transactional ? null : (splitStatements(m[direction]).find(needsOwnSession) ?? null);
+export function sessionStatementOf(m: Migration, direction: 'up' | 'down'): string | null {
+  for (const step of m.steps[direction]) {
+    if (step.transactional) continue;
+    const found = splitStatements(step.sql).find(needsOwnSession);
+    if (found) return found;
+  }
+  return null;
+}
 
 const firstLine = (sql: string) => {
   const line = sql.replace(LEADING_COMMENTS, '').split('\n')[0];
@@ -91,66 +96,29 @@ export interface StepTarget {
 export interface StepOptions {
   readonly lockTimeoutMs: number;
   readonly claimFunction?: boolean;
-  readonly session?: StepSession;
 }
 
 /**
- * A non-transactional migration (CREATE INDEX CONCURRENTLY and the like): statement by
- * statement, then its history row. On a real session (`o.session`: `same` for `client`
- * itself, or a directDatabase pool) as Postgres needs for such statements: the schema's
- * advisory lock, search_path and lock_timeout are session state, set and reset around
- * it. Without one (behind a transaction pooler, for statements that may run in a
- * transaction block; the others were refused by `stepSession`): each statement is one
- * message, an implicit transaction that opens with the schema's claim (transaction-local
- * settings, the transaction-scoped advisory lock), so no state outlives it.
+ * A non-transactional unit behind a transaction pooler, for statements Postgres allows in a
+ * transaction block (the others were refused by `stepSession` before the run started): each
+ * statement is one message, an implicit transaction that opens with the schema's claim
+ * (transaction-local search_path and lock_timeout, the transaction-scoped advisory lock) and,
+ * for a step, its statement_timeout, also local; so no state outlives it. Then the history row.
  */
-export async function runNonTransactional(
+export async function runThroughPooler(
   client: pg.ClientBase,
   target: StepTarget,
-  sql: string | null,
+  statements: readonly string[],
+  statementTimeoutMs: number | null,
   record: string,
   key: number,
   o: StepOptions,
 ): Promise<void> {
-  const session = o.session ?? null;
-  if (session === null) {
-    const claim = claimSql(target, o.lockTimeoutMs, key, o.claimFunction ?? false);
-    if (sql !== null) for (const statement of splitStatements(sql)) await client.query(`${claim};\n${statement}`);
-    if (record !== '') await client.query(`${claim};\n${record}`);
-    return;
-  }
-  if (session === 'same') return inSession(client, target, sql, record, key, o);
-  const own = await session.connect();
-  let broken = true;
-  try {
-    await inSession(own, target, sql, record, key, o);
-    broken = false;
-  } finally {
-    own.release(broken);
-  }
-}
-
-async function inSession(
-  client: pg.ClientBase,
-  target: StepTarget,
-  sql: string | null,
-  record: string,
-  key: number,
-  o: StepOptions,
-): Promise<void> {
-  const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_NAMESPACE, key]);
-  if (!locked.rows[0].ok)
-    throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
-  try {
-    // Session settings: these statements cannot run in a transaction, so SET LOCAL is not
-    // available; this is a real session (never a pooled one), and they are reset below.
-    await client.query(
-      `SET search_path = ${searchPathOf(target.schema, target.scope, target.shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}; ${schemaUsableSql(target.schema)}`,
-    );
-    if (sql !== null) for (const statement of splitStatements(sql)) await client.query(statement);
-    if (record !== '') await client.query(record);
-  } finally {
-    await client.query('RESET search_path; RESET lock_timeout').catch(() => {});
-    await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, key]).catch(() => {});
-  }
+  const claim = claimSql(target, o.lockTimeoutMs, key, o.claimFunction ?? false);
+  const timeout =
+    statementTimeoutMs === null
+      ? ''
+      : `SELECT pg_catalog.set_config('statement_timeout', ${literal(`${statementTimeoutMs}ms`)}, true);\n`;
+  for (const statement of statements) await client.query(`${claim};\n${timeout}${statement}`);
+  if (record !== '') await client.query(`${claim};\n${record}`);
 }
