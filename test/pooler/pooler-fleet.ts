@@ -138,14 +138,16 @@ const TRACKED = ['application_name', 'client_encoding', 'datestyle', 'timezone',
 
 /**
  * What a transaction-mode pooler must never be left with, checked two ways: on the server,
- * no advisory lock anywhere (`pg_locks`); and through the pooler, a second client that holds
+ * no advisory lock in the fleet's database (`pg_locks`); and through the pooler, a second client that holds
  * every server connection of the pool at once (one open transaction per connection of the
  * pool of 2) finds on each no session setting other than those PgBouncer tracks, no named
  * prepared statement and no lock.
  */
 export async function expectNothingLeft(fleet: PoolerFleet): Promise<void> {
   const locks = await fleet.db.client.query(
-    `SELECT pid, classid, objid, objsubid FROM pg_locks WHERE locktype = 'advisory'`,
+    // This file's database only: other test files share the server.
+    `SELECT pid, classid, objid, objsubid FROM pg_locks
+      WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
   expect(locks.rows, 'advisory locks left on the server').toEqual([]);
   const clients = [new pg.Client(fleet.pooledUrl), new pg.Client(fleet.pooledUrl)];
