@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are pgfleet.yaml text, where ${VAR} is literal.
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/load/index.js';
+import { DEFAULT_ONLINE } from '../../src/load/online-config.js';
 import { at, brief, inputProblems, project } from './project.js';
 
 const problemsOf = (text: string, env: Record<string, string> = {}) =>
@@ -26,6 +28,7 @@ describe('loadConfig', () => {
         },
       ],
       concurrency: 4,
+      online: DEFAULT_ONLINE,
     });
     expect((await loadConfig({ cwd: root, env: {} })).database).toBeNull();
     expect((await loadConfig({ cwd: root, env: {} })).databases).toEqual([]);
@@ -69,6 +72,7 @@ concurrency: 16
       tenants,
       databases: [{ url: 'postgres://db/fleet', tenants }],
       concurrency: 16,
+      online: DEFAULT_ONLINE,
     });
   });
 
@@ -199,5 +203,29 @@ databases:
         expect.objectContaining({ line: 4, message: expect.stringMatching(/one of query, match and list/) }),
       ],
     });
+  });
+});
+
+describe('online settings in pgfleet.yaml', () => {
+  it('reads online, allowHazards and locks, and refuses an unknown hazard kind', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'pgfleet-online-'));
+    await writeFile(
+      join(dir, 'pgfleet.yaml'),
+      'online: false\nallowHazards: [blocks_writes]\nlocks: { timeoutMs: 500, budgetMs: 30000, statementTimeoutMs: 1000 }\n',
+    );
+    const c = await loadConfig({ cwd: dir, env: {} });
+    expect(c.online).toEqual({
+      enabled: false,
+      allowHazards: ['blocks_writes'],
+      lockTimeoutMs: 500,
+      lockBudgetMs: 30000,
+      statementTimeoutMs: 1000,
+      longStatementTimeoutMs: 0,
+    });
+    await writeFile(join(dir, 'pgfleet.yaml'), 'allowHazards: [explodes]\n');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/1 problem in pgfleet.yaml/);
   });
 });
