@@ -2,9 +2,11 @@ import { Flags } from '@oclif/core';
 import { drift } from '../api/drift.js';
 import { loadProject } from '../api/project.js';
 import { BaseCommand } from '../cli/base.js';
+import { devFlags } from '../cli/dev-flags.js';
 import { onlyOf } from '../cli/fleet-command.js';
 import type { DriftResult } from '../drift/types.js';
 import { driftFixSql, driftText } from '../ui/drift.js';
+import { driftMarkdown } from '../ui/markdown.js';
 
 export default class Drift extends BaseCommand {
   static summary = 'Compare every live schema with what it should be; group the schemas that drift the same way.';
@@ -19,9 +21,11 @@ Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one
     '<%= config.bin %> drift --tenant --json',
     '<%= config.bin %> drift --schema tenant_acme --against model',
     '<%= config.bin %> drift --fix-sql > repair.sql',
+    '<%= config.bin %> drift --format markdown >> "$GITHUB_STEP_SUMMARY"',
   ];
 
   static flags = {
+    ...devFlags,
     shared: Flags.boolean({ description: 'only the shared schema', exclusive: ['tenant', 'schema'] }),
     tenant: Flags.boolean({ description: 'only the tenant schemas', exclusive: ['shared', 'schema'] }),
     schema: Flags.string({ description: 'only this schema', exclusive: ['shared', 'tenant'] }),
@@ -35,6 +39,11 @@ Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one
       description: 'connections that read the catalog side by side (default: pgfleet.yaml, 4)',
       min: 1,
       max: 256,
+    }),
+    format: Flags.string({
+      description: 'text, or markdown for a pull request or $GITHUB_STEP_SUMMARY',
+      options: ['text', 'markdown'],
+      default: 'text',
     }),
   };
 
@@ -52,7 +61,7 @@ Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one
         process.stdout.write(driftFixSql(result));
         process.stderr.write(`${driftText(result)}\n`);
       } else {
-        this.log(driftText(result));
+        this.log(flags.format === 'markdown' ? driftMarkdown(result).trimEnd() : driftText(result));
       }
     }
     // Drift is a finding for CI: exit 1, and the result is still the --json output.

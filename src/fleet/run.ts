@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly fake?: boolean;
   /** Compute what would run; run nothing. */
   readonly planOnly?: boolean;
+  /** Only these tenants of the fleet (a rollout wave, see rollout.ts); the others are left out of the run. */
+  readonly tenants?: readonly string[];
   readonly concurrency: number;
   readonly failFast?: boolean;
   readonly lockTimeoutMs?: number;
@@ -140,7 +142,9 @@ function statesNow(
   set: MigrationSet,
   o: RunOptions,
 ): SchemaState[] {
-  const states = statesOf(config.shared.schema, snap.tenants.tenants, snap.history, selection, set, o);
+  const subset = o.tenants ? new Set(o.tenants) : null;
+  const tenants = subset ? snap.tenants.tenants.filter((t) => subset.has(t)) : snap.tenants.tenants;
+  const states = statesOf(config.shared.schema, tenants, snap.history, selection, set, o);
   refuseEdited(states);
   return states;
 }

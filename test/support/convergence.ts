@@ -32,9 +32,18 @@ export async function modelsFromYaml(yamlText: string, extraShared = ''): Promis
       model: join(root, 'schema'),
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
-      tenants: { query: null, match: null, list: null, register: null, unregister: null, template: null },
+      tenants: {
+        query: null,
+        match: null,
+        list: null,
+        register: null,
+        unregister: null,
+        template: null,
+        namePattern: '^[a-z_][a-z0-9_]*$',
+      },
       databases: [],
       concurrency: 4,
+      rollout: null,
     };
     const { shared, tenant } = await loadModel(config);
     return { shared, tenant };
