@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are pgfleet.yaml text, where ${VAR} is literal.
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/load/index.js';
+import { DEFAULT_ONLINE } from '../../src/load/online-config.js';
 import { at, brief, inputProblems, project } from './project.js';
 
 const problemsOf = (text: string, env: Record<string, string> = {}) =>
@@ -47,6 +49,7 @@ describe('loadConfig', () => {
         },
       ],
       concurrency: 4,
+      online: DEFAULT_ONLINE,
       rollout: null,
       online: {
         enabled: true,
@@ -103,6 +106,7 @@ concurrency: 16
       tenants,
       databases: [{ url: 'postgres://db/fleet', tenants }],
       concurrency: 16,
+      online: DEFAULT_ONLINE,
       rollout: null,
       online: {
         enabled: true,
@@ -299,5 +303,29 @@ runLock: { expirySeconds: 2.5 }
     expect(await problemsOf('runLock: { expirySeconds: 0 }\n')).toEqual([
       expect.objectContaining({ line: 1, message: expect.stringMatching(/expirySeconds/) }),
     ]);
+  });
+});
+
+describe('online settings in pgfleet.yaml', () => {
+  it('reads online, allowHazards and locks, and refuses an unknown hazard kind', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'pgfleet-online-'));
+    await writeFile(
+      join(dir, 'pgfleet.yaml'),
+      'online: false\nallowHazards: [blocks_writes]\nlocks: { timeoutMs: 500, budgetMs: 30000, statementTimeoutMs: 1000 }\n',
+    );
+    const c = await loadConfig({ cwd: dir, env: {} });
+    expect(c.online).toEqual({
+      enabled: false,
+      allowHazards: ['blocks_writes'],
+      lockTimeoutMs: 500,
+      lockBudgetMs: 30000,
+      statementTimeoutMs: 1000,
+      longStatementTimeoutMs: 0,
+    });
+    await writeFile(join(dir, 'pgfleet.yaml'), 'allowHazards: [explodes]\n');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/1 problem in pgfleet.yaml/);
   });
 });
