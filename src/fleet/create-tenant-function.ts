@@ -13,14 +13,8 @@ export const CREATE_TENANT_FUNCTION = qualified(LEDGER_SCHEMA, 'create_tenant');
 const SIGNATURE = `${LEDGER_SCHEMA}.create_tenant(text)`;
 
 /**
- * The names the function accepts: what `tenant create` accepts by default (lowercase
- * letters, digits and `_`, starting with a letter or `_`, at most 63 bytes, not `pg_`), so a
- * name from a sign-up form never needs quoting in the application's own SQL either.
- */
-export const SQL_NAME_PATTERN = '^[a-z_][a-z0-9_]*$';
-
-/**
- * The function's SQL: CREATE SCHEMA, every tenant migration's up SQL with the search path
+ * The function's SQL: the name checked as `tenant create` checks it (tenants.namePattern, 63
+ * bytes, not pg_, not a reserved schema), CREATE SCHEMA, every tenant migration's up SQL with the search path
  * set to the new schema then the shared one, and the history rows, as `tenant create` does,
  * but run by the caller in its own transaction, so that the application's tenants row (with
  * whatever columns it has: Django's `Client.save()`) and the schema commit or roll back
@@ -44,11 +38,11 @@ export function createTenantFunctionSql(config: Config, set: MigrationSet): stri
     : '';
   const body = `
 BEGIN
-${template}  IF tenant_name IS NULL OR tenant_name !~ ${literal(SQL_NAME_PATTERN)} OR octet_length(tenant_name) > 63
+${template}  IF tenant_name IS NULL OR tenant_name !~ ${literal(config.tenants.namePattern)} OR octet_length(tenant_name) > 63
      OR tenant_name LIKE 'pg\\_%' OR tenant_name IN (${reserved}) THEN
     RAISE EXCEPTION 'invalid tenant name %', coalesce(quote_literal(tenant_name), 'NULL')
       USING ERRCODE = '22023',
-            HINT = 'lowercase letters, digits and _, starting with a letter or _, at most 63 bytes, not pg_ nor a reserved schema';
+            HINT = ${literal(`a new tenant's name matches tenants.namePattern ${config.tenants.namePattern}, is at most 63 bytes, not pg_ nor a reserved schema`)};
   END IF;
   -- The key pgfleet's runs take for this schema (sha256 of the name, first 4 bytes, signed).
   IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE},
