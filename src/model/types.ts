@@ -175,7 +175,7 @@ export interface PartitionOf {
   readonly bound: string;
 }
 
-/** A constraint that lives on a table, under a name unique in the schema. */
+/** A constraint that lives on a table, under a name unique on that table (Postgres asks no more; UNIQUE is also a relation name, unique in the schema). */
 export type TableConstraint = UniqueConstraint | CheckConstraint | ForeignKey;
 
 /**
