@@ -107,6 +107,9 @@ function changePath(change: Change): string[] {
     return [change.view.materialized ? 'materializedViews' : 'views', change.view.name];
   if (change.kind === 'create_sequence') return ['sequences', change.sequence.name];
   if (change.kind === 'create_extension') return ['extensions'];
+  if (change.kind === 'create_collation') return ['collations', change.collation.name];
+  if (change.kind === 'create_ts_dictionary') return ['textSearchDictionaries', change.dictionary.name];
+  if (change.kind === 'create_ts_configuration') return ['textSearchConfigurations', change.configuration.name];
   return [];
 }
 

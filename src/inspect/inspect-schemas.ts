@@ -8,6 +8,7 @@ import { readEnums } from './read-enums.js';
 import { readExtensions } from './read-extensions.js';
 import { readIndexes } from './read-indexes.js';
 import { readObjects } from './read-objects.js';
+import type { TextObject } from './read-text-objects.js';
 import { readSequences } from './read-sequences.js';
 import { readTables } from './read-tables.js';
 import { type CatalogScope, scopeOf, withObjects } from './scope.js';
@@ -93,6 +94,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
     exclusions,
     policies,
     grants,
+    textObjects,
   } = await readObjects(client, scope);
 
   const columnsOf = groupBy(columns, (c) => tableKey(c.schema, c.table));
@@ -104,6 +106,14 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const extensionsOf = groupBy(extensions, (e) => e.schema);
   const domainsOf = groupBy(domains, (d) => d.schema);
   const typesOf = groupBy(types, (t) => t.schema);
+  const textObjectsOf = groupBy(textObjects, (o) => o.schema);
+  const textObjectsIn = <S extends TextObject['section']>(schema: string, section: S) =>
+    sortedByName(
+      (textObjectsOf.get(schema) ?? [])
+        .map((o) => o.object)
+        .filter((o): o is Extract<TextObject, { section: S }> => o.section === section)
+        .map((o) => o.value as Extract<TextObject, { section: S }>['value']),
+    );
   const functionsOf = groupBy(functions, (f) => f.schema);
   const viewsOf = groupBy(views, (v) => v.schema);
   const triggersOf = groupBy(triggers, (t) => tableKey(t.schema, t.table));
@@ -150,6 +160,9 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
       tables: sortedByName(schemaTables),
       domains: (domainsOf.get(schema) ?? []).map((d) => d.domain),
       types: (typesOf.get(schema) ?? []).map((t) => t.type),
+      collations: textObjectsIn(schema, 'collations'),
+      textSearchDictionaries: textObjectsIn(schema, 'textSearchDictionaries'),
+      textSearchConfigurations: textObjectsIn(schema, 'textSearchConfigurations'),
       functions: sortedByName((functionsOf.get(schema) ?? []).map((f) => f.routine)),
       views: (viewsOf.get(schema) ?? []).map(({ view }) => ({
         ...view,

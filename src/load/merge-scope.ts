@@ -74,6 +74,19 @@ export function mergeScope(options: MergeOptions): Model {
     'type',
     files.flatMap((f) => f.types),
   );
+  // Collations, dictionaries and configurations each have a namespace of their own.
+  const collations = unique(
+    'collation',
+    files.flatMap((f) => f.collations),
+  );
+  const textSearchDictionaries = unique(
+    'text search dictionary',
+    files.flatMap((f) => f.textSearchDictionaries),
+  );
+  const textSearchConfigurations = unique(
+    'text search configuration',
+    files.flatMap((f) => f.textSearchConfigurations),
+  );
   const tableDrafts = files.flatMap((f) => f.tables);
   unique(
     'table',
@@ -97,6 +110,9 @@ export function mergeScope(options: MergeOptions): Model {
     functions: byName(functions),
     views: byName(views),
     types: byName(types),
+    collations: byName(collations),
+    textSearchDictionaries: byName(textSearchDictionaries),
+    textSearchConfigurations: byName(textSearchConfigurations),
   };
 }
 

@@ -66,6 +66,23 @@ const PHASE: Record<ChangeKind, number> = {
   create_type: 7.6,
   alter_type: 8.6,
   drop_type: 16.9,
+  // Collations and text search objects: made before the columns, indexes and configurations
+  // that use them (a configuration after its dictionaries), dropped after them and before
+  // the extensions whose templates a dictionary may use. A recreated collation moves its
+  // columns once they have their new types; a recreated dictionary its configurations
+  // once they exist. Indexes that name a recreated object are dropped and created around it.
+  create_collation: 6.2,
+  create_ts_dictionary: 6.3,
+  alter_ts_dictionary: 6.35,
+  create_ts_configuration: 6.4,
+  alter_ts_configuration: 6.45,
+  recreate_ts_configuration: 6.46,
+  recreate_ts_dictionary: 6.5,
+  recreate_collation: 15.5,
+  drop_ts_configuration: 17.2,
+  drop_ts_dictionary: 17.3,
+  drop_collation: 17.4,
+  set_text_object_comment: 23,
 };
 
 function phase(c: Change): number {
@@ -115,6 +132,17 @@ function subject(c: Change): string {
     case 'create_type':
     case 'drop_type':
       return c.type.name;
+    case 'create_collation':
+    case 'drop_collation':
+      return c.collation.name;
+    case 'create_ts_dictionary':
+    case 'drop_ts_dictionary':
+      return c.dictionary.name;
+    case 'create_ts_configuration':
+    case 'drop_ts_configuration':
+      return c.configuration.name;
+    case 'set_text_object_comment':
+      return c.target.name;
     case 'grant':
     case 'revoke':
       return `${c.on.name}\0${c.role}`;
