@@ -25,7 +25,8 @@ export const dictionaryValue = (d: TextSearchDictionary): YamlValue =>
 export const configurationValue = (c: TextSearchConfiguration): YamlValue =>
   yamlMap(
     [
-      ['parser', c.parser === 'default' ? undefined : c.parser],
+      // The built-in parser prints quoted (`default` is a reserved word).
+      ['parser', c.parser === 'default' || c.parser === '"default"' ? undefined : c.parser],
       [
         'mappings',
         yamlMap(
