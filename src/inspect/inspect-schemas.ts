@@ -7,6 +7,7 @@ import { type InspectedConstraint, readConstraints } from './read-constraints.js
 import { readEnums } from './read-enums.js';
 import { readExtensions } from './read-extensions.js';
 import { readIndexes } from './read-indexes.js';
+import { qualifiedNames, shadowedByCatalog, unqualifyOwnSchema } from './own-schema-references.js';
 import { readObjects } from './read-objects.js';
 import type { TextObject } from './read-text-objects.js';
 import { readSequences } from './read-sequences.js';
@@ -16,6 +17,12 @@ import { type CatalogScope, scopeOf, withObjects } from './scope.js';
 export interface InspectOptions {
   /** The shared schema: printed unqualified after the inspected schema, and `shared.<table>` in FK targets. */
   readonly sharedSchema: string;
+  /**
+   * Keep references to a tenant schema's own name in SQL text (`app.f(x)` in a function
+   * body) as written. By default they are read as the unqualified names they are
+   * equivalent to (see own-schema-references.ts), so that tenants compare with the model.
+   */
+  readonly keepOwnSchemaNames?: boolean;
 }
 
 /**
@@ -45,7 +52,8 @@ export async function inspectSchemas(
     // one simple-protocol round trip carries both statements.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog');
     try {
-      const models = await readModels(client, await withObjects(client, scope));
+      let models = await readModels(client, await withObjects(client, scope));
+      if (!options.keepOwnSchemaNames) models = await withoutOwnSchemaNames(client, models, options.sharedSchema);
       await client.query('COMMIT');
       return models;
     } catch (error) {
@@ -56,6 +64,24 @@ export async function inspectSchemas(
     const which = scope.schemas.length === 1 ? `schema "${scope.schemas[0]}"` : `${scope.schemas.length} schemas`;
     throw new PgfleetError(errorCode(cause), `inspecting ${which}: ${(cause as Error).message}`, { cause });
   }
+}
+
+/**
+ * Tenant schemas' models with references to their own schema name made unqualified where
+ * that is equivalent (one catalog query for the names pg_catalog shadows, when there are any).
+ */
+async function withoutOwnSchemaNames(
+  client: pg.ClientBase,
+  models: Map<string, Model>,
+  sharedSchema: string,
+): Promise<Map<string, Model>> {
+  const tenants = [...models.keys()].filter((schema) => schema !== sharedSchema);
+  const names = new Set(tenants.flatMap((schema) => [...qualifiedNames(models.get(schema)!, schema)]));
+  if (names.size === 0) return models;
+  const shadowed = await shadowedByCatalog(client, [...names]);
+  const out = new Map(models);
+  for (const schema of tenants) out.set(schema, unqualifyOwnSchema(models.get(schema)!, schema, shadowed).model);
+  return out;
 }
 
 /** An error Postgres raised (other than a lost connection) is ours to fix; anything else is the connection. */

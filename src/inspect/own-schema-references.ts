@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { names, routineBaseName } from '../diff/diff-objects.js';
 import type { Model, Table } from '../model/types.js';
 
 /** A reference to the inspected schema's own name inside SQL text of its model. */
@@ -103,12 +104,38 @@ export async function shadowedByCatalog(client: pg.ClientBase, names: readonly s
 }
 
 /**
+ * Routines that run while an index is built or a materialized view refreshed: those their
+ * expressions name, and what those call in turn. Postgres 17 runs them under a search_path
+ * of `pg_catalog, pg_temp` (maintenance operations), so a name in their bodies must stay
+ * qualified: unqualified, it would not be found.
+ */
+function maintenanceRoutines(model: Model): Set<string> {
+  const roots: string[] = [];
+  for (const t of [...model.tables, ...model.views]) {
+    for (const i of t.indexes) roots.push(i.where ?? '', ...i.elements.map((e) => e.expression ?? ''));
+  }
+  roots.push(...model.views.filter((v) => v.materialized).map((v) => v.definition));
+  const found = new Set<string>();
+  const texts = [...roots];
+  while (texts.length > 0) {
+    const text = texts.pop() ?? '';
+    for (const r of model.functions) {
+      if (found.has(r.name) || !names(text, routineBaseName(r.name))) continue;
+      found.add(r.name);
+      texts.push(r.definition);
+    }
+  }
+  return found;
+}
+
+/**
  * A tenant template's model with the references to its own schema name (`app.f(...)` in a
  * function body, an index expression, a default) made unqualified, so that it can be made
  * in any tenant schema: with the search path a migration runs under (the tenant, then the
  * shared schema, after pg_catalog), the unqualified name finds the same object, unless
  * pg_catalog has one of that name (`shadowed`): such references stay and are reported with
- * their place, as is a routine that sets its search_path to the schema.
+ * their place, as is a routine that sets its search_path to the schema. So are the names
+ * in the bodies of routines that index expressions call (see `maintenanceRoutines`).
  */
 export function unqualifyOwnSchema(
   model: Model,
@@ -122,8 +149,19 @@ export function unqualifyOwnSchema(
     `SET search_path (?:TO|=)[^\\n]*(?:"${escapeRegExp(schema.replaceAll('"', '""'))}"${bare ? `|\\b${bare}\\b` : ''})`,
     'i',
   );
+  const maintenance = new Set([...maintenanceRoutines(model)].map((r) => `function ${r}`));
   const rewritten = rewriteTexts(model, (text, place) => {
     const out = text.replace(pattern, (whole, name: string) => {
+      if (maintenance.has(place)) {
+        references.push({
+          place,
+          reference: whole,
+          rewritten: false,
+          reason:
+            'an index expression calls this routine, and Postgres 17 builds indexes with search_path = pg_catalog, pg_temp, where an unqualified name is not found',
+        });
+        return whole;
+      }
       if (shadowed.has(folded(name))) {
         references.push({
           place,
