@@ -128,7 +128,13 @@ SELECT s.nspname, 'not valid constraint', k.conname || ' on ' || c.relname,
   'the model has no NOT VALID: a migration from the model would validate it'
 FROM ${SCHEMAS} CROSS JOIN pg_class c JOIN pg_constraint k ON k.conrelid = c.oid
 WHERE ${inSchema('c')} AND NOT k.convalidated AND ${NOT_EXTENSION('pg_class', 'c.oid')}
-UNION ALL ${wholeKind('operator', 'pg_operator', 'o', `o.oid::regoperator::text`, 'oprnamespace')}
+UNION ALL ${wholeKind(
+  'operator',
+  'pg_operator',
+  'o',
+  `o.oprname || '(' || coalesce(format_type(o.oprleft, NULL), 'NONE') || ',' || coalesce(format_type(o.oprright, NULL), 'NONE') || ')'`,
+  'oprnamespace',
+)}
 UNION ALL ${wholeKind('operator class', 'pg_opclass', 'oc', `oc.opcname || ' using ' || (SELECT amname FROM pg_am WHERE oid = oc.opcmethod)`, 'opcnamespace')}
 UNION ALL ${wholeKind(
   'operator family',
