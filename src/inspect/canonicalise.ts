@@ -101,7 +101,8 @@ async function createAtOnce(
   rendered: readonly { readonly statements: readonly { readonly sql: string }[] }[],
   schemas: readonly string[],
 ): Promise<boolean> {
-  const body = rendered.flatMap((r) => r.statements.map((s) => `${s.sql};`)).join('\n');
+  // A statement may end in a `--` comment: its `;` goes on a line of its own.
+  const body = rendered.flatMap((r) => r.statements.map((s) => `${s.sql}\n;`)).join('\n');
   if (body === '') return true;
   try {
     await client.query(`BEGIN;\n${searchPath(schemas)};\n${body}\nCOMMIT;`);
