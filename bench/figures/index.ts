@@ -1,3 +1,5 @@
+import { devLoop } from '../cli/dev-loop.js';
+import { cliMigrate } from '../cli/migrate.js';
 import { bootstrap } from '../fleet/bootstrap.js';
 import { oneMigration } from '../fleet/migrate.js';
 import { cliReads, reads, tenantCreate } from '../fleet/reads.js';
@@ -11,6 +13,7 @@ import { startup } from './startup.js';
 /** Every figure of the suite by the name `--only` takes; each runs in a process of its own. */
 export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   startup,
+  'dev-loop': devLoop,
   introspect,
   canonicalise: canonicaliseDiff,
   'diff-two': diffTwo,
@@ -21,6 +24,7 @@ export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   'tenant-create': tenantCreate,
   drift: driftHook,
   'cli-reads': cliReads,
+  'cli-migrate': cliMigrate,
   adopt: adoptFigure,
 };
 

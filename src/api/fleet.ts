@@ -66,14 +66,14 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
   };
   if (waves === null) {
     return withHazards(
-      await acrossDatabases(project, concurrency, (fleet, config) =>
+      await acrossDatabases(project, concurrency, { ...options, direction: 'up' }, (fleet, config) =>
         runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
       ),
     );
   }
   // A wave may ask for more connections than the run's default.
   const poolSize = Math.max(concurrency, ...waves.waves.map((w) => w.concurrency ?? 0));
-  const result = await acrossDatabases(project, poolSize, (fleet, config) =>
+  const result = await acrossDatabases(project, poolSize, { ...options, direction: 'up' }, (fleet, config) =>
     runRollout(fleet, config, set, waves, {
       ...options,
       concurrency,
@@ -100,7 +100,7 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'rollback');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
+  return acrossDatabases(project, concurrency, { ...options, direction: 'down' }, (fleet, config) =>
     runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
   );
 }

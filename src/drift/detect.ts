@@ -6,6 +6,7 @@ import { chunks } from '../fleet/pool.js';
 import { type Fingerprint, fingerprints } from '../inspect/fingerprint.js';
 import { inspectSchemas } from '../inspect/index.js';
 import { scopeOf } from '../inspect/scope.js';
+import { idOf } from '../migrations/migration-id.js';
 import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';
@@ -100,8 +101,6 @@ function errorCode(cause: unknown): ErrorCode {
   if (cause instanceof pg.DatabaseError && !cause.code?.startsWith('08')) return 'internal';
   return 'connection';
 }
-
-const idOf = (m: RecordedMigration) => `${m.version}_${m.name}`;
 
 /**
  * Compare every target schema with its expected state and group those that drift the same

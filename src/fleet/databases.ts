@@ -5,7 +5,7 @@ import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, openFleet } from './fleet.js';
 import { privilegeError } from './privileges.js';
 import type { RolloutReport } from './rollout.js';
-import type { RunResult } from './run.js';
+import type { RunOptions, RunResult } from './run.js';
 
 /** A run's result, with what each wave did when the run went in rollout waves. */
 type RolloutRunResult = RunResult & { readonly rollout?: RolloutReport };
@@ -86,6 +86,7 @@ function connectionLost(error: unknown, url: string): unknown {
 export async function acrossDatabases(
   project: { readonly config: Config },
   concurrency: number,
+  target: Pick<RunOptions, 'direction' | 'only'>,
   run: (fleet: FleetConnection, config: Config) => Promise<RolloutRunResult>,
 ): Promise<RolloutRunResult> {
   const dbs = databasesOf(project);
@@ -105,8 +106,7 @@ export async function acrossDatabases(
         if (!(error instanceof PgfleetError) || error.code === 'input') throw error;
         const failed: SchemaResult = {
           database,
-          schema: '*',
-          scope: 'shared',
+          ...unreached(project.config.shared.schema, target.only),
           status: 'failed',
           migrations: [],
           error: { migration: null, message: error.message },
@@ -114,7 +114,7 @@ export async function acrossDatabases(
           attempts: 0,
         };
         return {
-          direction: 'up',
+          direction: target.direction,
           results: [failed],
           plan: [],
           summary: { schemas: 1, applied: 0, upToDate: 0, failed: 1, locked: 0, skipped: 0, invalidNames: [] },
@@ -133,7 +133,7 @@ export async function acrossDatabases(
         paused: rollouts.find((r) => r.paused)?.paused ?? null,
       },
     }),
-    direction: parts[0].direction,
+    direction: target.direction,
     results: parts.flatMap((p) => p.results),
     plan: parts.flatMap((p) => p.plan),
     summary: {
@@ -146,4 +146,16 @@ export async function acrossDatabases(
       invalidNames: parts.flatMap((p) => p.summary.invalidNames),
     },
   };
+}
+
+/**
+ * What a database that could not be run on stands for in the results: the one schema asked
+ * for, else the shared schema when only it was, else all of the database's schemas (`*`).
+ */
+function unreached(sharedSchema: string, only: RunOptions['only']): Pick<SchemaResult, 'schema' | 'scope'> {
+  if (only && 'schema' in only) {
+    return { schema: only.schema, scope: only.schema === sharedSchema ? 'shared' : 'tenant' };
+  }
+  if (only?.scope === 'shared') return { schema: sharedSchema, scope: 'shared' };
+  return { schema: '*', scope: only?.scope ?? 'shared' };
 }
