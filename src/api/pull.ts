@@ -155,7 +155,11 @@ export async function pull(config: Config, options: PullOptions = {}): Promise<P
       }
     }
     const schemas = tenantSchema === null ? [sharedSchema] : [sharedSchema, tenantSchema];
-    const models = await inspectSchemas(client, schemas, { sharedSchema, keepOwnSchemaNames: true });
+    const models = await inspectSchemas(client, schemas, {
+      sharedSchema,
+      ignore: config.ignore,
+      keepOwnSchemaNames: true,
+    });
     shared = models.get(sharedSchema) ?? emptyModel();
     tenant = tenantSchema === null ? null : (models.get(tenantSchema) ?? emptyModel());
     notPulled = await readUnmodelled(client, scopeOf(schemas, sharedSchema));

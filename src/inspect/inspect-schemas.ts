@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { type ErrorCode, PgfleetError } from '../errors.js';
-import type { Column, Model, Table } from '../model/types.js';
+import { type IgnoreRules, withoutIgnored } from '../model/ignore.js';
+import type { Column, Model, Scope, Table } from '../model/types.js';
 import { groupBy, sortedByName, tableKey } from './group.js';
 import { readColumns } from './read-columns.js';
 import { type InspectedConstraint, readConstraints } from './read-constraints.js';
@@ -23,6 +24,8 @@ export interface InspectOptions {
    * equivalent to (see own-schema-references.ts), so that tenants compare with the model.
    */
   readonly keepOwnSchemaNames?: boolean;
+  /** Objects left out of every model read (see `ignore:` in pgfleet.yaml). Default: none. */
+  readonly ignore?: IgnoreRules;
 }
 
 /**
@@ -55,7 +58,10 @@ export async function inspectSchemas(
       let models = await readModels(client, await withObjects(client, scope));
       if (!options.keepOwnSchemaNames) models = await withoutOwnSchemaNames(client, models, options.sharedSchema);
       await client.query('COMMIT');
-      return models;
+      const rules = options.ignore;
+      if (!rules) return models;
+      const scoped = (schema: string): Scope => (schema === options.sharedSchema ? 'shared' : 'tenant');
+      return new Map([...models].map(([schema, m]) => [schema, withoutIgnored(m, scoped(schema), rules)]));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
