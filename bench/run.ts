@@ -136,6 +136,8 @@ try {
     await c.drop();
   }
 
+  if (want('adopt')) await figure('adopt', 'adopt a 300-table schema');
+
   if (want('generate')) {
     const size = options.history;
     let dir = '';

@@ -4,6 +4,7 @@ import { bootstrap } from '../fleet/bootstrap.js';
 import { oneMigration } from '../fleet/migrate.js';
 import { cliReads, reads, tenantCreate } from '../fleet/reads.js';
 import type { BenchContext, Row } from '../types.js';
+import { adoptFigure } from './adopt.js';
 import { canonicaliseDiff, diffTwo, introspect } from './core.js';
 import { driftHook } from './drift-hook.js';
 import { generateFigure } from './generate.js';
@@ -24,6 +25,7 @@ export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   drift: driftHook,
   'cli-reads': cliReads,
   'cli-migrate': cliMigrate,
+  adopt: adoptFigure,
 };
 
 /** Figures that need the fleet of N tenant schemas, run for each N of the sweep. */

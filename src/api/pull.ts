@@ -5,7 +5,13 @@ import { connect, safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { listTenants } from '../fleet/targets.js';
 import { inspectSchemas } from '../inspect/index.js';
-import { readUnmodelled, type UnmodelledObject } from '../inspect/read-unmodelled.js';
+import {
+  type OwnSchemaReference,
+  qualifiedNames,
+  shadowedByCatalog,
+  unqualifyOwnSchema,
+} from '../inspect/own-schema-references.js';
+import { countByKind, readUnmodelled, type UnmodelledObject } from '../inspect/read-unmodelled.js';
 import { scopeOf } from '../inspect/scope.js';
 import { type Config, displayName } from '../load/config.js';
 import { writeModel } from '../load/write-model.js';
@@ -39,6 +45,13 @@ export interface PullResult {
   readonly removed: readonly string[];
   /** Objects the model cannot describe yet: not written, keep them in hand-written migrations. */
   readonly notPulled: readonly UnmodelledObject[];
+  /** `notPulled` counted by kind, most first, with the reason the objects of a kind share. */
+  readonly notPulledKinds: readonly { kind: string; count: number; reason: string }[];
+  /**
+   * References to the tenant template's own schema name in SQL text: rewritten to the
+   * unqualified name where that finds the same object in any tenant, else left and reported.
+   */
+  readonly ownSchemaReferences: readonly OwnSchemaReference[];
   readonly warnings: readonly string[];
 }
 
@@ -121,6 +134,7 @@ export async function pull(config: Config, options: PullOptions = {}): Promise<P
   let tenant: Model | null;
   let tenantSchema: string | null;
   let notPulled: UnmodelledObject[];
+  let ownSchemaReferences: OwnSchemaReference[] = [];
   try {
     const found = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = $1', [
       sharedSchema,
@@ -141,10 +155,18 @@ export async function pull(config: Config, options: PullOptions = {}): Promise<P
       }
     }
     const schemas = tenantSchema === null ? [sharedSchema] : [sharedSchema, tenantSchema];
-    const models = await inspectSchemas(client, schemas, { sharedSchema, ignore: config.ignore });
+    const models = await inspectSchemas(client, schemas, {
+      sharedSchema,
+      ignore: config.ignore,
+      keepOwnSchemaNames: true,
+    });
     shared = models.get(sharedSchema) ?? emptyModel();
     tenant = tenantSchema === null ? null : (models.get(tenantSchema) ?? emptyModel());
     notPulled = await readUnmodelled(client, scopeOf(schemas, sharedSchema));
+    if (tenant !== null && tenantSchema !== null) {
+      const shadowed = await shadowedByCatalog(client, [...qualifiedNames(tenant, tenantSchema)]);
+      ({ model: tenant, references: ownSchemaReferences } = unqualifyOwnSchema(tenant, tenantSchema, shadowed));
+    }
   } catch (cause) {
     if (cause instanceof PgfleetError) throw cause;
     throw new PgfleetError('connection', `reading ${safeUrl(url)}: ${(cause as Error).message}`, { cause });
@@ -160,6 +182,9 @@ export async function pull(config: Config, options: PullOptions = {}): Promise<P
     warnings.push(`pgfleet.yaml says shared.schema: ${config.shared.schema}; set it to ${sharedSchema}`);
   }
   if (tenant === null) warnings.push('no tenant schema found: only the shared scope was written');
+  for (const r of ownSchemaReferences.filter((r) => !r.rewritten)) {
+    warnings.push(`${tenantSchema}: ${r.place} names ${r.reference}, left as it is: ${r.reason}`);
+  }
 
   if (tenant !== null && tenant.extensions.length > 0) {
     warnings.push(
@@ -184,6 +209,8 @@ export async function pull(config: Config, options: PullOptions = {}): Promise<P
     files: written,
     removed: existing.map((f) => displayName(f)),
     notPulled,
+    notPulledKinds: countByKind(notPulled),
+    ownSchemaReferences,
     warnings,
   };
 }

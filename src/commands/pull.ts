@@ -35,10 +35,15 @@ Objects the model cannot describe yet are listed, not written: keep them in hand
     this.say(`pulled ${result.shared.tables} shared tables from "${result.shared.schema}" and ${tenant}`);
     for (const f of result.removed) this.say(`removed ${f}`);
     for (const f of result.files) this.say(`wrote ${f.path}`);
-    if (result.notPulled.length > 0) {
-      this.say(`not pulled (the model cannot describe them yet; keep them in hand-written migrations):`);
-      for (const o of result.notPulled) this.say(`  ${o.schema}: ${o.kind} ${o.name}`);
+    const rewritten = result.ownSchemaReferences.filter((r) => r.rewritten).length;
+    if (rewritten > 0 && result.tenant) {
+      this.say(`rewrote ${rewritten} reference(s) to "${result.tenant.schema}." as unqualified names`);
     }
+    if (result.notPulled.length > 0) {
+      this.say(`not pulled: ${result.notPulled.length} object(s) the model cannot describe yet:`);
+      for (const k of result.notPulledKinds) this.say(`  ${k.count} ${k.kind}: ${k.reason}`);
+      for (const o of result.notPulled) this.say(`  ${o.schema}: ${o.kind} ${o.name}`);
+    } else this.say('not pulled: nothing (every object of the schemas read is in the model)');
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     return result;
   }

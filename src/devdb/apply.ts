@@ -34,18 +34,37 @@ export async function applyStatements(
       i++;
       continue;
     }
+    let end = i;
+    while (end < statements.length && statements[end].transactional) end++;
+    const group = statements.slice(i, end);
+    i = end;
+    // The group in one message: a statement per round trip made replaying and verifying a
+    // migration of a few thousand statements take minutes. Only when Postgres rejects it is
+    // it run again statement by statement (the failed transaction left nothing behind), to
+    // say which statement failed.
+    if (await runAtOnce(client, group, schemas)) continue;
     await client.query('BEGIN');
     try {
       await client.query(searchPath(schemas));
-      while (i < statements.length && statements[i].transactional) {
-        await runStatement(client, statements[i].sql);
-        i++;
-      }
+      for (const s of group) await runStatement(client, s.sql);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     }
+  }
+}
+
+/** `statements` in one transaction and one message; false (rolled back) when Postgres rejects any. */
+async function runAtOnce(client: pg.ClientBase, statements: readonly Runnable[], schemas: readonly string[]) {
+  // A statement may end in a `--` comment: its `;` goes on a line of its own.
+  const body = statements.map((s) => `${s.sql}\n;`).join('\n');
+  try {
+    await client.query(`BEGIN;\n${searchPath(schemas)};\n${body}\nCOMMIT;`);
+    return true;
+  } catch {
+    await client.query('ROLLBACK').catch(() => {});
+    return false;
   }
 }
 

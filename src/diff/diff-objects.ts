@@ -275,6 +275,7 @@ function disturbedBy(changes: readonly Change[], recreated: ReadonlySet<string>,
         touch(c.table.name, null);
         break;
       case 'recreate_enum':
+      case 'recreate_collation':
         for (const u of c.usages) touch(u.table, u.column);
         break;
       default:

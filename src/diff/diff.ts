@@ -13,6 +13,7 @@ import {
   diffViews,
 } from './diff-objects.js';
 import { diffTable } from './diff-table.js';
+import { diffTextObjects } from './diff-text-objects.js';
 import { matchByName } from './match.js';
 import { type DiffOptions, LATEST } from './options.js';
 import { applyRenames, followTarget, renamesOf } from './renames.js';
@@ -88,6 +89,7 @@ export function diff(from: Model, to: Model, options: DiffOptions = LATEST): Cha
 
   changes.push(...diffDomains(from, to));
   changes.push(...diffTypes(from, to));
+  changes.push(...diffTextObjects(from, to, changes));
   const routines = diffFunctions(from, to);
   changes.push(...routines.changes);
   for (const [a, b] of [...tables.pairs, ...tables.renames]) {

@@ -14,6 +14,12 @@ const GRANT_SECTIONS = {
   function: 'functions',
 } as const;
 
+const TEXT_OBJECT_SECTIONS = {
+  collation: 'collations',
+  'text search dictionary': 'textSearchDictionaries',
+  'text search configuration': 'textSearchConfigurations',
+} as const;
+
 /** The objects a change touches, by model section: a table's changes concern the whole table. */
 function concerned(c: Change): Array<[Section, string]> {
   switch (c.kind) {
@@ -62,6 +68,25 @@ function concerned(c: Change): Array<[Section, string]> {
       return [[GRANT_SECTIONS[c.on.kind], c.on.name]];
     case 'alter_type':
       return [['types', c.to.name]];
+    case 'create_collation':
+    case 'drop_collation':
+      return [['collations', c.collation.name]];
+    case 'recreate_collation':
+      return [['collations', c.to.name]];
+    case 'create_ts_dictionary':
+    case 'drop_ts_dictionary':
+      return [['textSearchDictionaries', c.dictionary.name]];
+    case 'alter_ts_dictionary':
+    case 'recreate_ts_dictionary':
+      return [['textSearchDictionaries', c.to.name]];
+    case 'create_ts_configuration':
+    case 'drop_ts_configuration':
+      return [['textSearchConfigurations', c.configuration.name]];
+    case 'alter_ts_configuration':
+    case 'recreate_ts_configuration':
+      return [['textSearchConfigurations', c.to.name]];
+    case 'set_text_object_comment':
+      return [[TEXT_OBJECT_SECTIONS[c.target.kind], c.target.name]];
     case 'set_comment':
       if (c.target.kind === 'trigger') return [['tables', c.target.on]];
       return [[c.target.kind === 'view' ? 'views' : 'functions', c.target.name]];

@@ -280,6 +280,63 @@ export function describeChange(c: Change): Difference {
         `partition ${c.table} of ${c.parent} holds ${c.from} (expected ${c.to})`,
         c.kind,
       );
+    case 'create_collation':
+      return make('missing', `collation ${c.collation.name}`, `missing collation ${c.collation.name}`, c.kind);
+    case 'drop_collation':
+      return make('extra', `collation ${c.collation.name}`, `extra collation ${c.collation.name}`, c.kind);
+    case 'recreate_collation':
+      return make('changed', `collation ${c.to.name}`, `collation ${c.to.name} has another definition`, c.kind);
+    case 'create_ts_dictionary':
+      return make(
+        'missing',
+        `text search dictionary ${c.dictionary.name}`,
+        `missing text search dictionary ${c.dictionary.name}`,
+        c.kind,
+      );
+    case 'drop_ts_dictionary':
+      return make(
+        'extra',
+        `text search dictionary ${c.dictionary.name}`,
+        `extra text search dictionary ${c.dictionary.name}`,
+        c.kind,
+      );
+    case 'alter_ts_dictionary':
+    case 'recreate_ts_dictionary':
+      return make(
+        'changed',
+        `text search dictionary ${c.to.name}`,
+        `text search dictionary ${c.to.name} has other ${c.kind === 'alter_ts_dictionary' ? 'options' : 'template'}`,
+        c.kind,
+      );
+    case 'create_ts_configuration':
+      return make(
+        'missing',
+        `text search configuration ${c.configuration.name}`,
+        `missing text search configuration ${c.configuration.name}`,
+        c.kind,
+      );
+    case 'drop_ts_configuration':
+      return make(
+        'extra',
+        `text search configuration ${c.configuration.name}`,
+        `extra text search configuration ${c.configuration.name}`,
+        c.kind,
+      );
+    case 'alter_ts_configuration':
+    case 'recreate_ts_configuration':
+      return make(
+        'changed',
+        `text search configuration ${c.to.name}`,
+        `text search configuration ${c.to.name} has other ${c.kind === 'alter_ts_configuration' ? 'mappings' : 'parser'}`,
+        c.kind,
+      );
+    case 'set_text_object_comment':
+      return make(
+        'changed',
+        `comment on ${c.target.kind} ${c.target.name}`,
+        `comment on ${c.target.kind} ${c.target.name} is ${text(c.from)} (expected ${text(c.to)})`,
+        c.kind,
+      );
     case 'set_comment':
       return make(
         'changed',

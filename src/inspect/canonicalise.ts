@@ -1,4 +1,4 @@
-import { applyStatements } from '../devdb/apply.js';
+import { applyStatements, searchPath } from '../devdb/apply.js';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
@@ -75,13 +75,41 @@ export async function createFromModel(
   };
   // Only the up direction is needed, and unnamed constraints (Postgres names them here) have no reverse yet.
   const major = await serverMajor(client);
-  for (const change of orderChanges(diff(emptyModel(), plain, { serverMajor: major }))) {
-    const { statements } = render(change, { scope, sharedSchema: options.sharedSchema, serverMajor: major });
+  const rendered = orderChanges(diff(emptyModel(), plain, { serverMajor: major })).map((change) => ({
+    change,
+    statements: render(change, { scope, sharedSchema: options.sharedSchema, serverMajor: major }).statements,
+  }));
+  // One message for the whole model when every statement can run in a transaction: a
+  // round trip per change cost most of `validate` at a few hundred tables (four messages
+  // per change, thousands of changes). Only when it fails is the model created again
+  // change by change, to name the object Postgres rejected.
+  if (rendered.every((r) => r.statements.every((s) => s.transactional)) && (await createAtOnce(client, rendered, schemas))) {
+    return;
+  }
+  for (const { change, statements } of rendered) {
     try {
       await applyStatements(client, statements, schemas);
     } catch (error) {
       throw rejected(error, change, scope, options.sources);
     }
+  }
+}
+
+/** All statements in one transaction and one message; false (rolled back) when Postgres rejects any. */
+async function createAtOnce(
+  client: Parameters<typeof applyStatements>[0],
+  rendered: readonly { readonly statements: readonly { readonly sql: string }[] }[],
+  schemas: readonly string[],
+): Promise<boolean> {
+  // A statement may end in a `--` comment: its `;` goes on a line of its own.
+  const body = rendered.flatMap((r) => r.statements.map((s) => `${s.sql}\n;`)).join('\n');
+  if (body === '') return true;
+  try {
+    await client.query(`BEGIN;\n${searchPath(schemas)};\n${body}\nCOMMIT;`);
+    return true;
+  } catch {
+    await client.query('ROLLBACK').catch(() => {});
+    return false;
   }
 }
 
@@ -107,6 +135,9 @@ function changePath(change: Change): string[] {
     return [change.view.materialized ? 'materializedViews' : 'views', change.view.name];
   if (change.kind === 'create_sequence') return ['sequences', change.sequence.name];
   if (change.kind === 'create_extension') return ['extensions'];
+  if (change.kind === 'create_collation') return ['collations', change.collation.name];
+  if (change.kind === 'create_ts_dictionary') return ['textSearchDictionaries', change.dictionary.name];
+  if (change.kind === 'create_ts_configuration') return ['textSearchConfigurations', change.configuration.name];
   return [];
 }
 

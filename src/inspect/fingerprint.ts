@@ -37,6 +37,15 @@ import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS, wi
 // schema of the cluster, so the OID itself can be hashed instead of its printed name.
 const FIRST_NORMAL_OID = 16384;
 
+/**
+ * A collation OID as the same text in every schema: built-in ones as their OID, others (a
+ * schema's own, which each tenant has a copy of) by name, and by schema OID when they are
+ * not the row's own schema's (`s.nspoid`).
+ */
+const collationKey = (oid: string) => `CASE WHEN ${oid} < ${FIRST_NORMAL_OID} THEN ${oid}::text
+      ELSE (SELECT CASE WHEN co.collnamespace = s.nspoid THEN '' ELSE co.collnamespace::text END || '.' || co.collname
+            FROM pg_collation co WHERE co.oid = ${oid}) END`;
+
 /** A row as text, tagged with its part so that rows of two parts never hash alike. */
 const tagged = (part: string, fields: string) => `'${part}' || chr(10) || ROW(${fields})::text`;
 
@@ -68,7 +77,7 @@ const COLUMNS = `SELECT ${tagged(
     a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
     CASE WHEN d.adbin IS NOT NULL THEN pg_get_expr(d.adbin,
       CASE WHEN a.attgenerated = '' THEN ${printedIn('0::oid')} ELSE ${printedIn('d.adrelid')} END) END,
-    a.attcollation, ds.description,
+    ${collationKey('a.attcollation')}, ds.description,
     CASE WHEN a.atttypid >= ${FIRST_NORMAL_OID} THEN (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid) END`,
 )} AS r
   FROM pg_attribute a
@@ -112,13 +121,14 @@ const CONSTRAINTS = `SELECT ${tagged(
 
 // The same indexes as the inspector's: not those behind a primary key, unique or exclusion
 // constraint (which is on the same table, hence the conrelid test that lets an index find
-// it). indclass and indcollation are OIDs of operator classes and collations, which live
-// in pg_catalog; an expression column's collation is compared by the inspector with its
+// it). indclass are OIDs of operator classes, which live in pg_catalog; collations may
+// be the schema's own (see collationKey); an expression column's collation is compared by the inspector with its
 // type's, hence the types' collations of expression indexes.
 const INDEXES = `SELECT ${tagged(
   'index',
   `s.relname, ic.relname, x.indisunique, x.indisvalid, ic.relam, x.indnatts, x.indnkeyatts,
-    x.indkey, x.indoption, x.indclass, x.indcollation,
+    x.indkey, x.indoption, x.indclass,
+    ARRAY(SELECT ${collationKey('xc.oid')} FROM unnest(x.indcollation) WITH ORDINALITY AS xc(oid, i) ORDER BY xc.i),
     CASE WHEN x.indexprs IS NOT NULL THEN pg_get_expr(x.indexprs, ${printedIn('x.indrelid')}) END,
     CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, ${printedIn('x.indrelid')}) END,
     CASE WHEN x.indexprs IS NOT NULL THEN ARRAY(

@@ -8,7 +8,9 @@ import { type InspectedConstraint, readConstraints } from './read-constraints.js
 import { readEnums } from './read-enums.js';
 import { readExtensions } from './read-extensions.js';
 import { readIndexes } from './read-indexes.js';
+import { qualifiedNames, shadowedByCatalog, unqualifyOwnSchema } from './own-schema-references.js';
 import { readObjects } from './read-objects.js';
+import type { TextObject } from './read-text-objects.js';
 import { readSequences } from './read-sequences.js';
 import { readTables } from './read-tables.js';
 import { type CatalogScope, scopeOf, withObjects } from './scope.js';
@@ -16,6 +18,12 @@ import { type CatalogScope, scopeOf, withObjects } from './scope.js';
 export interface InspectOptions {
   /** The shared schema: printed unqualified after the inspected schema, and `shared.<table>` in FK targets. */
   readonly sharedSchema: string;
+  /**
+   * Keep references to a tenant schema's own name in SQL text (`app.f(x)` in a function
+   * body) as written. By default they are read as the unqualified names they are
+   * equivalent to (see own-schema-references.ts), so that tenants compare with the model.
+   */
+  readonly keepOwnSchemaNames?: boolean;
   /** Objects left out of every model read (see `ignore:` in pgfleet.yaml). Default: none. */
   readonly ignore?: IgnoreRules;
 }
@@ -47,7 +55,8 @@ export async function inspectSchemas(
     // one simple-protocol round trip carries both statements.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog');
     try {
-      const models = await readModels(client, await withObjects(client, scope));
+      let models = await readModels(client, await withObjects(client, scope));
+      if (!options.keepOwnSchemaNames) models = await withoutOwnSchemaNames(client, models, options.sharedSchema);
       await client.query('COMMIT');
       const rules = options.ignore;
       if (!rules) return models;
@@ -61,6 +70,24 @@ export async function inspectSchemas(
     const which = scope.schemas.length === 1 ? `schema "${scope.schemas[0]}"` : `${scope.schemas.length} schemas`;
     throw new PgfleetError(errorCode(cause), `inspecting ${which}: ${(cause as Error).message}`, { cause });
   }
+}
+
+/**
+ * Tenant schemas' models with references to their own schema name made unqualified where
+ * that is equivalent (one catalog query for the names pg_catalog shadows, when there are any).
+ */
+async function withoutOwnSchemaNames(
+  client: pg.ClientBase,
+  models: Map<string, Model>,
+  sharedSchema: string,
+): Promise<Map<string, Model>> {
+  const tenants = [...models.keys()].filter((schema) => schema !== sharedSchema);
+  const names = new Set(tenants.flatMap((schema) => [...qualifiedNames(models.get(schema)!, schema)]));
+  if (names.size === 0) return models;
+  const shadowed = await shadowedByCatalog(client, [...names]);
+  const out = new Map(models);
+  for (const schema of tenants) out.set(schema, unqualifyOwnSchema(models.get(schema)!, schema, shadowed).model);
+  return out;
 }
 
 /** An error Postgres raised (other than a lost connection) is ours to fix; anything else is the connection. */
@@ -99,6 +126,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
     exclusions,
     policies,
     grants,
+    textObjects,
   } = await readObjects(client, scope);
 
   const columnsOf = groupBy(columns, (c) => tableKey(c.schema, c.table));
@@ -110,6 +138,14 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const extensionsOf = groupBy(extensions, (e) => e.schema);
   const domainsOf = groupBy(domains, (d) => d.schema);
   const typesOf = groupBy(types, (t) => t.schema);
+  const textObjectsOf = groupBy(textObjects, (o) => o.schema);
+  const textObjectsIn = <S extends TextObject['section']>(schema: string, section: S) =>
+    sortedByName(
+      (textObjectsOf.get(schema) ?? [])
+        .map((o) => o.object)
+        .filter((o): o is Extract<TextObject, { section: S }> => o.section === section)
+        .map((o) => o.value as Extract<TextObject, { section: S }>['value']),
+    );
   const functionsOf = groupBy(functions, (f) => f.schema);
   const viewsOf = groupBy(views, (v) => v.schema);
   const triggersOf = groupBy(triggers, (t) => tableKey(t.schema, t.table));
@@ -156,6 +192,9 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
       tables: sortedByName(schemaTables),
       domains: (domainsOf.get(schema) ?? []).map((d) => d.domain),
       types: (typesOf.get(schema) ?? []).map((t) => t.type),
+      collations: textObjectsIn(schema, 'collations'),
+      textSearchDictionaries: textObjectsIn(schema, 'textSearchDictionaries'),
+      textSearchConfigurations: textObjectsIn(schema, 'textSearchConfigurations'),
       functions: sortedByName((functionsOf.get(schema) ?? []).map((f) => f.routine)),
       views: (viewsOf.get(schema) ?? []).map(({ view }) => ({
         ...view,

@@ -10,6 +10,7 @@ import type {
   View,
 } from '../model/types.js';
 import { printedIn } from './printed-in.js';
+import { TEXT_OBJECT_QUERIES, type TextObject, textObjectOf } from './read-text-objects.js';
 import { type CatalogScope, extensionMember, inSchema, objectParams, SCHEMAS } from './scope.js';
 
 /**
@@ -27,11 +28,13 @@ export interface InspectedObjects {
   readonly policies: readonly { schema: string; table: string; policy: Policy }[];
   /** Grants on tables and views (`relation`). */
   readonly grants: readonly { schema: string; relation: string; grant: Grant }[];
+  /** Collations and text search objects (see read-text-objects.ts). */
+  readonly textObjects: readonly { schema: string; object: TextObject }[];
 }
 
 interface Row {
   readonly schema: string;
-  readonly kind: 'type' | 'domain' | 'function' | 'view' | 'trigger' | 'exclusion' | 'policy' | 'grant';
+  readonly kind: string;
   /** The table of a trigger. */
   readonly owner: string | null;
   readonly name: string;
@@ -201,6 +204,7 @@ export const OBJECT_QUERIES: readonly ObjectQuery[] = [
   EXCLUSIONS,
   POLICIES,
   GRANTS,
+  ...TEXT_OBJECT_QUERIES,
 ];
 
 /**
@@ -234,10 +238,16 @@ export async function readObjects(client: pg.ClientBase, scope: CatalogScope): P
     exclusions: [],
     policies: [],
     grants: [],
+    textObjects: [],
   } as {
     -readonly [K in keyof InspectedObjects]: InspectedObjects[K][number][];
   };
   for (const { schema, kind, owner, name, data } of rows) {
+    const textObject = textObjectOf(kind, name, data);
+    if (textObject !== null) {
+      out.textObjects.push({ schema, object: textObject });
+      continue;
+    }
     switch (kind) {
       case 'type':
         out.types.push({

@@ -91,7 +91,10 @@ export const SCHEMAS = `unnest($1::text[], $2::text[]) AS s(nspname, search_path
  * from the member side that set took a scan of the whole of pg_depend (millions of rows,
  * about a second, at 10,000 tenants) each time it was used.
  */
-export const extensionMember = (catalog: 'pg_class' | 'pg_type', oid: string): string =>
+export const extensionMember = (
+  catalog: 'pg_class' | 'pg_type' | 'pg_collation' | 'pg_ts_dict' | 'pg_ts_config',
+  oid: string,
+): string =>
   `(${oid} IN (SELECT e.objid FROM pg_extension x JOIN pg_depend e
      ON e.refclassid = 'pg_extension'::regclass AND e.refobjid = x.oid
      WHERE e.classid = ${literal(catalog)}::regclass AND e.deptype = 'e'))`;

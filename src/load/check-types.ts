@@ -92,9 +92,15 @@ export async function unknownTypes(
         const failed = await attempt(client, `CREATE TYPE ${qualified(schemas[scope], e.name)} AS ENUM (${values})`);
         if (failed) at(scope, ['enums', e.name], `enum ${e.name} cannot be created: ${failed}`);
       }
-      // A table's (or view's, or composite type's) row type is a type too; an empty composite stands in for it.
-      for (const t of [...models[scope].tables, ...models[scope].views, ...models[scope].types])
-        await attempt(client, `CREATE TYPE ${qualified(schemas[scope], t.name)} AS ()`);
+      // A table's (or view's, or composite type's) row type is a type too; an empty composite
+      // stands in for it. All in one message (hundreds of tables cost as many round trips
+      // otherwise); one by one only if that fails (a name an enum has), each failure ignored.
+      const rowTypes = [...models[scope].tables, ...models[scope].views, ...models[scope].types].map(
+        (t) => `CREATE TYPE ${qualified(schemas[scope], t.name)} AS ()`,
+      );
+      if (rowTypes.length > 0 && (await attempt(client, rowTypes.join(';\n'))) !== null) {
+        for (const sql of rowTypes) await attempt(client, sql);
+      }
     }
     // Domains (over enums, extension types or other domains, so created in passes until
     // none is left or a pass makes no progress), seen as in production: a tenant's before the shared ones.

@@ -3,6 +3,7 @@ import { convertEnum } from './convert-enum.js';
 import { convertCompositeType, convertDomain, convertRoutine, convertView } from './convert-objects.js';
 import { convertSequence } from './convert-sequence.js';
 import { convertTableWithPartitions } from './convert-table.js';
+import { convertTextObjects } from './convert-text-objects.js';
 import type { ConvertContext, Declared, FileObjects } from './drafts.js';
 import type { RawFile } from './raw-model.js';
 
@@ -27,6 +28,7 @@ export function convertFile(raw: RawFile, ctx: ConvertContext): FileObjects {
     }
   }
   return {
+    ...convertTextObjects(raw, ctx),
     extensions,
     enums: Object.entries(raw.enums ?? {}).map(([name, e]) => declared(['enums', name], convertEnum(name, e, ctx))),
     sequences: Object.entries(raw.sequences ?? {}).map(([name, s]) =>

@@ -39,6 +39,9 @@ export function describeModelPath(path: Path): string {
         views: 'view',
         materializedViews: 'materialized view',
         types: 'type',
+        collations: 'collation',
+        textSearchDictionaries: 'text search dictionary',
+        textSearchConfigurations: 'text search configuration',
       }[kind] ?? kind;
     base = `${singular} ${name}`;
     remaining = part === undefined ? [] : [part, ...(item === undefined ? [] : [item]), ...rest];

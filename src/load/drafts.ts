@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors.js';
 import type {
+  Collation,
   CompositeType,
   Domain,
   Enum,
@@ -9,6 +10,8 @@ import type {
   Scope,
   Sequence,
   Table,
+  TextSearchConfiguration,
+  TextSearchDictionary,
   View,
 } from '../model/types.js';
 import type { Path, YamlSource } from './yaml-source.js';
@@ -70,6 +73,9 @@ export interface FileObjects {
   readonly functions: readonly Declared<Routine>[];
   readonly views: readonly Declared<View>[];
   readonly types: readonly Declared<CompositeType>[];
+  readonly collations: readonly Declared<Collation>[];
+  readonly textSearchDictionaries: readonly Declared<TextSearchDictionary>[];
+  readonly textSearchConfigurations: readonly Declared<TextSearchConfiguration>[];
 }
 
 /** What a converter needs: the file, the scope it converts for, and where to report. */

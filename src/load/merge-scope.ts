@@ -2,7 +2,7 @@ import type { Diagnostic } from '../errors.js';
 import { type ForeignKey, type Model, type Scope, SHARED_PREFIX, type Table } from '../model/types.js';
 import { closest } from './closest.js';
 import { byName } from './convert-values.js';
-import type { Declared, FileObjects, ForeignKeyDraft, Located, NamedKind, TableDraft } from './drafts.js';
+import type { Declared, FileObjects, ForeignKeyDraft, Located, NamedKind, NamedThing, TableDraft } from './drafts.js';
 
 /** The tables of both scopes, first declaration of each name, for foreign key targets. */
 export type TablesByScope = Readonly<Record<Scope, ReadonlyMap<string, TableDraft>>>;
@@ -74,6 +74,19 @@ export function mergeScope(options: MergeOptions): Model {
     'type',
     files.flatMap((f) => f.types),
   );
+  // Collations, dictionaries and configurations each have a namespace of their own.
+  const collations = unique(
+    'collation',
+    files.flatMap((f) => f.collations),
+  );
+  const textSearchDictionaries = unique(
+    'text search dictionary',
+    files.flatMap((f) => f.textSearchDictionaries),
+  );
+  const textSearchConfigurations = unique(
+    'text search configuration',
+    files.flatMap((f) => f.textSearchConfigurations),
+  );
   const tableDrafts = files.flatMap((f) => f.tables);
   unique(
     'table',
@@ -97,6 +110,9 @@ export function mergeScope(options: MergeOptions): Model {
     functions: byName(functions),
     views: byName(views),
     types: byName(types),
+    collations: byName(collations),
+    textSearchDictionaries: byName(textSearchDictionaries),
+    textSearchConfigurations: byName(textSearchConfigurations),
   };
 }
 
@@ -109,11 +125,13 @@ const place = (where: Located): string => {
 
 type Kind = NamedKind | 'table' | 'sequence' | 'enum' | 'view' | 'domain' | 'type';
 
-// Postgres keeps tables, sequences and indexes (including those behind primary keys and
-// unique constraints) in pg_class, one name per schema; a table's row type and an enum
-// share pg_type. Constraint names are only unique per table in Postgres, but Django and
-// the SQL standard treat them as schema-wide and a schema-wide name is what a migration
-// can refer to unambiguously, so pgfleet asks for that too.
+// Postgres keeps tables, sequences, views, composite types and indexes (including those
+// behind primary keys, unique and exclusion constraints) in pg_class, one name per schema;
+// a table's row type, an enum, a domain and a composite type share pg_type, one name per
+// schema too. Constraint names live in pg_constraint, where Postgres asks only that they
+// be unique per table: real schemas reuse a CHECK or foreign key name on many tables, and
+// so may the model. (An index without a constraint is not in pg_constraint: a CHECK may
+// share its name.)
 const RELATION = new Set<Kind>([
   'table',
   'sequence',
@@ -129,18 +147,22 @@ const CONSTRAINT = new Set<Kind>([
   'unique constraint',
   'check constraint',
   'foreign key',
-  'index',
   'exclusion constraint',
 ]);
 const TYPE = new Set<Kind>(['table', 'enum', 'view', 'domain', 'type']);
 const DECLARED_ONCE = new Set<Kind>(['table', 'sequence', 'enum', 'view', 'domain', 'type']);
 
-function collide(a: Kind, b: Kind): boolean {
+/** Postgres' rule for the namespace two names clashed in, as its error says it. */
+function schemaWideRule(a: Kind, b: Kind, name: string): string | null {
   // Two tables (or enums, sequences) with one name are reported as a duplicate declaration.
-  if (a === b && DECLARED_ONCE.has(a)) return false;
-  return (
-    (RELATION.has(a) && RELATION.has(b)) || (CONSTRAINT.has(a) && CONSTRAINT.has(b)) || (TYPE.has(a) && TYPE.has(b))
-  );
+  if (a === b && DECLARED_ONCE.has(a)) return null;
+  if (RELATION.has(a) && RELATION.has(b)) {
+    return `Postgres: relation "${name}" already exists; tables, sequences, views, composite types, indexes and the indexes behind primary keys, unique and exclusion constraints share one namespace per schema`;
+  }
+  if (TYPE.has(a) && TYPE.has(b)) {
+    return `Postgres: type "${name}" already exists; tables, views, enums, domains and composite types share one type namespace per schema`;
+  }
+  return null;
 }
 
 function checkNamespaces(
@@ -152,13 +174,11 @@ function checkNamespaces(
   const seen = new Map<string, (Located & { kind: Kind })[]>();
   const add = (name: string, entry: Located & { kind: Kind }) => {
     const earlier = seen.get(name) ?? [];
-    const clash = earlier.find((e) => collide(e.kind, entry.kind));
-    if (clash) {
-      at(
-        entry,
-        `${entry.kind} name ${name} is already used by the ${clash.kind} at ${place(clash)}`,
-        `in the ${scope} scope, tables, sequences, indexes and constraints need distinct names (Postgres keeps them in one namespace)`,
-      );
+    for (const e of earlier) {
+      const rule = schemaWideRule(e.kind, entry.kind, name);
+      if (rule === null) continue;
+      at(entry, `${entry.kind} name ${name} is already used by the ${e.kind} at ${place(e)}`, `in the ${scope} scope: ${rule}`);
+      break;
     }
     earlier.push(entry);
     seen.set(name, earlier);
@@ -171,7 +191,21 @@ function checkNamespaces(
     for (const v of file.views) add(v.value.name, { ...v, kind: 'view' });
   }
   for (const t of tables.values()) add(t.table.name, { ...t, kind: 'table' });
-  for (const t of tables.values()) for (const n of t.names) add(n.name, n);
+  for (const t of tables.values()) {
+    const constraints = new Map<string, NamedThing>();
+    for (const n of t.names) {
+      if (RELATION.has(n.kind)) add(n.name, n);
+      if (!CONSTRAINT.has(n.kind)) continue;
+      const clash = constraints.get(n.name);
+      if (clash) {
+        at(
+          n,
+          `${n.kind} name ${n.name} is already used by the ${clash.kind} at ${place(clash)} on table ${t.table.name}`,
+          `Postgres: constraint "${n.name}" for relation "${t.table.name}" already exists; constraint names are unique per table (other tables may reuse them)`,
+        );
+      } else constraints.set(n.name, n);
+    }
+  }
 }
 
 function checkTableRenames(scope: Scope, tables: readonly TableDraft[], at: Report): void {

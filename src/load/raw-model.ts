@@ -18,6 +18,9 @@ export interface RawFile {
   views?: Record<string, RawSql & { grants?: RawGrants }>;
   materializedViews?: Record<string, RawSql & { indexes?: Record<string, RawIndex>; grants?: RawGrants }>;
   types?: Record<string, RawCompositeType>;
+  collations?: Record<string, RawCollation>;
+  textSearchDictionaries?: Record<string, RawTextSearchDictionary>;
+  textSearchConfigurations?: Record<string, RawTextSearchConfiguration>;
 }
 
 export interface RawCompositeType {
@@ -143,3 +146,27 @@ export type RawPartition = Omit<RawTable, 'columns' | 'renamedFrom' | 'partition
   values?: string;
   default?: boolean;
 };
+
+/** `collations:` entries: CREATE COLLATION's options (see pgfleet.schema.json). */
+export interface RawCollation {
+  provider?: 'icu' | 'libc' | 'builtin';
+  locale?: string;
+  lcCollate?: string;
+  lcCtype?: string;
+  deterministic?: boolean;
+  rules?: string;
+  comment?: string;
+}
+
+export interface RawTextSearchDictionary {
+  template: string;
+  options?: Record<string, string | number | boolean>;
+  comment?: string;
+}
+
+export interface RawTextSearchConfiguration {
+  parser?: string;
+  /** Token type → the dictionaries it is looked up in, in order. */
+  mappings?: Record<string, string | string[]>;
+  comment?: string;
+}

@@ -2,6 +2,7 @@ import { emptyModel, isDefaultRoutineGrants } from '../model/build.js';
 import { defaultCheckName } from '../model/default-names.js';
 import type { CompositeType, Domain, Enum, Model, Routine, Scope, Sequence, View } from '../model/types.js';
 import { defaultValue } from './write-default.js';
+import { collationValue, configurationValue, dictionaryValue } from './write-text-objects.js';
 import { grantsValue, indexValue, shortType, sqlObject, tableMap, withoutParentheses } from './write-table.js';
 import { raw, type YamlMap, type YamlValue, yamlDocument, yamlMap } from './yaml-text.js';
 
@@ -72,6 +73,14 @@ function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, option
   for (const v of model.views) group(otherKey(v.name)).views.push(v);
   for (const t of model.types) group(otherKey(t.name)).types.push(t);
   for (const x of model.extensions) group(options.oneFile ? 'schema' : 'common').extensions.push(x);
+  // Collations and text search objects serve many tables: with the extensions.
+  const { collations, textSearchDictionaries, textSearchConfigurations } = model;
+  if (collations.length + textSearchDictionaries.length + textSearchConfigurations.length > 0) {
+    const common = group(options.oneFile ? 'schema' : 'common');
+    common.collations.push(...collations);
+    common.textSearchDictionaries.push(...textSearchDictionaries);
+    common.textSearchConfigurations.push(...textSearchConfigurations);
+  }
 
   const header = options.schemaUrl ? [`yaml-language-server: $schema=${options.schemaUrl}`] : [];
   const files = [...groups.entries()].map(([key, g]) => ({
@@ -101,6 +110,9 @@ function fileMap(g: Group, scope: Scope, models: Readonly<Record<Scope, Model>>)
   return yamlMap(
     [
       ['extensions', g.extensions.length > 0 ? g.extensions.map((x) => x.name) : undefined],
+      ['collations', blockOf(section(g.collations, collationValue))],
+      ['textSearchDictionaries', blockOf(section(g.textSearchDictionaries, dictionaryValue))],
+      ['textSearchConfigurations', spacedOf(section(g.textSearchConfigurations, configurationValue))],
       ['enums', blockOf(section(g.enums, enumValue))],
       ['domains', blockOf(section(g.domains, domainValue))],
       ['types', blockOf(section(g.types, typeValue))],

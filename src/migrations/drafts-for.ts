@@ -134,6 +134,23 @@ export function describeChange(c: Change): string {
     case 'grant':
     case 'revoke':
       return what;
+    case 'create_collation':
+    case 'drop_collation':
+      return `${what} ${c.collation.name}`;
+    case 'create_ts_dictionary':
+    case 'drop_ts_dictionary':
+      return `${what} ${c.dictionary.name}`;
+    case 'create_ts_configuration':
+    case 'drop_ts_configuration':
+      return `${what} ${c.configuration.name}`;
+    case 'recreate_collation':
+    case 'alter_ts_dictionary':
+    case 'recreate_ts_dictionary':
+    case 'alter_ts_configuration':
+    case 'recreate_ts_configuration':
+      return `${what} ${c.to.name}`;
+    case 'set_text_object_comment':
+      return `${what} ${c.target.kind} ${c.target.name}`;
     default: {
       const never: never = c;
       throw new Error(`describeChange: unknown change kind ${(never as Change).kind}`);

@@ -120,6 +120,28 @@ function describe(change: Change): string {
       return `drop_type_${change.type.name}`;
     case 'alter_type':
       return `alter_type_${change.to.name}`;
+    case 'create_collation':
+      return `create_collation_${change.collation.name}`;
+    case 'drop_collation':
+      return `drop_collation_${change.collation.name}`;
+    case 'recreate_collation':
+      return `recreate_collation_${change.to.name}`;
+    case 'create_ts_dictionary':
+      return `create_dictionary_${change.dictionary.name}`;
+    case 'drop_ts_dictionary':
+      return `drop_dictionary_${change.dictionary.name}`;
+    case 'alter_ts_dictionary':
+    case 'recreate_ts_dictionary':
+      return `alter_dictionary_${change.to.name}`;
+    case 'create_ts_configuration':
+      return `create_ts_config_${change.configuration.name}`;
+    case 'drop_ts_configuration':
+      return `drop_ts_config_${change.configuration.name}`;
+    case 'alter_ts_configuration':
+    case 'recreate_ts_configuration':
+      return `alter_ts_config_${change.to.name}`;
+    case 'set_text_object_comment':
+      return `comment_${change.target.name}`;
     default:
       return unreachable(change);
   }

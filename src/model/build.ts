@@ -11,6 +11,9 @@ export const emptyModel = (): Model => ({
   functions: [],
   views: [],
   types: [],
+  collations: [],
+  textSearchDictionaries: [],
+  textSearchConfigurations: [],
 });
 
 export const column = (name: string, type: string, more: Partial<Column> = {}): Column => ({

@@ -16,6 +16,7 @@ import type {
   Trigger,
   View,
 } from './types.js';
+import type { Collation, TextSearchConfiguration, TextSearchDictionary } from './text-objects.js';
 
 /**
  * A column whose type is an enum, found when the enum must be recreated.
@@ -27,6 +28,20 @@ export interface EnumUsage {
   readonly array: boolean;
   readonly default: string | null;
 }
+
+/** A column whose collation is one being recreated: it moves to the new one. */
+export interface CollationUsage {
+  readonly table: string;
+  readonly column: string;
+  /** The column's type, as Postgres prints it (ALTER COLUMN ... TYPE repeats it). */
+  readonly type: string;
+}
+
+/** Collations and text search objects: what COMMENT ON names them by. */
+export type TextObjectTarget =
+  | { readonly kind: 'collation'; readonly name: string }
+  | { readonly kind: 'text search dictionary'; readonly name: string }
+  | { readonly kind: 'text search configuration'; readonly name: string };
 
 /**
  * The sealed set of changes `diff` produces and `plan` renders. Each has an inverse
@@ -108,6 +123,46 @@ export type Change =
   | { readonly kind: 'drop_type'; readonly type: CompositeType }
   /** Attributes dropped, retyped and added (at the end) in place. */
   | { readonly kind: 'alter_type'; readonly from: CompositeType; readonly to: CompositeType }
+  | { readonly kind: 'create_collation'; readonly collation: Collation }
+  | { readonly kind: 'drop_collation'; readonly collation: Collation }
+  /** Postgres cannot alter a collation: a new one takes its name and `usages` move to it. */
+  | {
+      readonly kind: 'recreate_collation';
+      readonly from: Collation;
+      readonly to: Collation;
+      readonly usages: readonly CollationUsage[];
+    }
+  | { readonly kind: 'create_ts_dictionary'; readonly dictionary: TextSearchDictionary }
+  | { readonly kind: 'drop_ts_dictionary'; readonly dictionary: TextSearchDictionary }
+  /** Options changed, template kept: ALTER TEXT SEARCH DICTIONARY in place. */
+  | { readonly kind: 'alter_ts_dictionary'; readonly from: TextSearchDictionary; readonly to: TextSearchDictionary }
+  /** Another template: a new dictionary takes the name and the `configurations` that map to it move to it. */
+  | {
+      readonly kind: 'recreate_ts_dictionary';
+      readonly from: TextSearchDictionary;
+      readonly to: TextSearchDictionary;
+      readonly configurations: readonly string[];
+    }
+  | { readonly kind: 'create_ts_configuration'; readonly configuration: TextSearchConfiguration }
+  | { readonly kind: 'drop_ts_configuration'; readonly configuration: TextSearchConfiguration }
+  /** Mappings added, changed or dropped in place (same parser). */
+  | {
+      readonly kind: 'alter_ts_configuration';
+      readonly from: TextSearchConfiguration;
+      readonly to: TextSearchConfiguration;
+    }
+  /** Another parser: a new configuration takes the name; indexes that name it are rebuilt around it. */
+  | {
+      readonly kind: 'recreate_ts_configuration';
+      readonly from: TextSearchConfiguration;
+      readonly to: TextSearchConfiguration;
+    }
+  | {
+      readonly kind: 'set_text_object_comment';
+      readonly target: TextObjectTarget;
+      readonly from: string | null;
+      readonly to: string | null;
+    }
   /** A partition's bound changes: detached from its parent and attached again. */
   | {
       readonly kind: 'set_partition_bound';
@@ -238,6 +293,25 @@ export function invert(change: Change): Change {
       return { kind: 'create_type', type: change.type };
     case 'alter_type':
       return { ...change, from: change.to, to: change.from };
+    case 'create_collation':
+      return { kind: 'drop_collation', collation: change.collation };
+    case 'drop_collation':
+      return { kind: 'create_collation', collation: change.collation };
+    case 'create_ts_dictionary':
+      return { kind: 'drop_ts_dictionary', dictionary: change.dictionary };
+    case 'drop_ts_dictionary':
+      return { kind: 'create_ts_dictionary', dictionary: change.dictionary };
+    case 'create_ts_configuration':
+      return { kind: 'drop_ts_configuration', configuration: change.configuration };
+    case 'drop_ts_configuration':
+      return { kind: 'create_ts_configuration', configuration: change.configuration };
+    case 'recreate_collation':
+    case 'alter_ts_dictionary':
+    case 'recreate_ts_dictionary':
+    case 'alter_ts_configuration':
+    case 'recreate_ts_configuration':
+    case 'set_text_object_comment':
+      return { ...change, from: change.to, to: change.from } as Change;
     default:
       return unreachable(change);
   }

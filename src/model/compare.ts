@@ -46,6 +46,9 @@ export function stored(model: Model): Model {
       }))
       .sort(byName),
     types: [...model.types].sort(byName),
+    collations: [...model.collations].sort(byName),
+    textSearchDictionaries: [...model.textSearchDictionaries].sort(byName),
+    textSearchConfigurations: [...model.textSearchConfigurations].sort(byName),
   };
 }
 

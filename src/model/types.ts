@@ -9,6 +9,17 @@
  * not us"), so two models from the same source compare equal by construction.
  */
 
+import type { Collation, TextSearchConfiguration, TextSearchDictionary } from './text-objects.js';
+
+export type {
+  Collation,
+  CollationProvider,
+  TextSearchConfiguration,
+  TextSearchDictionary,
+  TextSearchMapping,
+  TextSearchOption,
+} from './text-objects.js';
+
 export type Scope = 'shared' | 'tenant';
 
 /** Prefix of a table name that lives in the shared scope, as seen from a tenant model. */
@@ -26,6 +37,9 @@ export interface Model {
   readonly views: readonly View[];
   /** Composite types (CREATE TYPE ... AS (...)). */
   readonly types: readonly CompositeType[];
+  readonly collations: readonly Collation[];
+  readonly textSearchDictionaries: readonly TextSearchDictionary[];
+  readonly textSearchConfigurations: readonly TextSearchConfiguration[];
 }
 
 export interface Extension {
@@ -188,7 +202,7 @@ export interface PartitionOf {
   readonly bound: string;
 }
 
-/** A constraint that lives on a table, under a name unique in the schema. */
+/** A constraint that lives on a table, under a name unique on that table (Postgres asks no more; UNIQUE is also a relation name, unique in the schema). */
 export type TableConstraint = UniqueConstraint | CheckConstraint | ForeignKey;
 
 /**

@@ -26,6 +26,15 @@ export const PHASES = [
   'drop_other_constraints',
   'drop_indexes_and_primary_keys',
   'create_extensions',
+  // Collations and text search objects: made before the columns, indexes and configurations
+  // that use them (a configuration after its dictionaries), dropped after them and before
+  // the extensions whose templates a dictionary may use. A recreated dictionary moves its
+  // configurations once they exist; a recreated collation its columns once they have their
+  // new types. Indexes that name a recreated object are dropped and created around it.
+  'create_collations',
+  'text_search_dictionaries',
+  'text_search_configurations',
+  'recreate_text_search_dictionaries',
   'create_enums',
   'create_domains',
   'create_types',
@@ -52,11 +61,15 @@ export const PHASES = [
   'drop_late_functions',
   'drop_tables',
   'recreate_enums',
+  'recreate_collations',
   'drop_sequences',
   'drop_functions', // callers before callees
   'drop_domains',
   'drop_types',
   'drop_enums',
+  'drop_text_search_configurations',
+  'drop_text_search_dictionaries',
+  'drop_collations',
   'drop_extensions',
   'add_primary_keys',
   'set_row_security',
@@ -168,6 +181,27 @@ export function phaseOf(c: Change): Phase {
       return 'comments';
     case 'grant':
       return 'grants';
+    case 'create_collation':
+      return 'create_collations';
+    case 'create_ts_dictionary':
+    case 'alter_ts_dictionary':
+      return 'text_search_dictionaries';
+    case 'create_ts_configuration':
+    case 'alter_ts_configuration':
+    case 'recreate_ts_configuration':
+      return 'text_search_configurations';
+    case 'recreate_ts_dictionary':
+      return 'recreate_text_search_dictionaries';
+    case 'recreate_collation':
+      return 'recreate_collations';
+    case 'drop_ts_configuration':
+      return 'drop_text_search_configurations';
+    case 'drop_ts_dictionary':
+      return 'drop_text_search_dictionaries';
+    case 'drop_collation':
+      return 'drop_collations';
+    case 'set_text_object_comment':
+      return 'comments';
     default: {
       const never: never = c;
       throw new Error(`phaseOf: unknown change kind ${(never as Change).kind}`);
@@ -245,6 +279,23 @@ function subject(c: Change): string {
     case 'grant':
     case 'revoke':
       return `${c.on.name}\0${c.role}`;
+    case 'create_collation':
+    case 'drop_collation':
+      return c.collation.name;
+    case 'create_ts_dictionary':
+    case 'drop_ts_dictionary':
+      return c.dictionary.name;
+    case 'create_ts_configuration':
+    case 'drop_ts_configuration':
+      return c.configuration.name;
+    case 'set_text_object_comment':
+      return c.target.name;
+    case 'recreate_collation':
+    case 'alter_ts_dictionary':
+    case 'recreate_ts_dictionary':
+    case 'alter_ts_configuration':
+    case 'recreate_ts_configuration':
+      return c.to.name;
     case 'add_enum_values':
     case 'recreate_enum':
     case 'alter_sequence':

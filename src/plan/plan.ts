@@ -83,6 +83,18 @@ function downCaveat(change: Change): string | null {
     case 'drop_type':
     case 'set_partition_bound':
     case 'set_comment':
+    case 'create_collation':
+    case 'drop_collation':
+    case 'recreate_collation':
+    case 'create_ts_dictionary':
+    case 'drop_ts_dictionary':
+    case 'alter_ts_dictionary':
+    case 'recreate_ts_dictionary':
+    case 'create_ts_configuration':
+    case 'drop_ts_configuration':
+    case 'alter_ts_configuration':
+    case 'recreate_ts_configuration':
+    case 'set_text_object_comment':
       return null;
     default: {
       const never: never = change;

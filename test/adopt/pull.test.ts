@@ -195,3 +195,72 @@ describe('pgfleet pull (CLI)', { timeout: 240_000 }, () => {
     expect((await runCli(['validate'], { cwd: dir })).code).toBe(0);
   });
 });
+
+describe('pull accounts for every object of the schemas it reads', { timeout: 240_000 }, () => {
+  it('lists what the model lacks with kind, name and reason, counted by kind; extension objects stay out', async () => {
+    const odd = await testDatabase();
+    await odd.client.query(`
+      CREATE SCHEMA core;
+      CREATE EXTENSION citext SCHEMA core;
+      CREATE EXTENSION pg_trgm SCHEMA core;
+      CREATE EXTENSION unaccent SCHEMA core;
+      CREATE TABLE core.account (id integer PRIMARY KEY, email core.citext NOT NULL);
+      CREATE SCHEMA acme;
+      CREATE TABLE acme.base (id integer PRIMARY KEY, n integer);
+      CREATE TABLE acme.child (extra text) INHERITS (acme.base);
+      CREATE UNLOGGED TABLE acme.scratch (id integer, v text) WITH (fillfactor = 70);
+      CREATE INDEX scratch_v ON acme.scratch (v);
+      COMMENT ON INDEX acme.scratch_v IS 'why';
+      ALTER TABLE acme.base ADD CONSTRAINT base_n_small CHECK (n < 100) NOT VALID;
+      CREATE RULE base_no_delete AS ON DELETE TO acme.base DO INSTEAD NOTHING;
+      CREATE STATISTICS acme.base_stats ON id, n FROM acme.base;
+      CREATE OPERATOR acme.=== (LEFTARG = integer, RIGHTARG = integer, FUNCTION = int4eq);
+      CREATE COLLATION acme.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+      CREATE TEXT SEARCH CONFIGURATION acme.plain (COPY = simple);
+    `);
+    const dir = await tempProject({}, `database: ${odd.url}\nshared:\n  schema: core\ntenants:\n  list: [acme]\n`);
+    const result = await pull(await configOf(dir), { oneFile: true });
+    expect(result.notPulled.map((o) => `${o.schema}: ${o.kind} ${o.name}`)).toEqual([
+      'acme: comment index scratch_v',
+      'acme: inheritance child inherits base',
+      'acme: not valid constraint base_n_small on base',
+      // The child's copy of the inherited CHECK.
+      'acme: not valid constraint base_n_small on child',
+      'acme: operator ===(integer,integer)',
+      'acme: rule base_no_delete on base',
+      'acme: statistics object base_stats',
+      'acme: storage parameters scratch (fillfactor=70)',
+      'acme: unlogged table scratch',
+    ]);
+    expect(result.notPulled.find((o) => o.kind === 'unlogged table')?.reason).toBe(
+      'the model has no UNLOGGED: it would be created logged',
+    );
+    expect(result.notPulledKinds.map((k) => `${k.count} ${k.kind}`)).toEqual([
+      '2 not valid constraint',
+      '1 comment',
+      '1 inheritance',
+      '1 operator',
+      '1 rule',
+      '1 statistics object',
+      '1 storage parameters',
+      '1 unlogged table',
+    ]);
+    // The collation and the text search configuration are modelled; nothing of citext,
+    // pg_trgm or unaccent (types, functions, operators, operator classes, a dictionary and
+    // its template in the shared schema) is pulled or listed.
+    const tenant = await readFile(join(dir, 'schema', 'tenant', 'schema.yaml'), 'utf8');
+    expect(tenant).toContain('  ci: { provider: icu, locale: und-u-ks-level2, deterministic: false }\n');
+    expect(tenant).toContain('  plain:\n    mappings:\n');
+    const shared = await readFile(join(dir, 'schema', 'shared', 'schema.yaml'), 'utf8');
+    expect(shared).toContain('extensions: [citext, pg_trgm, unaccent]\n');
+    expect(shared.replace('extensions: [citext, pg_trgm, unaccent]', '')).not.toMatch(
+      /unaccent|similarity|gin_trgm|citext(in|out|_)|textSearch/,
+    );
+
+    const cli = await runCli(['pull', '--force', '--one-file'], { cwd: dir });
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain('not pulled: 9 object(s) the model cannot describe yet:\n');
+    expect(cli.stdout).toContain('  1 unlogged table: the model has no UNLOGGED: it would be created logged\n');
+    expect(cli.stdout).toContain('  acme: rule base_no_delete on base\n');
+  });
+});

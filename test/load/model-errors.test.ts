@@ -207,7 +207,7 @@ describe('loadModel reports bad input at file:line:col', () => {
     ]);
   });
 
-  it('an index name used twice in a scope, and an index named like a table', async () => {
+  it('a unique constraint named like an index of another table, and an index named like a table', async () => {
     const a = `tables:
   a:
     columns: { x: { type: int } }
@@ -215,8 +215,8 @@ describe('loadModel reports bad input at file:line:col', () => {
       x_idx: { columns: [x] }
   b:
     columns: { x: { type: int } }
-    checks:
-      x_idx: x > 0
+    unique:
+      x_idx: [x]
     indexes:
       a: { columns: [x] }
 `;
@@ -224,14 +224,46 @@ describe('loadModel reports bad input at file:line:col', () => {
     expect(brief(problems)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^tenant/a\\.yaml:${at(a, 'x_idx', 1)} check constraint name x_idx is already used by the index at .*a\\.yaml:${at(a, 'x_idx')}$`,
+          `^tenant/a\\.yaml:${at(a, 'x_idx', 1)} unique constraint name x_idx is already used by the index at .*a\\.yaml:${at(a, 'x_idx')}$`,
         ),
       ),
       expect.stringMatching(
         new RegExp(`^tenant/a\\.yaml:${at(a, 'a: {')} index name a is already used by the table at .*a\\.yaml:2:3$`),
       ),
     ]);
-    expect(problems[0].hint).toMatch(/one namespace/);
+    expect(problems[0].hint).toMatch(/Postgres: relation "x_idx" already exists; .* one namespace per schema/);
+  });
+
+  it('CHECK and foreign key names are per table, as in Postgres: shared by tables, not within one', async () => {
+    const a = `tables:
+  a:
+    columns: { id: { type: int }, x: { type: int } }
+    primaryKey: [id]
+    checks:
+      not_blank: x > 0
+    indexes:
+      not_blank: { columns: [x] }
+    foreignKeys:
+      owner_fk: { columns: [x], references: { table: a } }
+  b:
+    columns: { x: { type: int } }
+    checks:
+      not_blank: x > 0
+      owner_fk: x < 10
+    foreignKeys:
+      owner_fk: { columns: [x], references: { table: a } }
+`;
+    const problems = await modelProblems({ 'schema/tenant/a.yaml': a });
+    expect(brief(problems)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^tenant/a\\.yaml:${at(a, 'owner_fk', 2)} foreign key name owner_fk is already used by the check constraint at .*a\\.yaml:${at(a, 'owner_fk', 1)} on table b$`,
+        ),
+      ),
+    ]);
+    expect(problems[0].hint).toBe(
+      'Postgres: constraint "owner_fk" for relation "b" already exists; constraint names are unique per table (other tables may reuse them)',
+    );
   });
 
   it('an index, primary key or unique constraint on a column that does not exist', async () => {

@@ -1,6 +1,7 @@
 import { PgfleetError } from '../../errors.js';
 import { type Change, unreachable } from '../../model/changes.js';
 import type { PlanOptions } from '../types.js';
+import { createCollation, dropCollation, recreateCollation, setTextObjectComment } from './collations.js';
 import { addColumn, alterColumn, dropColumn, renameColumn } from './columns.js';
 import { addConstraint, addPrimaryKey, dropConstraint, dropPrimaryKey, renameConstraint } from './constraints.js';
 import { alterDomain, createDomain, dropDomain } from './domains.js';
@@ -13,6 +14,16 @@ import { createPolicy, dropPolicy, setRowSecurity } from './policies.js';
 import type { Rendered } from './rendered.js';
 import { alterSequence, createSequence, dropSequence } from './sequences.js';
 import { createTable, dropTable, renameTable, setPartitionBound, setTableComment } from './tables.js';
+import {
+  alterConfiguration,
+  alterDictionary,
+  createConfiguration,
+  createDictionary,
+  dropConfiguration,
+  dropDictionary,
+  recreateConfiguration,
+  recreateDictionary,
+} from './text-search.js';
 import { addExclusion, createTrigger, dropExclusion, dropTrigger } from './triggers.js';
 import { alterType, createType, dropType } from './types.js';
 import { createView, dropView, setComment } from './views.js';
@@ -125,6 +136,30 @@ export function render(change: Change, options: PlanOptions): Rendered {
       return dropType(change.type);
     case 'alter_type':
       return alterType(change.from, change.to);
+    case 'create_collation':
+      return createCollation(change.collation);
+    case 'drop_collation':
+      return dropCollation(change.collation);
+    case 'recreate_collation':
+      return recreateCollation(change.from, change.to, change.usages);
+    case 'create_ts_dictionary':
+      return createDictionary(change.dictionary);
+    case 'drop_ts_dictionary':
+      return dropDictionary(change.dictionary);
+    case 'alter_ts_dictionary':
+      return alterDictionary(change.from, change.to);
+    case 'recreate_ts_dictionary':
+      return recreateDictionary(change.from, change.to, change.configurations);
+    case 'create_ts_configuration':
+      return createConfiguration(change.configuration);
+    case 'drop_ts_configuration':
+      return dropConfiguration(change.configuration);
+    case 'alter_ts_configuration':
+      return alterConfiguration(change.from, change.to);
+    case 'recreate_ts_configuration':
+      return recreateConfiguration(change.from, change.to);
+    case 'set_text_object_comment':
+      return setTextObjectComment(change.target, change.to);
     default:
       return unreachable(change);
   }

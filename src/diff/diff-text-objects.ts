@@ -1,0 +1,98 @@
+import type { Change, CollationUsage, TextObjectTarget } from '../model/changes.js';
+import { stableKey } from '../model/compare.js';
+import type { Collation, Index, Model, TextSearchConfiguration, TextSearchDictionary } from '../model/types.js';
+import { names } from './diff-objects.js';
+import { matchByName } from './match.js';
+
+/**
+ * Collations, text search dictionaries and configurations. Postgres alters none of their
+ * defining parts but a dictionary's options and a configuration's mappings: a changed
+ * collation, template or parser is a recreation that moves what uses the object to the new
+ * one (see the renderers). Indexes that name such an object themselves hold on to the old
+ * one, so they are dropped before it is recreated and created after (`others`: the changes
+ * so far, whose index drops and creations are not repeated).
+ */
+export function diffTextObjects(from: Model, to: Model, others: readonly Change[]): Change[] {
+  const changes: Change[] = [];
+  const rebuiltIndexes = (uses: (index: Index) => boolean) => changes.push(...rebuildIndexes(from, to, others, uses));
+
+  const collations = matchByName(from.collations, to.collations);
+  for (const collation of collations.added) changes.push({ kind: 'create_collation', collation });
+  for (const collation of collations.removed) changes.push({ kind: 'drop_collation', collation });
+  for (const [a, b] of collations.pairs) {
+    if (stableKey(withoutComment(a)) !== stableKey(withoutComment(b))) {
+      changes.push({ kind: 'recreate_collation', from: a, to: b, usages: collationUsages(to, b.name) });
+      rebuiltIndexes((i) => i.elements.some((e) => e.collation === b.name));
+    } else if (a.comment !== b.comment) changes.push(comment({ kind: 'collation', name: b.name }, a, b));
+  }
+
+  const dictionaries = matchByName(from.textSearchDictionaries, to.textSearchDictionaries);
+  for (const dictionary of dictionaries.added) changes.push({ kind: 'create_ts_dictionary', dictionary });
+  for (const dictionary of dictionaries.removed) changes.push({ kind: 'drop_ts_dictionary', dictionary });
+  for (const [a, b] of dictionaries.pairs) {
+    if (a.template !== b.template) {
+      const configurations = to.textSearchConfigurations
+        .filter((c) => c.mappings.some((m) => m.dictionaries.some((d) => sameName(d, b.name))))
+        .map((c) => c.name);
+      changes.push({ kind: 'recreate_ts_dictionary', from: a, to: b, configurations });
+    } else if (stableKey(a) !== stableKey(b)) changes.push({ kind: 'alter_ts_dictionary', from: a, to: b });
+  }
+
+  const configurations = matchByName(from.textSearchConfigurations, to.textSearchConfigurations);
+  for (const configuration of configurations.added) changes.push({ kind: 'create_ts_configuration', configuration });
+  for (const configuration of configurations.removed) changes.push({ kind: 'drop_ts_configuration', configuration });
+  for (const [a, b] of configurations.pairs) {
+    if (a.parser !== b.parser) {
+      changes.push({ kind: 'recreate_ts_configuration', from: a, to: b });
+      const named = (text: string | null) => text !== null && names(text, b.name);
+      rebuiltIndexes((i) => named(i.where) || i.elements.some((e) => named(e.expression)));
+    } else if (stableKey(a) !== stableKey(b)) changes.push({ kind: 'alter_ts_configuration', from: a, to: b });
+  }
+  return changes;
+}
+
+const withoutComment = (c: Collation | TextSearchDictionary | TextSearchConfiguration) => ({ ...c, comment: null });
+
+const comment = (target: TextObjectTarget, a: { comment: string | null }, b: { comment: string | null }): Change => ({
+  kind: 'set_text_object_comment',
+  target,
+  from: a.comment,
+  to: b.comment,
+});
+
+/** A name as a mapping lists it (regdictionary prints it quoted when it must be) is `name`. */
+const sameName = (printed: string, name: string) => printed === name || printed === `"${name.replaceAll('"', '""')}"`;
+
+/** Columns of `model` with the collation `name`: they move to its new definition. */
+export function collationUsages(model: Model, name: string): CollationUsage[] {
+  return model.tables.flatMap((t) =>
+    t.partitionOf !== null
+      ? []
+      : t.columns.filter((c) => c.collation === name).map((c) => ({ table: t.name, column: c.name, type: c.type })),
+  );
+}
+
+/**
+ * Drop and create again the indexes of tables on both sides that `uses` picks, unless the
+ * diff drops or creates them already.
+ */
+function rebuildIndexes(from: Model, to: Model, others: readonly Change[], uses: (i: Index) => boolean): Change[] {
+  const touched = new Set(
+    others.flatMap((c) =>
+      c.kind === 'drop_index' || c.kind === 'create_index' ? [`${c.table}\0${c.index.name}`] : [],
+    ),
+  );
+  const fromTables = new Map(from.tables.map((t) => [t.name, t]));
+  const out: Change[] = [];
+  for (const t of to.tables) {
+    const before = fromTables.get(t.name);
+    if (!before) continue;
+    for (const index of t.indexes) {
+      if (index.name === null || !uses(index) || touched.has(`${t.name}\0${index.name}`)) continue;
+      const old = before.indexes.find((i) => i.name === index.name);
+      if (!old) continue;
+      out.push({ kind: 'drop_index', table: t.name, index: old }, { kind: 'create_index', table: t.name, index });
+    }
+  }
+  return out;
+}
