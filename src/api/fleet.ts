@@ -17,6 +17,7 @@ import { privilegeError } from '../fleet/privileges.js';
 import type { Config } from '../load/config.js';
 import { readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
+import { refuseIrreversible } from './irreversible.js';
 import type { FleetProject } from './project.js';
 import { checkTarget } from './run-target.js';
 
@@ -166,6 +167,7 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'rollback');
+  refuseIrreversible(set, project.config.shared.schema, options);
   return acrossDatabases(project, concurrency, (fleet, config) =>
     runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
   );

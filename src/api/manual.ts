@@ -1,5 +1,8 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PgfleetError } from '../errors.js';
 import { type Migration, nextVersion, readMigrations, writeMigrations, writeSum } from '../migrations/index.js';
+import { writeFileAtomic } from '../migrations/write-file-atomic.js';
 import type { Scope } from '../model/types.js';
 import { cleanName } from './drafts.js';
 import type { Project } from './project.js';
@@ -27,6 +30,42 @@ export async function newMigration(
       down: '-- Write the SQL that undoes it here.',
     },
   ]);
+  return { id: `${version}_${clean}`, path };
+}
+
+/** What `pgfleet new --code` writes: the module shape a code migration has (see README, "Data migrations"). */
+export const CODE_TEMPLATE = `import type { MigrationContext } from 'pgfleet';
+
+// Runs once per schema, inside that schema's transaction, with the search path set to the
+// tenant (then the shared schema). \`export const transaction = false\` and ctx.batches(...)
+// move a large table in resumable batches instead.
+export async function up({ query, schema }: MigrationContext): Promise<void> {
+  /* ... */
+}
+
+// Without down the migration is irreversible: rollback refuses to go back past it.
+export async function down({ query, schema }: MigrationContext): Promise<void> {
+  /* ... */
+}
+`;
+
+/**
+ * `pgfleet new --code`: a code migration, `NNNN_name.ts` in the scope's line, from
+ * {@link CODE_TEMPLATE}; pgfleet.sum is updated so the new file is accepted as it is.
+ */
+export async function newCodeMigration(
+  project: Project,
+  scope: Scope,
+  name: string,
+): Promise<{ id: string; path: string }> {
+  const dir = project.config.migrations;
+  const set = await readMigrations(dir);
+  const version = nextVersion(set[scope]);
+  const clean = cleanName(name);
+  const path = join(dir, scope, `${version}_${clean}.ts`);
+  await mkdir(join(dir, scope), { recursive: true });
+  await writeFileAtomic(path, CODE_TEMPLATE);
+  await writeSum(dir);
   return { id: `${version}_${clean}`, path };
 }
 

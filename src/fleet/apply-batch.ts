@@ -49,9 +49,12 @@ export class BatchSizer {
   }
 }
 
-/** Whether a schema's work can travel in a batch: one transaction, so one message body. */
+/**
+ * Whether a schema's work can travel in a batch: one transaction, so one message body. A
+ * code migration runs JavaScript between statements, so it is never part of a message.
+ */
 export const fitsBatch = (migrations: readonly Migration[]): boolean =>
-  migrations.length > 0 && migrations.every((m) => m.transactional);
+  migrations.length > 0 && migrations.every((m) => m.transactional && !m.code);
 
 /** The next batch from the front of `items`: up to `size` schemas and about BATCH_BYTES of SQL. */
 export function takeBatch(items: readonly BatchItem[], size: number): BatchItem[] {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { type Migration, splitStatements } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { literal } from '../plan/quote.js';
+import { runCodeOutsideTransaction, runTransactionWithCode } from './apply-code.js';
 import { claimSql, LOCK_NAMESPACE, LOCKED, searchPathOf } from './claim.js';
 import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
 import { schemaUsableSql } from './privileges.js';
@@ -52,9 +53,12 @@ export function transactionMessages(
   shared: string,
   group: readonly Migration[],
   o: ApplyOptions,
+  /** Only the opening (BEGIN and the claim), for a transaction whose migrations are sent one by one (code migrations). */
+  headOnly = false,
 ): string[] {
   const claim = claimSql({ schema, scope, shared }, o.lockTimeoutMs, schemaLockKey(schema), o.claimFunction ?? false);
   const head = `BEGIN;\n${claim};\n`;
+  if (headOnly) return [head];
   return group.map((m, i) => {
     const body = o.fake ? '' : `${m[o.direction]}\n;`;
     const record = o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version);
@@ -133,7 +137,14 @@ export async function applyToSchema(
       attempts++;
       let current: Migration | null = group[0];
       try {
-        if (group[0].transactional) {
+        if (group.some((m) => m.code) && group[0].transactional) {
+          const head = transactionMessages(schema, scope, shared, [], o, true)[0];
+          await runTransactionWithCode(client, target, head, group, o, (m) => {
+            current = m;
+          });
+        } else if (group[0].code) {
+          await runCodeOutsideTransaction(client, target, group[0], schemaLockKey(schema), o);
+        } else if (group[0].transactional) {
           const messages = transactionMessages(schema, scope, shared, group, o);
           for (let i = 0; i < messages.length; i++) {
             current = group[i];

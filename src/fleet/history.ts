@@ -86,10 +86,15 @@ export interface RecordedMigration {
  * already marked applied makes it fail (primary key), so a migration is never recorded
  * twice. The duration is measured from the start of the enclosing statement batch.
  */
-export function recordAppliedSql(schema: string, m: RecordedMigration): string {
+export function recordAppliedSql(schema: string, m: RecordedMigration, durationMs?: number): string {
+  // A code migration ran in statements of its own: its time is measured by the caller.
+  const duration =
+    durationMs === undefined
+      ? '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer'
+      : String(Math.round(durationMs));
   return `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(m.version)} AND status = 'failed';
 INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, duration_ms)
-VALUES (${literal(schema)}, ${literal(m.scope)}, ${literal(m.version)}, ${literal(m.name)}, ${literal(m.checksum)}, 'applied', (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer)`;
+VALUES (${literal(schema)}, ${literal(m.scope)}, ${literal(m.version)}, ${literal(m.name)}, ${literal(m.checksum)}, 'applied', ${duration})`;
 }
 
 /** Record a failed attempt (after the schema's transaction rolled back). */

@@ -1,5 +1,6 @@
 export { checksum } from './checksum.js';
-export { compareVersions, migrationId, migrationPath } from './migration-id.js';
+export { type CodeFunction, codeFrame, codeOf, type LoadedCode } from './code-migration.js';
+export { compareVersions, isCodeFile, migrationId, migrationPath } from './migration-id.js';
 export { MAX_NAME_LENGTH, migrationName } from './migration-name.js';
 export { nextVersion } from './next-version.js';
 export { parseMigration } from './parse-migration.js';
@@ -10,6 +11,6 @@ export { renderStatements } from './render-statements.js';
 export { renumber } from './renumber.js';
 export { splitStatements } from './split-statements.js';
 export { computeSum, SUM_FILE, verifySum, writeSum } from './sum.js';
-export type { Migration, MigrationDraft, MigrationSet } from './types.js';
+export type { CodeMigration, Migration, MigrationDraft, MigrationSet } from './types.js';
 export { type WriteMigrationOptions, writeMigration, writeMigrations } from './write-migration.js';
 export { finishInterruptedWrite, JOURNAL_FILE } from './write-together.js';

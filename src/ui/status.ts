@@ -1,11 +1,15 @@
 import type { FleetStatus, SchemaStatus } from '../fleet/index.js';
 
 /** One schema, like showmigrations: `[X]` applied, `[ ]` pending. */
-export function schemaStatusText(s: SchemaStatus): string {
+export function schemaStatusText(s: SchemaStatus, code: FleetStatus['code'] = []): string {
   const lines = [`${s.schema} (${s.scope})${s.exists ? '' : ' — schema does not exist'}`];
-  for (const id of s.applied) lines.push(` [X] ${id}`);
+  const note = (id: string) => {
+    const c = code.find((x) => x.scope === s.scope && x.id === id);
+    return c ? `  (code${c.batched ? ', batched' : ''}${c.reversible ? '' : ', irreversible: no down'})` : '';
+  };
+  for (const id of s.applied) lines.push(` [X] ${id}${note(id)}`);
   for (const id of s.pending)
-    lines.push(` [ ] ${id}${s.failed?.migration === id ? `  FAILED: ${s.failed.error}` : ''}`);
+    lines.push(` [ ] ${id}${note(id)}${s.failed?.migration === id ? `  FAILED: ${s.failed.error}` : ''}`);
   for (const id of s.unknown) lines.push(` [?] ${id}  applied, but not in the migration directory`);
   for (const p of s.problems) lines.push(` ! ${p}`);
   return lines.join('\n');
@@ -30,6 +34,9 @@ export function fleetStatusText(f: FleetStatus): string {
   for (const t of f.tenants.filter((x) => x.problems.length > 0 || x.unknown.length > 0)) {
     for (const p of t.problems) lines.push(`  ! ${p}`);
     for (const u of t.unknown) lines.push(`  ? ${t.schema} applied ${u}, which is not in the migration directory`);
+  }
+  for (const c of f.code.filter((x) => !x.reversible)) {
+    lines.push(`  irreversible: ${c.path} is a code migration without down; rollback stops above it`);
   }
   for (const bad of f.invalidNames) lines.push(`  ! tenant name ${JSON.stringify(bad.name)} ignored: ${bad.problem}`);
   return lines.join('\n');
