@@ -19,12 +19,12 @@ import { emptyModel } from '../model/build.js';
 import { sameSchema, stableKey, stored } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
+import { replayedState } from '../replay/replay.js';
+import { modelPatch } from '../replay/verify.js';
 import { checkSchemaFlag } from './flags.js';
 import { type GeneratedMigration, generate } from './generate.js';
 import type { Project } from './project.js';
-import { replayedState } from './replay.js';
 import { withDevDatabase } from './validate.js';
-import { modelPatch } from './verify.js';
 
 export interface BaselineOptions {
   /** Schemas to leave out: neither checked nor recorded (their migrations stay pending). */

@@ -7,9 +7,9 @@ import { listTenants, readHistory, schemaState } from '../fleet/index.js';
 import type { ScopedModels } from '../inspect/canonicalise.js';
 import { type Migration, type MigrationSet, readMigrations } from '../migrations/index.js';
 import type { Model, Scope } from '../model/types.js';
+import { replayedState } from '../replay/replay.js';
 import { databaseUrlOf } from './diff-schema.js';
 import type { Project } from './project.js';
-import { replayedState } from './replay.js';
 import { canonicalModel } from './validate.js';
 
 export type {

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PgfleetError } from '../errors.js';
+import { cleanName } from '../migrations/drafts-for.js';
 import { type Migration, nextVersion, readMigrations, writeMigrations, writeSum } from '../migrations/index.js';
 import { writeFileAtomic } from '../migrations/write-file-atomic.js';
 import type { Scope } from '../model/types.js';
-import { cleanName } from './drafts.js';
 import type { Project } from './project.js';
 
 /**

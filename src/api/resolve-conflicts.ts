@@ -6,10 +6,10 @@ import { listSqlFiles } from '../migrations/list-files.js';
 import { MIGRATION_FILE } from '../migrations/migration-id.js';
 import { sameSchema } from '../model/compare.js';
 import type { Scope } from '../model/types.js';
+import { createLayout, inspectLayout, replayAll, runSection, scratchLayout } from '../replay/replay.js';
+import { modelPatch } from '../replay/verify.js';
 import type { Project } from './project.js';
-import { createLayout, inspectLayout, replayAll, runSection, scratchLayout } from './replay.js';
 import { withDevDatabase } from './validate.js';
-import { modelPatch } from './verify.js';
 
 export interface Renumbered {
   readonly scope: Scope;

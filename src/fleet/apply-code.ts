@@ -11,6 +11,7 @@ import {
   migrationContext,
 } from './migration-context.js';
 import { schemaUsableSql } from './privileges.js';
+import type { CodeUnit, Unit } from './units.js';
 
 export interface CodeTarget {
   readonly schema: string;
@@ -20,7 +21,6 @@ export interface CodeTarget {
 
 export interface CodeRunOptions {
   readonly direction: 'up' | 'down';
-  readonly fake?: boolean;
   readonly lockTimeoutMs: number;
 }
 
@@ -44,30 +44,32 @@ export async function callCode(m: Migration, direction: 'up' | 'down', ctx: Migr
 }
 
 /**
- * One transaction of migrations that holds code: `head` (BEGIN and the schema's claim),
- * then each migration in turn with its history row (SQL as one message, code through its
- * module on this same connection), then COMMIT. A throw anywhere leaves the caller to
- * ROLLBACK: the schema stays exactly where it was. `onCurrent` says which migration is
- * running, for the failure's record.
+ * One transaction of units that holds code: `head` (BEGIN and the schema's claim), then
+ * each unit in turn with its history row (an SQL unit as the message `sqlMessage` makes, a
+ * code unit through its module on this same connection), then COMMIT. A throw anywhere
+ * leaves the caller to ROLLBACK: the schema stays exactly where it was. `onCurrent` says
+ * which migration is running, for the failure's record.
  */
 export async function runTransactionWithCode(
   client: pg.ClientBase,
   target: CodeTarget,
   head: string,
-  group: readonly Migration[],
+  group: readonly Unit[],
   o: CodeRunOptions,
+  sqlMessage: (u: Unit) => string,
   onCurrent: (m: Migration) => void,
 ): Promise<void> {
   await client.query(head);
-  for (const m of group) {
-    onCurrent(m);
+  for (const u of group) {
+    onCurrent(u.migration);
+    if (u.kind !== 'code') {
+      await client.query(sqlMessage(u));
+      continue;
+    }
     const started = performance.now();
-    if (m.code) {
-      if (!o.fake) await callCode(m, o.direction, migrationContext(client, target));
-      await client.query(finishSql(target.schema, m, o.direction, performance.now() - started));
-    } else {
-      const body = o.fake ? '' : `${m[o.direction]}\n;`;
-      await client.query(`${body}\n${finishSql(target.schema, m, o.direction)};`);
+    if (!u.fake) await callCode(u.migration, o.direction, migrationContext(client, target));
+    if (u.recordsHistory) {
+      await client.query(finishSql(target.schema, u.migration, o.direction, performance.now() - started));
     }
   }
   await client.query('COMMIT');
@@ -87,10 +89,11 @@ const finishSql = (schema: string, m: Migration, direction: 'up' | 'down', ms?: 
 export async function runCodeOutsideTransaction(
   client: pg.ClientBase,
   target: CodeTarget,
-  m: Migration,
+  unit: CodeUnit,
   lockKey: number,
   o: CodeRunOptions,
 ): Promise<void> {
+  const m = unit.migration;
   const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_NAMESPACE, lockKey]);
   if (!locked.rows[0].ok)
     throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
@@ -102,7 +105,7 @@ export async function runCodeOutsideTransaction(
       `SET search_path = ${searchPath}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}; ${schemaUsableSql(target.schema)}`,
     );
     await ensureBatchProgress(client);
-    if (!o.fake) {
+    if (!unit.fake) {
       const ctx = migrationContext(client, target, { version: m.version, direction: o.direction, searchPath });
       await callCode(m, o.direction, ctx);
     }
