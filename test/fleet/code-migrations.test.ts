@@ -296,8 +296,9 @@ export async function down({ query }) { await query("DELETE FROM services_servic
  * `export const transaction = false` + `ctx.batches`: each batch commits with its progress.
  * The issue asks for 1,000,000 rows; the default suite uses 50,000 (ROWS) to stay fast, which
  * exercises the same resume path (a kill mid-way, a rerun from pgfleet.batch_progress).
+ * `PGFLEET_BATCH_ROWS=1000000 npx vitest run test/fleet/code-migrations.test.ts -t killed` runs the full size.
  */
-const ROWS = 50_000;
+const ROWS = Number(process.env.PGFLEET_BATCH_ROWS ?? 50_000);
 const EVENTS = `tables:
   events:
     columns:
@@ -322,7 +323,7 @@ export async function down({ query }: MigrationContext): Promise<void> {
 }
 `;
 
-describe('a batched code migration killed part-way', { timeout: 300_000 }, () => {
+describe('a batched code migration killed part-way', { timeout: 300_000 + ROWS / 10 }, () => {
   it(`resumes where it stopped and processes each of ${ROWS} rows exactly once`, async () => {
     const db = await testDatabase();
     const fleet = await fleetProject(db.url);
