@@ -50,13 +50,14 @@ describe('code migrations in the directory', () => {
 
   it('refuses bad declarations with the line of each, exit 2', async () => {
     const dir = await dirWith({
-      'tenant/0001_bad.ts': "export const transaction = 'no';\nexport const requires = 'shared';\nexport const down = 3;\n",
+      'tenant/0001_bad.ts':
+        "export const transaction = 'no';\nexport const requires = 'shared';\nexport const down = 3;\n",
     });
     const e = await readMigrations(dir).catch((x) => x);
     expect(e).toBeInstanceOf(PgfleetError);
     expect(exitCodeFor(e)).toBe(2);
     expect(e.message).toContain('0001_bad.ts:1: `transaction` is true or false, not "no"');
-    expect(e.message).toContain('0001_bad.ts:2: expected `export const requires = \'shared NNNN\'`');
+    expect(e.message).toContain("0001_bad.ts:2: expected `export const requires = 'shared NNNN'`");
     expect(e.message).toContain('0001_bad.ts:3: `down` is exported but is not a function');
     expect(e.message).toContain('exports no `up` function');
   });
