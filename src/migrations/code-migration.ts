@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../errors.js';
 import { PgfleetError } from '../errors.js';
@@ -158,7 +158,11 @@ export function codeFrame(error: unknown, m: Migration): string | null {
   const stack = (error as Error)?.stack ?? '';
   const abs = resolve(m.code.file);
   const hit = new RegExp(`(?:file://)?${escapeRegExp(abs)}(?:\\?[^:]*)?:(\\d+):(\\d+)`).exec(stack);
-  return hit ? `${m.code.file}:${hit[1]}:${hit[2]}` : null;
+  if (!hit) return null;
+  // Relative to where pgfleet runs, as a reader types it, unless the file is elsewhere.
+  const rel = relative(process.cwd(), abs);
+  const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+  return `${shown}:${hit[1]}:${hit[2]}`;
 }
 
 function invalid(file: string, line: number, message: string, hint = CODE_HINT): PgfleetError {
