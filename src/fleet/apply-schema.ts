@@ -182,7 +182,8 @@ export async function applyToSchema(
         }
         const message =
           e.code === LOCK_NOT_AVAILABLE ? `${e.message} (gave up after ${attempt + 1} attempts)` : e.message;
-        if (o.direction === 'up' && current) await recordFailure(client, schema, current, message).catch(() => {});
+        if (o.direction === 'up' && current)
+          await recordFailure(client, schema, current, message, performance.now() - started).catch(() => {});
         return result('failed', { migration: current?.id ?? null, message, code: e.code });
       }
     }

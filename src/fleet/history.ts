@@ -98,14 +98,21 @@ VALUES (${literal(schema)}, ${literal(m.scope)}, ${literal(m.version)}, ${litera
 }
 
 /** Record a failed attempt (after the schema's transaction rolled back). */
-export async function recordFailure(client: pg.ClientBase, schema: string, m: RecordedMigration, error: string) {
+export async function recordFailure(
+  client: pg.ClientBase,
+  schema: string,
+  m: RecordedMigration,
+  error: string,
+  /** How long the failed attempt ran (a code migration's time is worth knowing when it fails). */
+  durationMs = 0,
+) {
   await client.query(
-    `INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, error)
-     VALUES ($1, $2, $3, $4, $5, 'failed', $6)
+    `INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, error, duration_ms)
+     VALUES ($1, $2, $3, $4, $5, 'failed', $6, $7)
      ON CONFLICT (schema_name, version) DO UPDATE SET status = 'failed', error = EXCLUDED.error, applied_at = now(),
-       name = EXCLUDED.name, checksum = EXCLUDED.checksum
+       name = EXCLUDED.name, checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms
      WHERE ${HISTORY}.status = 'failed'`,
-    [schema, m.scope, m.version, m.name, m.checksum, error],
+    [schema, m.scope, m.version, m.name, m.checksum, error, Math.round(durationMs)],
   );
 }
 
