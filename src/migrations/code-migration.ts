@@ -23,6 +23,7 @@ export const CODE_HINT =
 // Loaded modules by file and checksum: one import per process, and an edited file (new
 // checksum) is imported afresh, since tsImport gives every call its own module namespace.
 const loaded = new Map<string, LoadedCode>();
+const modules = new Map<string, Record<string, unknown>>();
 
 /**
  * Reads a code migration: imports the module with tsx's API (TypeScript and JavaScript,
@@ -43,7 +44,11 @@ export async function readCodeMigration(text: string, path: string, file: string
   }
   const scope: Scope = folder;
   const sum = checksum(text);
-  const mod = await importModule(text, file, sum);
+  const key = `${resolve(file)}\0${sum}`;
+  // One import per file version and process: an API user reading the directory again
+  // (every migrate, status, ...) reuses the module rather than loading another copy.
+  const mod = modules.get(key) ?? (await importModule(text, file, sum));
+  modules.set(key, mod);
   const problems: { line: number; message: string }[] = [];
   const lineOf = (name: string) => exportLine(text, name);
   if (typeof mod.up !== 'function') problems.push({ line: lineOf('up'), message: 'exports no `up` function' });
@@ -71,7 +76,7 @@ export async function readCodeMigration(text: string, path: string, file: string
     }
   }
   if (problems.length > 0) throw invalidAll(file, problems);
-  loaded.set(`${resolve(file)}\0${sum}`, {
+  loaded.set(key, {
     up: mod.up as CodeFunction,
     down: typeof mod.down === 'function' ? (mod.down as CodeFunction) : null,
   });
