@@ -1,4 +1,6 @@
+import { canonicalModel } from '../devdb/canonical-model.js';
 import { devServerMajor } from '../devdb/server-major.js';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { cleanName, draftsFor } from '../migrations/drafts-for.js';
@@ -17,7 +19,6 @@ import type { Hazard } from '../plan/types.js';
 import { replayedState } from '../replay/replay.js';
 import { verifyMigrations } from '../replay/verify.js';
 import type { Project } from './project.js';
-import { canonicalModel, withDevDatabase } from './validate.js';
 
 export interface GenerateOptions {
   /** Name of the new migration(s); derived from the changes when absent. */

@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { devServerMajor } from '../devdb/server-major.js';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { draftsFor } from '../migrations/drafts-for.js';
@@ -12,7 +13,6 @@ import { plan } from '../plan/plan.js';
 import { replayInScratch } from '../replay/replay.js';
 import { modelPatch } from '../replay/verify.js';
 import type { Project } from './project.js';
-import { withDevDatabase } from './validate.js';
 
 export interface SquashResult {
   readonly scope: Scope;
