@@ -285,6 +285,36 @@ export async function down({ query }) { await query("DELETE FROM services_servic
     expect(h.rows.map((x) => x.version)).toEqual(['0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008']);
   });
 
+  it('a shared code migration runs with tenant null; a tenant one `requires` it like an SQL one', async () => {
+    await writeFile(
+      join(gen, 'shared', '0002_seed_admin.ts'),
+      `export async function up({ query, schema, scope, tenant }) {
+  if (tenant !== null || scope !== 'shared') throw new Error('not the shared schema');
+  await query("INSERT INTO users_user (email) VALUES ($1)", ['admin@' + schema]);
+}
+export async function down({ query }) { await query("DELETE FROM users_user WHERE email LIKE 'admin@%'"); }
+`,
+    );
+    await writeFile(
+      join(gen, 'tenant', '0009_owner.ts'),
+      `export const requires = 'shared 0002';
+export async function up({ query }) {
+  const { rows } = await query("SELECT email FROM users_user WHERE email LIKE 'admin@%'");
+  await query("UPDATE services_service SET name = name || ' / ' || $1 WHERE name = 'Welcome'", [rows[0].email]);
+}
+export async function down() {}
+`,
+    );
+    await writeSum(gen);
+    const early = await migrate(await fleet.project(), { only: { scope: 'tenant' } });
+    expect(early.summary).toMatchObject({ applied: 0, failed: N + 1 });
+    expect(early.results[0].error?.message).toContain('0009_owner requires shared 0002');
+    const r = await migrate(await fleet.project());
+    expect(r.summary).toMatchObject({ applied: N + 2, failed: 0 });
+    const names = await db.client.query(`SELECT name FROM tenant_03.services_service WHERE name LIKE 'Welcome%'`);
+    expect(names.rows).toEqual([{ name: 'Welcome / admin@public' }]);
+  });
+
   it('squash stops before a code migration, saying so', async () => {
     const e = await squash(await fleet.project(), 'tenant', '0004').catch((x) => x);
     expect(e).toBeInstanceOf(PgfleetError);
