@@ -87,6 +87,8 @@ export async function readCodeMigration(text: string, path: string, file: string
     id: `${id[1]}_${id[2]}`,
     requires,
     transactional,
+    // No SQL steps: the module is the one unit that runs (fleet/units.ts' code unit).
+    steps: { up: [], down: [] },
     hazards: [],
     replaces: [],
     // Like a `pgfleet new` migration: generate never rewrites it, squash never swallows it.
