@@ -1,15 +1,33 @@
 -- pgfleet 0005_service_slug_required
 -- scope: tenant
--- transaction: true
--- hazards: SET NOT NULL on services_service.slug scans services_service under an exclusive lock; building the unique index services_service_slug_key scans services_service under a lock
+-- hazards: validating services_service_slug_not_null scans services_service\; writes go on (SHARE UPDATE EXCLUSIVE); builds services_service_slug_key on services_service concurrently\; writes go on
 
 -- +up
--- hazard blocks_writes: SET NOT NULL on services_service.slug scans services_service under an exclusive lock
-ALTER TABLE services_service ALTER COLUMN slug SET NOT NULL;
+-- +step transaction: true
+ALTER TABLE services_service ADD CONSTRAINT services_service_slug_not_null CHECK (slug IS NOT NULL) NOT VALID;
 
--- hazard blocks_writes: building the unique index services_service_slug_key scans services_service under a lock
-ALTER TABLE services_service ADD CONSTRAINT services_service_slug_key UNIQUE (slug);
+-- +step transaction: true
+-- hazard validates: validating services_service_slug_not_null scans services_service; writes go on (SHARE UPDATE EXCLUSIVE)
+ALTER TABLE services_service VALIDATE CONSTRAINT services_service_slug_not_null;
+
+-- +step transaction: true
+ALTER TABLE services_service ALTER COLUMN slug SET NOT NULL;
+ALTER TABLE services_service DROP CONSTRAINT services_service_slug_not_null;
+
+-- +step transaction: false
+-- hazard index_build: builds services_service_slug_key on services_service concurrently; writes go on
+CREATE UNIQUE INDEX CONCURRENTLY services_service_slug_key ON services_service (slug);
+
+-- +step transaction: true
+ALTER TABLE services_service ADD CONSTRAINT services_service_slug_key UNIQUE USING INDEX services_service_slug_key;
 
 -- +down
+-- +step transaction: true undoes: 5
 ALTER TABLE services_service DROP CONSTRAINT services_service_slug_key;
+
+-- +step transaction: false undoes: 4
+DROP INDEX CONCURRENTLY IF EXISTS services_service_slug_key;
+
+-- +step transaction: true undoes: 1
+ALTER TABLE services_service DROP CONSTRAINT IF EXISTS services_service_slug_not_null;
 ALTER TABLE services_service ALTER COLUMN slug DROP NOT NULL;
