@@ -1,10 +1,12 @@
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
+import { installCreateTenantFunction } from '../fleet/create-tenant-function.js';
 import { acrossDatabases, databasesOf, oneDatabase, withFleet } from '../fleet/databases.js';
 import {
   type CreatedTenant,
   createTenant as create,
   dropTenant as drop,
+  type FleetConnection,
   type FleetStatus,
   fleetStatus,
   type RunOptions,
@@ -17,7 +19,8 @@ import {
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
 import { type RolloutReport, runRollout } from '../fleet/rollout.js';
-import { readMigrations } from '../migrations/index.js';
+import type { Config } from '../load/config.js';
+import { type MigrationSet, readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
 import { refuseIrreversible } from './irreversible.js';
 import type { FleetProject } from './project.js';
@@ -67,21 +70,53 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
   };
   if (waves === null) {
     return withHazards(
-      await acrossDatabases(project, concurrency, (fleet, config) =>
-        runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+      await acrossDatabases(
+        project,
+        concurrency,
+        { ...options, direction: 'up' },
+        keepCreateFunction(options, set, (fleet, config) =>
+          runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+        ),
       ),
     );
   }
   // A wave may ask for more connections than the run's default.
   const poolSize = Math.max(concurrency, ...waves.waves.map((w) => w.concurrency ?? 0));
-  const result = await acrossDatabases(project, poolSize, (fleet, config) =>
-    runRollout(fleet, config, set, waves, {
-      ...options,
-      concurrency,
-      preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
-    }),
+  const result = await acrossDatabases(
+    project,
+    poolSize,
+    { ...options, direction: 'up' },
+    keepCreateFunction(options, set, (fleet, config) =>
+      runRollout(fleet, config, set, waves, {
+        ...options,
+        concurrency,
+        preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
+      }),
+    ),
   );
   return withHazards(result);
+}
+
+/**
+ * After a run, `pgfleet.create_tenant(name)` is replaced when the tenant migrations changed
+ * (`tenants.createFunction`), once the shared schema ran (or had nothing to run): its tenant
+ * migrations may require shared ones.
+ */
+function keepCreateFunction<R extends RunResult>(
+  options: MigrateOptions,
+  set: MigrationSet,
+  run: (fleet: FleetConnection, config: Config) => Promise<R>,
+): (fleet: FleetConnection, config: Config) => Promise<R> {
+  return async (fleet, config) => {
+    const result = await run(fleet, config);
+    const sharedFailed = result.results.some(
+      (r) => r.schema === config.shared.schema && (r.status === 'failed' || r.status === 'locked'),
+    );
+    if (config.tenants.createFunction && !options.planOnly && !sharedFailed) {
+      await installCreateTenantFunction(fleet.coordinator, config, set);
+    }
+    return result;
+  };
 }
 
 export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & {
@@ -102,7 +137,7 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'rollback');
   refuseIrreversible(set, project.config.shared.schema, options);
-  return acrossDatabases(project, concurrency, (fleet, config) =>
+  return acrossDatabases(project, concurrency, { ...options, direction: 'down' }, (fleet, config) =>
     runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
   );
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PgfleetError } from '../errors.js';
 import { cleanName } from '../migrations/drafts-for.js';
 import { type Migration, nextVersion, readMigrations, writeMigrations, writeSum } from '../migrations/index.js';
+import { migrationId } from '../migrations/migration-id.js';
 import { writeFileAtomic } from '../migrations/write-file-atomic.js';
 import type { Scope } from '../model/types.js';
 import type { Project } from './project.js';
@@ -30,7 +31,7 @@ export async function newMigration(
       down: '-- Write the SQL that undoes it here.',
     },
   ]);
-  return { id: `${version}_${clean}`, path };
+  return { id: migrationId(version, clean), path };
 }
 
 /** What `pgfleet new --code` writes: the module shape a code migration has (see README, "Data migrations"). */

@@ -2,12 +2,11 @@ import type { DevDatabase } from '../devdb/dev-database.js';
 import type { SchemaState } from '../fleet/pending.js';
 import type { ScopedModels } from '../inspect/canonicalise.js';
 import type { Migration, MigrationSet } from '../migrations/index.js';
+import { idOf } from '../migrations/migration-id.js';
 import type { Model, Scope } from '../model/types.js';
 import { replayedState } from '../replay/replay.js';
 import type { DriftTarget, Expectation } from './detect.js';
 import type { DriftAgainst, HistoryFinding } from './types.js';
-
-const idOf = (r: { version: string; name: string }) => `${r.version}_${r.name}`;
 
 /** History findings of one schema that do not need its catalog. */
 function historyFindings(state: SchemaState): HistoryFinding[] {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type Diagnostic, PgfleetError } from '../errors.js';
+import { type IgnoreRules, NO_IGNORE, PRESETS } from '../model/ignore.js';
 import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
 import { configValidator } from './json-schemas.js';
@@ -26,6 +27,8 @@ export interface Config {
   readonly database: string | null;
   /** `embedded` or the URL of a scratch server. */
   readonly devDatabase: string;
+  /** Production's Postgres major (`postgres: 15`): the embedded dev database runs it. Null: the one pgfleet ships. */
+  readonly postgres: number | null;
   /** Absolute path of the model folder (default `<root>/schema`). */
   readonly model: string;
   /** Absolute path of the generated migrations (default `<root>/generated`). */
@@ -39,6 +42,8 @@ export interface Config {
    */
   readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
   readonly concurrency: number;
+  /** Objects pgfleet never pulls, diffs, drops or reports as drift, per scope (presets expanded). */
+  readonly ignore: IgnoreRules;
   /** Online forms, allowed hazards and lock discipline (`online`, `allowHazards`, `locks`); absent: the defaults. */
   readonly online?: OnlineConfig;
   /** `rollout:` (waves, failure budget, preflight), or null: every tenant is one wave. */
@@ -52,6 +57,8 @@ export interface TenantsConfig {
   readonly register: string | null;
   readonly unregister: string | null;
   readonly template: string | null;
+  /** `migrate` keeps `pgfleet.create_tenant(name)` current in the database (default true). */
+  readonly createFunction: boolean;
   /** What `tenant create` accepts as a new tenant's name (a regular expression over the whole name). */
   readonly namePattern: string;
 }
@@ -63,6 +70,7 @@ type RawTenants = {
   register?: string | null;
   unregister?: string | null;
   template?: string | null;
+  createFunction?: boolean;
   namePattern?: string;
 };
 
@@ -73,6 +81,7 @@ const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
   register: t.register ?? null,
   unregister: t.unregister ?? null,
   template: t.template ?? null,
+  createFunction: t.createFunction ?? true,
   namePattern: t.namePattern ?? DEFAULT_TENANT_NAME_PATTERN,
 });
 
@@ -93,13 +102,27 @@ export interface LoadConfigOptions {
 interface RawConfig extends RawOnlineConfig {
   database?: string | null;
   devDatabase?: string;
+  postgres?: number;
   model?: string;
   migrations?: string;
   shared?: { schema?: string };
   tenants?: RawTenants;
   databases?: { url: string; tenants?: RawTenants }[];
   concurrency?: number;
+  ignore?: { preset?: string | string[]; shared?: string[]; tenant?: string[] };
   rollout?: RawRollout;
+}
+
+/** `ignore:` with its presets expanded into both scopes. */
+function ignoreRules(raw: RawConfig['ignore']): IgnoreRules {
+  if (!raw) return NO_IGNORE;
+  const presets = (Array.isArray(raw.preset) ? raw.preset : raw.preset ? [raw.preset] : []).flatMap(
+    (p) => PRESETS[p] ?? [],
+  );
+  return Object.freeze({
+    shared: Object.freeze([...presets, ...(raw.shared ?? [])]),
+    tenant: Object.freeze([...presets, ...(raw.tenant ?? [])]),
+  });
 }
 
 /**
@@ -147,11 +170,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     database: database ?? databases[0]?.url ?? null,
     databases,
     devDatabase: raw.devDatabase ?? 'embedded',
+    postgres: raw.postgres ?? null,
     model: resolve(root, raw.model ?? 'schema'),
     migrations: resolve(root, raw.migrations ?? 'generated'),
     shared: { schema: raw.shared?.schema ?? 'public' },
     tenants,
     concurrency: raw.concurrency ?? 4,
+    ignore: ignoreRules(raw.ignore),
     online: onlineConfig(raw),
     rollout: raw.rollout ? rolloutConfig(raw.rollout) : null,
   };

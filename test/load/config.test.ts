@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       root,
       database: 'postgres://db/app',
       devDatabase: 'embedded',
+      postgres: null,
       model: join(root, 'schema'),
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
         unregister: null,
         template: null,
         namePattern: '^[a-z_][a-z0-9_]*$',
+        createFunction: true,
       },
       databases: [
         {
@@ -38,11 +40,23 @@ describe('loadConfig', () => {
             unregister: null,
             template: null,
             namePattern: '^[a-z_][a-z0-9_]*$',
+          createFunction: true,
+            createFunction: true,
+        createFunction: true,
           },
         },
       ],
       concurrency: 4,
       rollout: null,
+      online: {
+        enabled: true,
+        allowHazards: ['index_build', 'validates'],
+        lockTimeoutMs: 1000,
+        lockBudgetMs: 120000,
+        statementTimeoutMs: 60000,
+        longStatementTimeoutMs: 0,
+      },
+      ignore: { shared: [], tenant: [] },
     });
     expect((await loadConfig({ cwd: root, env: {} })).database).toBeNull();
     expect((await loadConfig({ cwd: root, env: {} })).databases).toEqual([]);
@@ -76,11 +90,13 @@ concurrency: 16
       unregister: 'DELETE FROM tenants WHERE name = $1',
       template: 'tenant_template',
       namePattern: '^[a-z_][a-z0-9_]*$',
+      createFunction: true,
     };
     expect(config).toEqual({
       root: join(root, 'conf'),
       database: 'postgres://db/fleet',
       devDatabase: 'postgres://scratch/postgres',
+      postgres: null,
       model: join(root, 'model'),
       migrations: join(root, 'conf', 'out'),
       shared: { schema: 'common' },
@@ -88,6 +104,15 @@ concurrency: 16
       databases: [{ url: 'postgres://db/fleet', tenants }],
       concurrency: 16,
       rollout: null,
+      online: {
+        enabled: true,
+        allowHazards: ['index_build', 'validates'],
+        lockTimeoutMs: 1000,
+        lockBudgetMs: 120000,
+        statementTimeoutMs: 60000,
+        longStatementTimeoutMs: 0,
+      },
+      ignore: { shared: [], tenant: [] },
     });
   });
 
@@ -207,6 +232,8 @@ tenants: { match: 'tenant_%' }
           unregister: null,
           template: null,
           namePattern: '^[a-z_][a-z0-9_]*$',
+          createFunction: true,
+        createFunction: true,
         },
       },
     ]);
