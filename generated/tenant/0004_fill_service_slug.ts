@@ -14,6 +14,10 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+// It only fills rows that exist: a tenant created later (empty tables) records it without
+// running it, and pgfleet.create_tenant(name) can still create tenants.
+export const dataOnly = true;
+
 // Runs once per tenant, in that tenant's transaction, before 0005 makes slug NOT NULL and UNIQUE.
 export async function up({ query }: MigrationContext): Promise<void> {
   const { rows } = await query<{ id: string; name: string }>('SELECT id, name FROM services_service ORDER BY id');
