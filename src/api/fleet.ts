@@ -1,7 +1,8 @@
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
+import { withConnectionNotes } from '../fleet/connection-report.js';
 import { installCreateTenantFunction } from '../fleet/create-tenant-function.js';
-import { acrossDatabases, databasesOf, oneDatabase, withFleet } from '../fleet/databases.js';
+import { acrossDatabases, databasesOf, type NoticeOptions, oneDatabase, withFleet } from '../fleet/databases.js';
 import {
   type CreatedTenant,
   createTenant as create,
@@ -26,11 +27,12 @@ import { refuseIrreversible } from './irreversible.js';
 import type { FleetProject } from './project.js';
 import { checkTarget } from './run-target.js';
 
-export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps' | 'tenants'> & {
-  readonly concurrency?: number;
-  /** With `rollout:` in pgfleet.yaml: run the waves up to and including this one. */
-  readonly wave?: string;
-};
+export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps' | 'tenants'> &
+  NoticeOptions & {
+    readonly concurrency?: number;
+    /** With `rollout:` in pgfleet.yaml: run the waves up to and including this one. */
+    readonly wave?: string;
+  };
 
 /** A migrate run; with `rollout:` in pgfleet.yaml, also what each wave did. */
 export type MigrateResult = RunResult & {
@@ -68,15 +70,23 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
     const hazards = [...set.shared, ...set.tenant].filter((m) => ids.has(m.id) && m.hazards.length > 0);
     return { ...r, hazards: Object.fromEntries(hazards.map((m) => [m.id, m.hazards])) };
   };
+  // The run lock taken over from a dead run, and for --plan what the connection was taken to be.
+  const notes = { planOnly: !!options.planOnly, fake: !!options.fake };
   if (waves === null) {
     return withHazards(
       await acrossDatabases(
         project,
         concurrency,
         { ...options, direction: 'up' },
-        keepCreateFunction(options, set, (fleet, config) =>
-          runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+        keepCreateFunction(options, set, async (fleet, config) =>
+          withConnectionNotes(
+            fleet,
+            set,
+            notes,
+            await runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+          ),
         ),
+        options,
       ),
     );
   }
@@ -86,13 +96,19 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
     project,
     poolSize,
     { ...options, direction: 'up' },
-    keepCreateFunction(options, set, (fleet, config) =>
-      runRollout(fleet, config, set, waves, {
-        ...options,
-        concurrency,
-        preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
-      }),
+    keepCreateFunction(options, set, async (fleet, config) =>
+      withConnectionNotes(
+        fleet,
+        set,
+        notes,
+        await runRollout(fleet, config, set, waves, {
+          ...options,
+          concurrency,
+          preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
+        }),
+      ),
     ),
+    options,
   );
   return withHazards(result);
 }
@@ -119,9 +135,10 @@ function keepCreateFunction<R extends RunResult>(
   };
 }
 
-export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & {
-  readonly concurrency?: number;
-};
+export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> &
+  NoticeOptions & {
+    readonly concurrency?: number;
+  };
 
 /** `pgfleet rollback`: run down sections in reverse order, tenants before the shared schema. */
 export async function rollback(project: FleetProject, options: RollbackOptions): Promise<RunResult> {
@@ -137,8 +154,18 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'rollback');
   refuseIrreversible(set, project.config.shared.schema, options);
-  return acrossDatabases(project, concurrency, { ...options, direction: 'down' }, (fleet, config) =>
-    runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
+  return acrossDatabases(
+    project,
+    concurrency,
+    { ...options, direction: 'down' },
+    async (fleet, config) =>
+      withConnectionNotes(
+        fleet,
+        set,
+        { planOnly: !!options.planOnly, fake: false },
+        await runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
+      ),
+    options,
   );
 }
 

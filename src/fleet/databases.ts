@@ -48,13 +48,22 @@ export function oneDatabase(project: { readonly config: Config }, what: string):
   return all[0];
 }
 
+/** Told while a run waits for the run lock of a run that may be dead, and when it takes it over. */
+export interface NoticeOptions {
+  readonly onNotice?: (message: string) => void;
+}
+
 export async function withFleet<T>(
   project: { readonly config: Config },
   db: Database,
   concurrency: number,
   work: (fleet: FleetConnection, config: Config) => Promise<T>,
+  notice: NoticeOptions = {},
 ): Promise<T> {
-  const fleet = await openFleet(db.url, concurrency);
+  const fleet = await openFleet(db.url, concurrency, {
+    directUrl: db.direct ?? null,
+    lease: { expiryMs: project.config.runLock?.expiryMs, onNotice: notice.onNotice },
+  });
   try {
     return await work(fleet, { ...project.config, tenants: db.tenants, database: db.url });
   } catch (error) {
@@ -90,14 +99,15 @@ export async function acrossDatabases(
   concurrency: number,
   target: Pick<RunOptions, 'direction' | 'only'>,
   run: (fleet: FleetConnection, config: Config) => Promise<RolloutRunResult>,
+  notice: NoticeOptions = {},
 ): Promise<RolloutRunResult> {
   const dbs = databasesOf(project);
-  if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run);
+  if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run, notice);
   const parts = await Promise.all(
     dbs.map(async (db): Promise<RolloutRunResult> => {
       const database = safeUrl(db.url);
       try {
-        const r = await withFleet(project, db, concurrency, run);
+        const r = await withFleet(project, db, concurrency, run, notice);
         return {
           ...r,
           results: r.results.map((x) => ({ ...x, database })),
@@ -127,7 +137,11 @@ export async function acrossDatabases(
   const sum = (k: 'schemas' | 'applied' | 'upToDate' | 'failed' | 'locked' | 'skipped') =>
     parts.reduce((n, p) => n + p.summary[k], 0);
   const rollouts = parts.flatMap((p) => (p.rollout ? [p.rollout] : []));
+  const notices = parts.flatMap((p) => p.notices ?? []);
+  const connection = parts.flatMap((p) => p.connection ?? []);
   return {
+    ...(notices.length > 0 ? { notices } : {}),
+    ...(connection.length > 0 ? { connection } : {}),
     ...(rollouts.length > 0 && {
       rollout: {
         waves: rollouts.flatMap((r) => r.waves),

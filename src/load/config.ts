@@ -40,10 +40,17 @@ export interface Config {
    * when configured, else the one `database` (empty when none is known). --database-url
    * narrows to that database.
    */
-  readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
+  readonly databases: readonly {
+    readonly url: string;
+    readonly tenants: TenantsConfig;
+    /** `directDatabase`: the same database reached without a pooler, for work that needs a real session; null when not given. */
+    readonly direct?: string | null;
+  }[];
   readonly concurrency: number;
   /** Objects pgfleet never pulls, diffs, drops or reports as drift, per scope (presets expanded). */
   readonly ignore: IgnoreRules;
+  /** The run lock's lease (see src/fleet/run-lease.ts); absent: its default expiry. */
+  readonly runLock?: { readonly expiryMs: number };
   /** Online forms, allowed hazards and lock discipline (`online`, `allowHazards`, `locks`); absent: the defaults. */
   readonly online?: OnlineConfig;
   /** `rollout:` (waves, failure budget, preflight), or null: every tenant is one wave. */
@@ -107,9 +114,11 @@ interface RawConfig extends RawOnlineConfig {
   migrations?: string;
   shared?: { schema?: string };
   tenants?: RawTenants;
-  databases?: { url: string; tenants?: RawTenants }[];
+  databases?: { url: string; tenants?: RawTenants; directDatabase?: string | null }[];
   concurrency?: number;
   ignore?: { preset?: string | string[]; shared?: string[]; tenant?: string[] };
+  directDatabase?: string | null;
+  runLock?: { expirySeconds?: number };
   rollout?: RawRollout;
 }
 
@@ -153,17 +162,29 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
 
   const tenants = tenantsConfig(raw.tenants);
   const database = options.databaseUrl || raw.database || (raw.databases ? null : env.DATABASE_URL) || null;
+  // directDatabase: a database's own, else the top-level one (which goes with `database`,
+  // DATABASE_URL or --database-url); an empty value (e.g. ${DIRECT_DATABASE_URL:-}) is none.
+  // (Present only when given, so a config without it reads as before.)
+  const direct = (d?: { directDatabase?: string | null }, top = true) => {
+    const url = d?.directDatabase || (top ? raw.directDatabase : null);
+    return url ? { direct: url } : {};
+  };
   const databases = options.databaseUrl
     ? [
         {
           url: options.databaseUrl,
           tenants: tenantsConfig(raw.databases?.find((d) => d.url === options.databaseUrl)?.tenants ?? raw.tenants),
+          ...direct(raw.databases?.find((d) => d.url === options.databaseUrl)),
         },
       ]
     : raw.databases
-      ? raw.databases.map((d) => ({ url: d.url, tenants: d.tenants ? tenantsConfig(d.tenants) : tenants }))
+      ? raw.databases.map((d) => ({
+          url: d.url,
+          tenants: d.tenants ? tenantsConfig(d.tenants) : tenants,
+          ...direct(d, false),
+        }))
       : database
-        ? [{ url: database, tenants }]
+        ? [{ url: database, tenants, ...direct() }]
         : [];
   return {
     root,
@@ -177,6 +198,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     tenants,
     concurrency: raw.concurrency ?? 4,
     ignore: ignoreRules(raw.ignore),
+    ...(raw.runLock?.expirySeconds !== undefined
+      ? { runLock: { expiryMs: Math.round(raw.runLock.expirySeconds * 1000) } }
+      : {}),
     online: onlineConfig(raw),
     rollout: raw.rollout ? rolloutConfig(raw.rollout) : null,
   };
@@ -287,6 +311,15 @@ function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
         ['database'],
         'use either database or databases, not both',
         'databases lists every database of a sharded fleet',
+      ),
+    );
+  }
+  if (raw.databases && raw.directDatabase) {
+    problems.push(
+      source.diagnostic(
+        ['directDatabase'],
+        'with databases, give directDatabase on each database that needs it, not at the top',
+        'each database of a sharded fleet has its own server, so its own direct URL',
       ),
     );
   }

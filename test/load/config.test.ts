@@ -40,9 +40,9 @@ describe('loadConfig', () => {
             unregister: null,
             template: null,
             namePattern: '^[a-z_][a-z0-9_]*$',
-          createFunction: true,
             createFunction: true,
-        createFunction: true,
+            createFunction: true,
+            createFunction: true,
           },
         },
       ],
@@ -233,7 +233,7 @@ tenants: { match: 'tenant_%' }
           template: null,
           namePattern: '^[a-z_][a-z0-9_]*$',
           createFunction: true,
-        createFunction: true,
+          createFunction: true,
         },
       },
     ]);
@@ -253,5 +253,51 @@ databases:
         expect.objectContaining({ line: 4, message: expect.stringMatching(/one of query, match and list/) }),
       ],
     });
+  });
+
+  it('reads directDatabase (top level or per database, empty is none) and runLock.expirySeconds', async () => {
+    const root = await project({
+      'pgfleet.yaml': `database: postgres://pooler:6432/app
+directDatabase: \${DIRECT_URL:-}
+runLock: { expirySeconds: 2.5 }
+`,
+    });
+    const given = await loadConfig({ cwd: root, env: { DIRECT_URL: 'postgres://db:5432/app' } });
+    expect(given.databases).toEqual([expect.objectContaining({ direct: 'postgres://db:5432/app' })]);
+    expect(given.runLock).toEqual({ expiryMs: 2500 });
+    const flag = await loadConfig({
+      cwd: root,
+      env: { DIRECT_URL: 'postgres://db:5432/app' },
+      databaseUrl: 'postgres://p/app',
+    });
+    expect(flag.databases[0].direct).toBe('postgres://db:5432/app');
+    expect((await loadConfig({ cwd: root, env: {} })).databases[0].direct).toBeUndefined();
+
+    const sharded = await project({
+      'pgfleet.yaml': `databases:
+  - url: postgres://pooler1/app
+    directDatabase: postgres://db1/app
+  - url: postgres://pooler2/app
+`,
+    });
+    expect((await loadConfig({ cwd: sharded, env: {} })).databases.map((d) => d.direct)).toEqual([
+      'postgres://db1/app',
+      undefined,
+    ]);
+  });
+
+  it('refuses a directDatabase that is not a URL, one at the top with databases, and a lease of no time', async () => {
+    expect(await problemsOf('directDatabase: localhost:5432\n')).toEqual([
+      expect.objectContaining({
+        line: 1,
+        message: expect.stringMatching(/`directDatabase` must be a postgres:\/\/ URL/),
+      }),
+    ]);
+    expect(await problemsOf('directDatabase: postgres://db/app\ndatabases:\n  - url: postgres://p/app\n')).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/give directDatabase on each database/) }),
+    ]);
+    expect(await problemsOf('runLock: { expirySeconds: 0 }\n')).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/expirySeconds/) }),
+    ]);
   });
 });
