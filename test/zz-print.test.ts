@@ -18,9 +18,14 @@ it('prints', async () => {
     const r = await converge(db.client, dev, from, to, 'p');
     const t = r.plans.tenant;
     const hz = [...new Set(t.hazards.map((h) => h.kind))].sort();
-    const doc = stringify({ up: t.up.map((s) => s.sql), down: t.down.map((s) => s.sql), ...(hz.length ? { hazards: hz } : {}) }, { lineWidth: 0 });
+    const doc = stringify(
+      { up: t.up.map((s) => s.sql), down: t.down.map((s) => s.sql), ...(hz.length ? { hazards: hz } : {}) },
+      { lineWidth: 0 },
+    );
     if (process.env.WRITE) writeFileSync(join(dir, 'expect.yaml'), doc);
-    console.log(`#### ${dir}\n${stringify({ up: t.up.map((s) => s.sql), down: t.down.map((s) => s.sql), ...(hz.length ? { hazards: hz } : {}) }, { lineWidth: 0 })}`);
+    console.log(
+      `#### ${dir}\n${stringify({ up: t.up.map((s) => s.sql), down: t.down.map((s) => s.sql), ...(hz.length ? { hazards: hz } : {}) }, { lineWidth: 0 })}`,
+    );
   }
   await dev.close();
 }, 120000);

@@ -23,13 +23,26 @@ export interface DemoResult {
   readonly driftedTenant: string;
   readonly driftedSchemas: readonly string[];
   readonly rolledBack: number;
+  /** The first tenant's services and the slugs the code migration gave them. */
+  readonly slugs: ReadonlyArray<{ readonly name: string; readonly slug: string }>;
 }
 
 const TENANTS = ['tenant_acme', 'tenant_globex', 'tenant_initech'];
+const SERVICE_NAMES = ['Café Déjà', 'Naïve Façade', 'Ångström Spa'];
+
+async function onServer<T>(url: string, work: (client: Awaited<ReturnType<typeof connect>>) => Promise<T>): Promise<T> {
+  const client = await connect(url);
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * The whole flow on a throw-away embedded Postgres, in a copy of the example project:
- * migrate the shared schema, create three tenants, change the model, generate and migrate,
+ * migrate the shared schema, create three tenants, run a data migration in TypeScript
+ * (slugs from names) on services added to them, change the model, generate and migrate,
  * show status, let one tenant drift and show it with the SQL that repairs it, roll back.
  */
 export async function demo(exampleRoot: string, report: (e: DemoEvent) => void): Promise<DemoResult> {
@@ -56,6 +69,31 @@ export async function demo(exampleRoot: string, report: (e: DemoEvent) => void):
       );
     }
 
+    const code = 'tenant/0004_fill_service_slug.ts';
+    step(
+      `a data migration in TypeScript, generated/${code}: fills services_service.slug from name with Unicode normalisation, between 0003 (adds slug) and 0005 (slug NOT NULL and UNIQUE)`,
+    );
+    report({ kind: 'file', path: `generated/${code}`, text: await readFile(join(dir, 'generated', code), 'utf8') });
+    step('pgfleet rollback --tenant --to 0003, so that each tenant gets services before their slugs exist');
+    report({ kind: 'run', result: await rollback(await project(), { only: { scope: 'tenant' }, to: '0003' }) });
+    await onServer(server.url, async (client) => {
+      for (const [i, t] of TENANTS.entries()) {
+        await client.query(
+          `INSERT INTO ${ident(t)}.services_service (name, price) VALUES ($1, 40), ('Crème Brûlée', 12), ($2, 25)`,
+          [SERVICE_NAMES[i % SERVICE_NAMES.length], `Smörgåsbord Nº${i + 1}`],
+        );
+      }
+    });
+    step(
+      'pgfleet migrate: 0004 runs in each tenant, in its transaction with 0005; a throw would leave that tenant as it was',
+    );
+    report({ kind: 'run', result: await migrate(await project()) });
+    const filled = await onServer(server.url, async (client) => {
+      const r = await client.query(`SELECT name, slug FROM ${ident(TENANTS[0])}.services_service ORDER BY id`);
+      return r.rows as { name: string; slug: string }[];
+    });
+    step(`${TENANTS[0]}.services_service: ${filled.map((r) => `${r.name} -> ${r.slug}`).join(', ')}`);
+
     step('changing the model: services_service gets `is_featured` (schema/tenant/services.yaml)');
     const services = join(dir, 'schema', 'tenant', 'services.yaml');
     const yaml = await readFile(services, 'utf8');
@@ -80,12 +118,9 @@ export async function demo(exampleRoot: string, report: (e: DemoEvent) => void):
 
     const drifted = TENANTS[1];
     step(`someone adds a column by hand in "${drifted}"; pgfleet drift --fix-sql finds it and prints the repair`);
-    const client = await connect(server.url);
-    try {
-      await client.query(`ALTER TABLE ${ident(drifted)}.services_service ADD COLUMN legacy_note text`);
-    } finally {
-      await client.end();
-    }
+    await onServer(server.url, (client) =>
+      client.query(`ALTER TABLE ${ident(drifted)}.services_service ADD COLUMN legacy_note text`),
+    );
     const found = await drift(await project(), { fixSql: true });
     report({ kind: 'drift', result: found });
 
@@ -99,6 +134,7 @@ export async function demo(exampleRoot: string, report: (e: DemoEvent) => void):
       driftedTenant: drifted,
       driftedSchemas: found.schemas.filter((x) => x.drifted).map((x) => x.schema),
       rolledBack: back.summary.applied,
+      slugs: filled,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { wavesUpTo } from '../fleet/waves.js';
 import type { Config } from '../load/config.js';
 import { type MigrationSet, readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
+import { refuseIrreversible } from './irreversible.js';
 import type { FleetProject } from './project.js';
 import { checkTarget } from './run-target.js';
 
@@ -155,6 +156,7 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'rollback');
+  refuseIrreversible(set, project.config.shared.schema, options);
   return acrossDatabases(
     project,
     concurrency,

@@ -1,7 +1,10 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PgfleetError } from '../errors.js';
 import { cleanName } from '../migrations/drafts-for.js';
 import { type Migration, nextVersion, readMigrations, writeMigrations, writeSum } from '../migrations/index.js';
 import { migrationId } from '../migrations/migration-id.js';
+import { writeFileAtomic } from '../migrations/write-file-atomic.js';
 import type { Scope } from '../model/types.js';
 import type { Project } from './project.js';
 
@@ -29,6 +32,42 @@ export async function newMigration(
     },
   ]);
   return { id: migrationId(version, clean), path };
+}
+
+/** What `pgfleet new --code` writes: the module shape a code migration has (see README, "Data migrations"). */
+export const CODE_TEMPLATE = `import type { MigrationContext } from 'pgfleet';
+
+// Runs once per schema, inside that schema's transaction, with the search path set to the
+// tenant (then the shared schema). \`export const transaction = false\` and ctx.batches(...)
+// move a large table in resumable batches instead.
+export async function up({ query, schema }: MigrationContext): Promise<void> {
+  /* ... */
+}
+
+// Without down the migration is irreversible: rollback refuses to go back past it.
+export async function down({ query, schema }: MigrationContext): Promise<void> {
+  /* ... */
+}
+`;
+
+/**
+ * `pgfleet new --code`: a code migration, `NNNN_name.ts` in the scope's line, from
+ * {@link CODE_TEMPLATE}; pgfleet.sum is updated so the new file is accepted as it is.
+ */
+export async function newCodeMigration(
+  project: Project,
+  scope: Scope,
+  name: string,
+): Promise<{ id: string; path: string }> {
+  const dir = project.config.migrations;
+  const set = await readMigrations(dir);
+  const version = nextVersion(set[scope]);
+  const clean = cleanName(name);
+  const path = join(dir, scope, `${version}_${clean}.ts`);
+  await mkdir(join(dir, scope), { recursive: true });
+  await writeFileAtomic(path, CODE_TEMPLATE);
+  await writeSum(dir);
+  return { id: `${version}_${clean}`, path };
 }
 
 /** `pgfleet hash`: accept the directory as it is now, after a human reviewed the change. */

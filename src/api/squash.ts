@@ -19,6 +19,8 @@ export interface SquashResult {
   readonly scope: Scope;
   readonly id: string;
   readonly replaces: readonly string[];
+  /** The code migration the squash stopped before (it stays its own step), when `--to` reached past one. */
+  readonly stoppedBefore?: string;
 }
 
 /**
@@ -31,11 +33,23 @@ export async function squash(project: Project, scope: Scope, to: string): Promis
   const dir = project.config.migrations;
   const sharedSchema = project.config.shared.schema;
   const set = await readMigrations(dir);
-  const range = set[scope].filter((m) => compareVersions(m.version, to) <= 0);
+  const asked = set[scope].filter((m) => compareVersions(m.version, to) <= 0);
+  // A squashed migration is SQL made from the schema's state: it cannot contain code. The
+  // squash stops before the first code migration, which stays its own step.
+  const code = asked.find((m) => m.code);
+  const range = code ? asked.filter((m) => compareVersions(m.version, code.version) < 0) : asked;
   if (range.length < 2) {
-    throw new PgfleetError('input', `nothing to squash: ${scope} has ${range.length} migration(s) up to ${to}`, {
-      hint: `pick a version after the second ${scope} migration`,
-    });
+    throw new PgfleetError(
+      'input',
+      code
+        ? `nothing to squash: squash stops before ${code.path}, a code migration (a squashed migration cannot contain code), and ${scope} has ${range.length} migration(s) before it`
+        : `nothing to squash: ${scope} has ${range.length} migration(s) up to ${to}`,
+      {
+        hint: code
+          ? 'keep the code migration as its own step; squash a range without code'
+          : `pick a version after the second ${scope} migration`,
+      },
+    );
   }
   const manual = range.filter((m: Migration) => m.manual);
   if (manual.length > 0) {
@@ -83,6 +97,11 @@ export async function squash(project: Project, scope: Scope, to: string): Promis
       throw error;
     }
     await writeSum(dir);
-    return { scope, id: idOf(squashed), replaces: squashed.replaces };
+    return {
+      scope,
+      id: idOf(squashed),
+      replaces: squashed.replaces,
+      ...(code ? { stoppedBefore: code.path } : {}),
+    };
   });
 }

@@ -15,11 +15,26 @@ export default class Sql extends BaseCommand {
     scope: Flags.string({ description: 'scope, when both have this version', options: ['shared', 'tenant'] }),
   };
 
-  async run(): Promise<{ id: string; scope: string; section: string; sql: string }> {
+  async run(): Promise<{
+    id: string;
+    scope: string;
+    section: string;
+    sql: string;
+    code?: boolean;
+    reversible?: boolean;
+  }> {
     const { args, flags } = await this.parse(Sql);
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     const m = await findMigration(project, args.version, flags.scope as 'shared' | 'tenant' | undefined);
     const section = flags.down ? 'down' : 'up';
+    if (m.code) {
+      // A code migration has no SQL to show: its source is what runs, up and down alike.
+      const note = m.code.reversible
+        ? `// code migration ${m.path}: ${m.transactional ? 'runs in the schema transaction' : 'transaction = false (batched)'}${m.code.dataOnly ? ', dataOnly' : ''}`
+        : `// code migration ${m.path}: irreversible (exports no down; rollback must stop above ${m.version})`;
+      if (!this.jsonEnabled()) process.stdout.write(`${note}\n${m.code.source.replace(/\n$/, '')}\n`);
+      return { id: m.id, scope: m.scope, section, sql: m.code.source, code: true, reversible: m.code.reversible };
+    }
     const sql = m[section];
     if (!this.jsonEnabled()) process.stdout.write(`${sql}\n`);
     return { id: m.id, scope: m.scope, section, sql };

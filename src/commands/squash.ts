@@ -20,6 +20,11 @@ export default class Squash extends BaseCommand {
     const { flags } = await this.parse(Squash);
     const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
     const result = await squash(project, flags.scope as 'shared' | 'tenant', flags.to);
+    if (result.stoppedBefore) {
+      this.say(
+        `squash stopped before ${result.stoppedBefore}: a code migration stays its own step (a squashed migration cannot contain code)`,
+      );
+    }
     this.say(`wrote ${result.scope}/${result.id}.sql replacing ${result.replaces.join(', ')}`);
     return result;
   }

@@ -29,7 +29,7 @@ export default class Status extends BaseCommand {
     const result = await status(project, flags.schema);
     if (flags.schema) {
       const one = result.shared ?? result.tenants[0];
-      if (one) this.say(schemaStatusText(one));
+      if (one) this.say(schemaStatusText(one, result.code));
     } else {
       this.say(fleetStatusText(result));
     }

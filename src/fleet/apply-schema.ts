@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { type Migration, splitStatements } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { literal } from '../plan/quote.js';
+import { runCodeOutsideTransaction, runTransactionWithCode } from './apply-code.js';
 import { claimSql, LOCK_NAMESPACE, LOCKED, searchPathOf } from './claim.js';
 import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
 import type { StepProgress } from './pending.js';
@@ -11,7 +12,7 @@ import { cleanUpFailedBuild, prepareRerun } from './rerun-safe.js';
 import type { StepSession } from './session-access.js';
 import { runThroughPooler } from './session-step.js';
 import { timeoutOf } from './step-units.js';
-import { completedBy, transactions, type Unit, unitsOf } from './units.js';
+import { completedBy, type SqlUnit, transactions, type Unit, unitsOf } from './units.js';
 
 /** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
 export interface SchemaResult {
@@ -72,9 +73,12 @@ function messageBody(u: Unit): string {
   switch (u.kind) {
     case 'sql':
       return u.sql === null ? '' : `${u.sql}\n;`;
+    case 'code':
+      // Its transaction goes unit by unit (runTransactionWithCode); never part of a message.
+      throw new Error(`${u.migration.path} is a code migration: it cannot run in a message`);
     default: {
-      const never: never = u.kind;
-      throw new Error(`unit kind ${String(never)} cannot run in a message`);
+      const never: never = u;
+      throw new Error(`unit kind ${String((never as Unit).kind)} cannot run in a message`);
     }
   }
 }
@@ -91,9 +95,12 @@ export function transactionMessages(
   shared: string,
   group: readonly Unit[],
   o: ApplyOptions,
+  /** Only the opening (BEGIN and the claim), for a transaction whose units are sent one by one (code migrations). */
+  headOnly = false,
 ): string[] {
   const claim = claimSql({ schema, scope, shared }, o.lockTimeoutMs, schemaLockKey(schema), o.claimFunction ?? false);
   const head = `BEGIN;\n${claim};\n`;
+  if (headOnly) return [head];
   return group.map((u, i) => {
     const body = messageBody(u);
     return `${i === 0 ? head : ''}${body}\n${historySql(schema, u, o.direction)};${i === group.length - 1 ? '\nCOMMIT;' : ''}`;
@@ -111,7 +118,7 @@ async function runOutsideTransaction(
   schema: string,
   scope: Scope,
   shared: string,
-  unit: Unit,
+  unit: SqlUnit,
   o: ApplyOptions,
 ) {
   const session = o.session === undefined ? 'same' : o.session;
@@ -150,7 +157,7 @@ async function inSession(
   schema: string,
   scope: Scope,
   shared: string,
-  unit: Unit,
+  unit: SqlUnit,
   o: ApplyOptions,
 ) {
   const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [
@@ -243,7 +250,15 @@ export async function applyToSchema(
       const began = performance.now();
       let current: Migration | null = group[0].migration;
       try {
-        if (group[0].transactional) {
+        if (group[0].transactional && group.some((u) => u.kind === 'code')) {
+          const head = transactionMessages(schema, scope, shared, [], o, true)[0];
+          const sqlMessage = (u: Unit) => `${messageBody(u)}\n${historySql(schema, u, o.direction)};`;
+          await runTransactionWithCode(client, target, head, group, o, sqlMessage, (m) => {
+            current = m;
+          });
+        } else if (group[0].kind === 'code') {
+          await runCodeOutsideTransaction(client, target, group[0], schemaLockKey(schema), o);
+        } else if (group[0].transactional) {
           const messages = transactionMessages(schema, scope, shared, group, o);
           for (let i = 0; i < messages.length; i++) {
             current = group[i].migration;
@@ -272,7 +287,8 @@ export async function applyToSchema(
           e.code === LOCK_NOT_AVAILABLE
             ? `${e.message} (gave up after ${attempt + 1} attempts, ${Math.round(waited / 1000)} s waiting on locks)`
             : e.message;
-        if (o.direction === 'up' && current) await recordFailure(client, schema, current, message).catch(() => {});
+        if (o.direction === 'up' && current)
+          await recordFailure(client, schema, current, message, performance.now() - started).catch(() => {});
         return result('failed', { migration: current?.id ?? null, message, code: e.code });
       }
     }

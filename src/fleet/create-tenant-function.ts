@@ -36,9 +36,18 @@ export function createTenantFunctionSql(config: Config, set: MigrationSet): stri
     USING ERRCODE = '0A000';
 `
     : '';
+  // A code migration is JavaScript, which the function cannot run: rather than a tenant
+  // without it (django-tenants' silently skipped RunPython), the function refuses. One that
+  // only moves existing rows (dataOnly) is recorded without running, as tenant create does.
+  const code = set.tenant.find((m) => m.code && !m.code.dataOnly);
+  const refuseCode = code
+    ? `  RAISE EXCEPTION 'the tenant migrations include a code migration (%), which only pgfleet can run: create tenants with pgfleet tenant create or createTenant', ${literal(code.path)}
+    USING ERRCODE = '0A000';
+`
+    : '';
   const body = `
 BEGIN
-${template}  IF tenant_name IS NULL OR tenant_name !~ ${literal(config.tenants.namePattern)} OR octet_length(tenant_name) > 63
+${template}${refuseCode}  IF tenant_name IS NULL OR tenant_name !~ ${literal(config.tenants.namePattern)} OR octet_length(tenant_name) > 63
      OR tenant_name LIKE 'pg\\_%' OR tenant_name IN (${reserved}) THEN
     RAISE EXCEPTION 'invalid tenant name %', coalesce(quote_literal(tenant_name), 'NULL')
       USING ERRCODE = '22023',

@@ -123,10 +123,15 @@ export interface RecordedMigration {
  * already marked applied makes it fail (primary key), so a migration is never recorded
  * twice. The duration is measured from the start of the enclosing statement batch.
  */
-export function recordAppliedSql(schema: string, m: RecordedMigration): string {
+export function recordAppliedSql(schema: string, m: RecordedMigration, durationMs?: number): string {
+  // A code migration ran in statements of its own: its time is measured by the caller.
+  const duration =
+    durationMs === undefined
+      ? '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer'
+      : String(Math.round(durationMs));
   return `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(m.version)} AND status = 'failed';
 INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, duration_ms)
-VALUES (${literal(schema)}, ${literal(m.scope)}, ${literal(m.version)}, ${literal(m.name)}, ${literal(m.checksum)}, 'applied', (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer)`;
+VALUES (${literal(schema)}, ${literal(m.scope)}, ${literal(m.version)}, ${literal(m.name)}, ${literal(m.checksum)}, 'applied', ${duration})`;
 }
 
 /**
@@ -156,14 +161,21 @@ export async function recordAppliedRows(
 }
 
 /** Record a failed attempt (after the schema's transaction rolled back). */
-export async function recordFailure(client: pg.ClientBase, schema: string, m: RecordedMigration, error: string) {
+export async function recordFailure(
+  client: pg.ClientBase,
+  schema: string,
+  m: RecordedMigration,
+  error: string,
+  /** How long the failed attempt ran (a code migration's time is worth knowing when it fails). */
+  durationMs = 0,
+) {
   await client.query(
-    `INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, error)
-     VALUES ($1, $2, $3, $4, $5, 'failed', $6)
+    `INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, error, duration_ms)
+     VALUES ($1, $2, $3, $4, $5, 'failed', $6, $7)
      ON CONFLICT (schema_name, version) DO UPDATE SET status = 'failed', error = EXCLUDED.error, applied_at = now(),
-       name = EXCLUDED.name, checksum = EXCLUDED.checksum
+       name = EXCLUDED.name, checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms
      WHERE ${HISTORY}.status = 'failed'`,
-    [schema, m.scope, m.version, m.name, m.checksum, error],
+    [schema, m.scope, m.version, m.name, m.checksum, error, Math.round(durationMs)],
   );
 }
 

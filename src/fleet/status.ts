@@ -37,6 +37,14 @@ export interface FleetStatus {
   readonly tenants: readonly SchemaStatus[];
   readonly groups: readonly StatusGroup[];
   readonly invalidNames: ReadonlyArray<{ readonly name: string; readonly problem: string }>;
+  /** The code migrations of the directory (TypeScript/JavaScript), and whether each can be rolled back. */
+  readonly code: ReadonlyArray<{
+    readonly scope: Scope;
+    readonly id: string;
+    readonly path: string;
+    readonly reversible: boolean;
+    readonly batched: boolean;
+  }>;
 }
 
 /**
@@ -98,5 +106,14 @@ export async function fleetStatus(
     tenants,
     groups: [...groups.values()].sort((a, b) => b.count - a.count),
     invalidNames: snap.tenants.invalid,
+    code: [...set.shared, ...set.tenant]
+      .filter((m) => m.code)
+      .map((m) => ({
+        scope: m.scope,
+        id: m.id,
+        path: m.path,
+        reversible: m.code?.reversible ?? true,
+        batched: !m.transactional,
+      })),
   };
 }

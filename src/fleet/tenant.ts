@@ -1,13 +1,15 @@
 import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
 import { DEFAULT_TENANT_NAME_PATTERN } from '../load/rollout-config.js';
-import type { MigrationSet } from '../migrations/index.js';
+import type { Migration, MigrationSet } from '../migrations/index.js';
 import { schemaNameProblem } from '../model/names.js';
 import { ident, literal } from '../plan/quote.js';
+import { callCode } from './apply-code.js';
 import { schemaLockKey } from './apply-schema.js';
 import { LOCK_NAMESPACE } from './claim.js';
 import { ensureHistory, type FleetConnection, lockRun } from './fleet.js';
 import { HISTORY, readHistory, recordAppliedSql } from './history.js';
+import { migrationContext } from './migration-context.js';
 import { privilegeError } from './privileges.js';
 import { LEDGER_SCHEMA } from './targets.js';
 import { templateCopySql } from './template.js';
@@ -63,6 +65,19 @@ export const withoutConcurrently = (sql: string) =>
     .replace(/\b(DROP\s+INDEX)\s+CONCURRENTLY\b/gi, '$1');
 
 /**
+ * A new tenant's migrations in order: SQL text (up and history row), or a code migration to
+ * call. A code migration runs too (in the same transaction, on empty tables: one that seeds
+ * rows must), except one flagged `export const dataOnly = true`: it only moves rows that
+ * already exist, so it is recorded as applied without running.
+ */
+function tenantParts(name: string, migrations: readonly Migration[]): (string | Migration)[] {
+  return migrations.flatMap((m): (string | Migration)[] => {
+    if (m.code && !m.code.dataOnly) return [m];
+    return [...(m.code ? [] : [withoutConcurrently(m.up)]), recordAppliedSql(name, m)];
+  });
+}
+
+/**
  * `pgfleet tenant create`: a new tenant schema at the latest tenant migration, its history
  * and its registration (the configured `register` SQL with $1 = the name), all in one
  * transaction: a failure leaves nothing behind. The DDL goes in one message, so creating a
@@ -94,16 +109,28 @@ export async function createTenant(
   }
   const template = config.tenants.template;
   const seed = template ? await templateCopySql(c, template, name, set.tenant) : [];
-  const sql = [
+  const head = [
     'BEGIN',
     `DO $pgfleet$BEGIN IF NOT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${schemaLockKey(name)}) THEN RAISE EXCEPTION 'tenant is being created or migrated by another pgfleet run' USING ERRCODE = 'PGF01'; END IF; END$pgfleet$`,
     `CREATE SCHEMA ${ident(name)}`,
     `SET LOCAL search_path = ${ident(name)}, ${ident(shared)}`,
-    ...set.tenant.flatMap((m) => [withoutConcurrently(m.up), recordAppliedSql(name, m)]),
-    ...seed,
-  ].join(';\n');
+  ];
+  // SQL goes to the server in as few messages as the code migrations allow: one without them.
+  const parts = tenantParts(name, set.tenant);
   try {
-    await c.query(`${sql};`);
+    let pending = head;
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        pending.push(part);
+        continue;
+      }
+      if (pending.length > 0) await c.query(`${pending.join(';\n')};`);
+      pending = [];
+      const started = performance.now();
+      await callCode(part, 'up', migrationContext(c, { schema: name, scope: 'tenant' }));
+      pending.push(recordAppliedSql(name, part, performance.now() - started));
+    }
+    await c.query(`${[...pending, ...seed].join(';\n')};`);
     if (config.tenants.register) await c.query(config.tenants.register, [name]);
     await c.query('COMMIT');
   } catch (cause) {

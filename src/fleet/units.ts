@@ -10,7 +10,7 @@ import { downSteps, isStepped, type StatementTimeouts, type StepWork, stepSql, u
  * step, and a migration written in code a unit of its own kind: each is a new case here and
  * in the executor's `switch (unit.kind)`, not a new executor.
  */
-export type Unit = SqlUnit;
+export type Unit = SqlUnit | CodeUnit;
 
 export interface SqlUnit {
   readonly kind: 'sql';
@@ -30,6 +30,23 @@ export interface SqlUnit {
   readonly step?: StepWork;
 }
 
+/**
+ * A code migration (`.ts`, `.js`, `.mjs`): its module's `up` or `down` runs on the schema's
+ * connection (apply-code.ts). JavaScript runs between statements, so it never travels in a
+ * message with other schemas (see fitsBatch) and its transaction is sent unit by unit.
+ */
+export interface CodeUnit {
+  readonly kind: 'code';
+  readonly migration: Migration;
+  /** In the schema's transaction (the default), or alone with batches that commit as they go (`transaction = false`). */
+  readonly transactional: boolean;
+  /** A faked run records history and calls nothing. */
+  readonly fake: boolean;
+  readonly recordsHistory: boolean;
+  /** A code migration is one unit, never a step of several. */
+  readonly step?: never;
+}
+
 /** The units that take `migrations` in `direction`, in order. */
 export function unitsOf(
   migrations: readonly Migration[],
@@ -37,6 +54,11 @@ export function unitsOf(
   progress?: StepProgress | null,
 ): Unit[] {
   return migrations.flatMap((migration): Unit[] => {
+    if (migration.code) {
+      return [
+        { kind: 'code', migration, transactional: migration.transactional, fake: !!o.fake, recordsHistory: true },
+      ];
+    }
     const done = progress?.migration.id === migration.id ? progress.stepsDone : 0;
     if (!isStepped(migration, done)) {
       return [

@@ -83,7 +83,10 @@ export async function createFromModel(
   // round trip per change cost most of `validate` at a few hundred tables (four messages
   // per change, thousands of changes). Only when it fails is the model created again
   // change by change, to name the object Postgres rejected.
-  if (rendered.every((r) => r.statements.every((s) => s.transactional)) && (await createAtOnce(client, rendered, schemas))) {
+  if (
+    rendered.every((r) => r.statements.every((s) => s.transactional)) &&
+    (await createAtOnce(client, rendered, schemas))
+  ) {
     return;
   }
   for (const { change, statements } of rendered) {

@@ -3,16 +3,16 @@ import { type ErrorCode, PgfleetError } from '../errors.js';
 import { type IgnoreRules, withoutIgnored } from '../model/ignore.js';
 import type { Column, Model, Scope, Table } from '../model/types.js';
 import { groupBy, sortedByName, tableKey } from './group.js';
+import { qualifiedNames, shadowedByCatalog, unqualifyOwnSchema } from './own-schema-references.js';
 import { readColumns } from './read-columns.js';
 import { type InspectedConstraint, readConstraints } from './read-constraints.js';
 import { readEnums } from './read-enums.js';
 import { readExtensions } from './read-extensions.js';
 import { readIndexes } from './read-indexes.js';
-import { qualifiedNames, shadowedByCatalog, unqualifyOwnSchema } from './own-schema-references.js';
 import { readObjects } from './read-objects.js';
-import type { TextObject } from './read-text-objects.js';
 import { readSequences } from './read-sequences.js';
 import { readTables } from './read-tables.js';
+import type { TextObject } from './read-text-objects.js';
 import { type CatalogScope, scopeOf, withObjects } from './scope.js';
 
 export interface InspectOptions {

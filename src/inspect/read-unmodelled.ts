@@ -21,7 +21,14 @@ const NOT_EXTENSION = (classid: string, oid: string) =>
 const NOT_IN_MODEL = 'the model has no place for it yet: keep it in a hand-written migration (pgfleet new)';
 
 /** A catalog of objects that the model lacks entirely, found by its namespace column. */
-const wholeKind = (kind: string, catalog: string, alias: string, nameSql: string, namespace: string, where = 'true') => `
+const wholeKind = (
+  kind: string,
+  catalog: string,
+  alias: string,
+  nameSql: string,
+  namespace: string,
+  where = 'true',
+) => `
 SELECT s.nspname, '${kind}', ${nameSql}, '${NOT_IN_MODEL}'
 FROM ${SCHEMAS} JOIN ${catalog} ${alias} ON ${alias}.${namespace} = n.oid
 WHERE ${where} AND ${NOT_EXTENSION(catalog, `${alias}.oid`)}`;

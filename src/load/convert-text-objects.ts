@@ -64,7 +64,8 @@ export function convertCollation(name: string, raw: RawCollation, ctx: ConvertCo
       ctx.report(ctx.source.diagnostic(path, `collation ${name} needs a locale`, 'e.g. locale: und-u-ks-level2'));
     }
     for (const key of ['lcCollate', 'lcCtype'] as const) {
-      if (raw[key] !== undefined) report(key, `collation ${name}: ${key} is for the libc provider only`, 'write `locale:`');
+      if (raw[key] !== undefined)
+        report(key, `collation ${name}: ${key} is for the libc provider only`, 'write `locale:`');
     }
   }
   return {
@@ -81,7 +82,11 @@ export function convertCollation(name: string, raw: RawCollation, ctx: ConvertCo
 }
 
 /** `{ template: snowball, options: { language: english } }`. */
-export function convertDictionary(name: string, raw: RawTextSearchDictionary, ctx: ConvertContext): TextSearchDictionary {
+export function convertDictionary(
+  name: string,
+  raw: RawTextSearchDictionary,
+  ctx: ConvertContext,
+): TextSearchDictionary {
   checkName('text search dictionary', name, ['textSearchDictionaries', name], ctx);
   return {
     kind: 'textSearchDictionary',

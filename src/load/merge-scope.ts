@@ -177,7 +177,11 @@ function checkNamespaces(
     for (const e of earlier) {
       const rule = schemaWideRule(e.kind, entry.kind, name);
       if (rule === null) continue;
-      at(entry, `${entry.kind} name ${name} is already used by the ${e.kind} at ${place(e)}`, `in the ${scope} scope: ${rule}`);
+      at(
+        entry,
+        `${entry.kind} name ${name} is already used by the ${e.kind} at ${place(e)}`,
+        `in the ${scope} scope: ${rule}`,
+      );
       break;
     }
     earlier.push(entry);

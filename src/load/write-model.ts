@@ -2,8 +2,8 @@ import { emptyModel, isDefaultRoutineGrants } from '../model/build.js';
 import { defaultCheckName } from '../model/default-names.js';
 import type { CompositeType, Domain, Enum, Model, Routine, Scope, Sequence, View } from '../model/types.js';
 import { defaultValue } from './write-default.js';
-import { collationValue, configurationValue, dictionaryValue } from './write-text-objects.js';
 import { grantsValue, indexValue, shortType, sqlObject, tableMap, withoutParentheses } from './write-table.js';
+import { collationValue, configurationValue, dictionaryValue } from './write-text-objects.js';
 import { raw, type YamlMap, type YamlValue, yamlDocument, yamlMap } from './yaml-text.js';
 
 /** One model file to write: its name in the scope's folder and its text. */

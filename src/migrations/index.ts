@@ -1,6 +1,7 @@
 export { checksum } from './checksum.js';
+export { type CodeFunction, codeFrame, codeOf, type LoadedCode } from './code-migration.js';
 export { firstSteps } from './first-steps.js';
-export { compareVersions, migrationId, migrationPath } from './migration-id.js';
+export { compareVersions, isCodeFile, migrationId, migrationPath } from './migration-id.js';
 export { MAX_NAME_LENGTH, migrationName } from './migration-name.js';
 export { migrationSteps } from './migration-steps.js';
 export { nextVersion } from './next-version.js';
@@ -14,6 +15,7 @@ export { renumber } from './renumber.js';
 export { splitStatements } from './split-statements.js';
 export { computeSum, SUM_FILE, verifySum, writeSum } from './sum.js';
 export type {
+  CodeMigration,
   Migration,
   MigrationDraft,
   MigrationSet,

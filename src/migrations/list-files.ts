@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PgfleetError } from '../errors.js';
-import { SCOPES } from './migration-id.js';
+import { isCodeFile, SCOPES } from './migration-id.js';
 
 /**
- * The `.sql` files of a migrations directory, relative to it with `/` and sorted:
+ * The migration files (`.sql`, and `.ts`/`.js`/`.mjs` code migrations) of a migrations directory, relative to it with `/` and sorted:
  * `shared/*.sql`, `tenant/*.sql`, and any `.sql` placed directly in the directory (which
  * `readMigrations` refuses, but the sum must still see). Hidden files (leftover
  * temporaries) are not migrations. A missing directory or scope folder holds none.
@@ -13,7 +13,9 @@ export async function listSqlFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const folder of ['', ...SCOPES]) {
     for (const name of await names(join(dir, folder))) {
-      if (name.endsWith('.sql') && !name.startsWith('.')) found.push(folder ? `${folder}/${name}` : name);
+      // A `.d.ts` beside a migration is an editor's or compiler's artefact, not a migration.
+      const migration = name.endsWith('.sql') || (isCodeFile(name) && !name.endsWith('.d.ts'));
+      if (migration && !name.startsWith('.')) found.push(folder ? `${folder}/${name}` : name);
     }
   }
   return found.sort();

@@ -3,8 +3,17 @@ import type { Scope } from '../model/types.js';
 /** `NNNN_name`: four or more digits, then a name of lower-case letters, digits and `_`. */
 export const MIGRATION_ID = /^(\d{4,})_([a-z0-9_]+)$/;
 
-/** The file name of a migration: its id and `.sql`. */
-export const MIGRATION_FILE = /^(\d{4,})_([a-z0-9_]+)\.sql$/;
+/** The file name of a migration: its id and `.sql`, or `.ts`/`.js`/`.mjs` for a code migration. */
+export const MIGRATION_FILE = /^(\d{4,})_([a-z0-9_]+)\.(?:sql|ts|js|mjs)$/;
+
+/** The extensions of a code migration (TypeScript or JavaScript run per schema; see code-migration.ts). */
+export const CODE_EXTENSIONS: readonly string[] = ['.ts', '.js', '.mjs'];
+
+/** Whether a migration file (name or path) is a code migration rather than SQL. */
+export const isCodeFile = (name: string): boolean => CODE_EXTENSIONS.some((e) => name.endsWith(e));
+
+/** A migration file name without its extension: its id when it is well named. */
+export const stripExtension = (name: string): string => name.replace(/\.(?:sql|ts|js|mjs)$/, '');
 
 export const VERSION = /^\d{4,}$/;
 export const NAME = /^[a-z0-9_]+$/;

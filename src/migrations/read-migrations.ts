@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { PgfleetError } from '../errors.js';
 import type { Scope } from '../model/types.js';
+import { readCodeMigration } from './code-migration.js';
 import { listSqlFiles } from './list-files.js';
-import { compareVersions, isScope, MIGRATION_FILE, splitId } from './migration-id.js';
+import { compareVersions, isCodeFile, isScope, MIGRATION_FILE, splitId, stripExtension } from './migration-id.js';
 import { FORMAT_HINT, parseMigration } from './parse-migration.js';
 import { verifySum } from './sum.js';
 import type { Migration, MigrationSet } from './types.js';
@@ -21,7 +22,8 @@ export interface ReadMigrationsOptions {
  * `NNNN_name.sql`, a `.sql` outside the scope folders, two files with one version in a
  * scope (a merge of two branches), files that differ from `pgfleet.sum`, a file that does
  * not parse, a header scope that is not its folder, and a `requires` of a version that
- * does not exist. A write that a crash interrupted (see `writeMigrations`) is finished first.
+ * does not exist. Code migrations (`.ts`, `.js`, `.mjs`) are imported here, so one that does
+ * not load is refused before anything runs. A write that a crash interrupted (see `writeMigrations`) is finished first.
  *
  * @example
  * const { shared, tenant } = await readMigrations(config.migrations);
@@ -45,7 +47,7 @@ export async function readMigrations(dir: string, options: ReadMigrationsOptions
       const text = await readFile(file, 'utf8').catch((error: Error) => {
         throw new PgfleetError('input', `cannot read ${file}: ${error.message}`, { cause: error });
       });
-      const m = parseMigration(text, path, file);
+      const m = isCodeFile(path) ? await readCodeMigration(text, path, file) : parseMigration(text, path, file);
       if (m.scope !== folder) {
         const message = `the header says \`-- scope: ${m.scope}\` but the file is in ${folder}/; move the file or fix its header`;
         const line = text.split(/\r?\n/).findIndex((l) => /^--\s*scope\s*:/.test(l.trim())) + 1;
@@ -75,7 +77,9 @@ function checkNames(dir: string, files: readonly string[]): void {
     const [folder, name] = path.split('/');
     if (name === undefined) bad.push(`${join(dir, path)}: migration files live in ${dir}/shared or ${dir}/tenant`);
     else if (!isScope(folder) || !MIGRATION_FILE.test(name)) {
-      bad.push(`${join(dir, path)}: the name must be NNNN_name.sql (four or more digits, then a-z, 0-9 and _)`);
+      bad.push(
+        `${join(dir, path)}: the name must be NNNN_name.sql, or .ts/.js/.mjs for a code migration (four or more digits, then a-z, 0-9 and _)`,
+      );
     }
   }
   if (bad.length > 0) {
@@ -94,7 +98,7 @@ function checkConflicts(dir: string, files: readonly string[]): void {
   const groups = new Map<string, string[]>();
   for (const path of files) {
     const [folder, name] = path.split('/');
-    const id = splitId(name.replace(/\.sql$/, ''));
+    const id = splitId(stripExtension(name));
     if (!id) continue;
     const key = `${folder}/${BigInt(id.version)}`;
     groups.set(key, [...(groups.get(key) ?? []), path]);
@@ -102,7 +106,7 @@ function checkConflicts(dir: string, files: readonly string[]): void {
   const conflicts = [...groups.values()].filter((paths) => paths.length > 1);
   if (conflicts.length === 0) return;
   const lines = conflicts.map((paths) => {
-    const version = BigInt(splitId(paths[0].split('/')[1].replace(/\.sql$/, ''))?.version ?? 0);
+    const version = BigInt(splitId(stripExtension(paths[0].split('/')[1]))?.version ?? 0);
     return `  ${paths.map((p) => join(dir, p)).join(' and ')} share version ${version.toString().padStart(4, '0')}`;
   });
   throw new PgfleetError(

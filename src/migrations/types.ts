@@ -84,6 +84,26 @@ export interface Migration {
   readonly checksum: string;
   /** Relative to the migrations directory, always with `/`, e.g. `tenant/0002_add_service_capacity.sql`. */
   readonly path: string;
+  /**
+   * Present for a code migration (`.ts`, `.js`, `.mjs`): TypeScript or JavaScript whose `up`
+   * (and `down`) run per schema instead of SQL. Its `up` and `down` text is then empty.
+   */
+  readonly code?: CodeMigration;
+}
+
+/** What a code migration module declares, read when the directory is read (see code-migration.ts). */
+export interface CodeMigration {
+  /** How to open the file: the migrations directory joined with `path` (what errors name). */
+  readonly file: string;
+  /** The module's text, as `pgfleet sql` prints it. */
+  readonly source: string;
+  /** It exports `down`: without it, `rollback` refuses to go back past it. */
+  readonly reversible: boolean;
+  /**
+   * `export const dataOnly = true`: it only moves rows that already exist, so a tenant
+   * created later (empty tables) records it as applied without running it.
+   */
+  readonly dataOnly: boolean;
 }
 
 /**

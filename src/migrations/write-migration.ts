@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PgfleetError } from '../errors.js';
 import type { Scope } from '../model/types.js';
 import { listSqlFiles } from './list-files.js';
-import { compareVersions, migrationPath, splitId } from './migration-id.js';
+import { compareVersions, migrationPath, splitId, stripExtension } from './migration-id.js';
 import { renderMigration } from './render-migration.js';
 import { computeSum, SUM_FILE } from './sum.js';
 import type { MigrationDraft } from './types.js';
@@ -106,7 +106,7 @@ export async function versionTakenBy(
 ): Promise<string | undefined> {
   return (await listSqlFiles(dir)).find((p) => {
     const [folder, name] = p.split('/');
-    const id = name === undefined ? null : splitId(name.replace(/\.sql$/, ''));
+    const id = name === undefined ? null : splitId(stripExtension(name));
     return folder === scope && p !== except && id !== null && compareVersions(id.version, version) === 0;
   });
 }

@@ -1,3 +1,4 @@
+import type { Collation, TextSearchConfiguration, TextSearchDictionary } from './text-objects.js';
 import type {
   Column,
   CompositeType,
@@ -16,7 +17,6 @@ import type {
   Trigger,
   View,
 } from './types.js';
-import type { Collation, TextSearchConfiguration, TextSearchDictionary } from './text-objects.js';
 
 /**
  * A column whose type is an enum, found when the enum must be recreated.

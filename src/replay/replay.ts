@@ -4,10 +4,12 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { applyStatements, type Runnable } from '../devdb/apply.js';
+import { applyStatements, type Runnable, searchPath } from '../devdb/apply.js';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { cacheDir } from '../devdb/embedded.js';
 import { PgfleetError } from '../errors.js';
+import { callCode } from '../fleet/apply-code.js';
+import { migrationContext } from '../fleet/migration-context.js';
 import { SCRATCH_TENANT, type ScopedModels } from '../inspect/canonicalise.js';
 import { inspectSchema } from '../inspect/index.js';
 import { type Migration, type MigrationSet, migrationSteps } from '../migrations/index.js';
@@ -42,12 +44,36 @@ export const pathFor = (layout: ScratchLayout, m: { scope: 'shared' | 'tenant' }
 
 /** Run one section of a migration in the scratch layout; a failure names the migration. */
 export async function runSection(client: pg.ClientBase, layout: ScratchLayout, m: Migration, section: 'up' | 'down') {
+  if (m.code) return runCodeSection(client, layout, m, section);
   try {
     await applyStatements(client, sectionStatements(m, section), pathFor(layout, m));
   } catch (cause) {
     const e = cause as Error & { statement?: string };
     throw new PgfleetError('input', `replaying ${m.path} (${section}) failed: ${e.message}`, {
       hint: e.statement ? `the failing statement: ${e.statement.split('\n')[0]}` : 'fix the migration file',
+      cause,
+    });
+  }
+}
+
+/**
+ * A code migration on the scratch database: its module runs (on empty tables) in one
+ * transaction with the search path of its scope, so a replayed directory is what the fleet
+ * gets, and a module that fails there fails `generate` with its line.
+ */
+async function runCodeSection(client: pg.ClientBase, layout: ScratchLayout, m: Migration, section: 'up' | 'down') {
+  const schema = m.scope === 'shared' ? layout.shared : layout.tenant;
+  try {
+    await client.query(`BEGIN; ${searchPath(pathFor(layout, m))}`);
+    // A code migration without down leaves its data as it is: there is no schema change to undo.
+    if (section === 'up' || m.code?.reversible) {
+      await callCode(m, section, migrationContext(client, { schema, scope: m.scope }));
+    }
+    await client.query('COMMIT');
+  } catch (cause) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw new PgfleetError('input', `replaying ${m.path} (${section}) failed: ${(cause as Error).message}`, {
+      hint: 'fix the code migration, then run `pgfleet hash`',
       cause,
     });
   }

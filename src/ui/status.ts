@@ -1,13 +1,17 @@
 import type { FleetStatus, SchemaStatus } from '../fleet/index.js';
 
 /** One schema, like showmigrations: `[X]` applied, `[ ]` pending. */
-export function schemaStatusText(s: SchemaStatus): string {
+export function schemaStatusText(s: SchemaStatus, code: FleetStatus['code'] = []): string {
   const lines = [`${s.schema} (${s.scope})${s.exists ? '' : ' — schema does not exist'}`];
-  for (const id of s.applied) lines.push(` [X] ${id}`);
+  const note = (id: string) => {
+    const c = code.find((x) => x.scope === s.scope && x.id === id);
+    return c ? `  (code${c.batched ? ', batched' : ''}${c.reversible ? '' : ', irreversible: no down'})` : '';
+  };
+  for (const id of s.applied) lines.push(` [X] ${id}${note(id)}`);
   for (const id of s.pending) {
     const inside = s.inside?.migration === id ? ` [${s.inside.stepsDone}/${s.inside.steps} steps done]` : '';
     lines.push(
-      ` [${inside ? '~' : ' '}] ${id}${inside}${s.failed?.migration === id ? `  FAILED: ${s.failed.error}` : ''}`,
+      ` [${inside ? '~' : ' '}] ${id}${note(id)}${inside}${s.failed?.migration === id ? `  FAILED: ${s.failed.error}` : ''}`,
     );
   }
   for (const id of s.unknown) lines.push(` [?] ${id}  applied, but not in the migration directory`);
@@ -40,6 +44,9 @@ export function fleetStatusText(f: FleetStatus): string {
   for (const t of f.tenants.filter((x) => x.problems.length > 0 || x.unknown.length > 0)) {
     for (const p of t.problems) lines.push(`  ! ${p}`);
     for (const u of t.unknown) lines.push(`  ? ${t.schema} applied ${u}, which is not in the migration directory`);
+  }
+  for (const c of f.code.filter((x) => !x.reversible)) {
+    lines.push(`  irreversible: ${c.path} is a code migration without down; rollback stops above it`);
   }
   for (const bad of f.invalidNames) lines.push(`  ! tenant name ${JSON.stringify(bad.name)} ignored: ${bad.problem}`);
   return lines.join('\n');

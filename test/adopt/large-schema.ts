@@ -63,7 +63,7 @@ CREATE FUNCTION app.strip_spaces(value text) RETURNS text
 -- Index expressions call this one: its body names nothing of the schema (Postgres 17
 -- builds indexes under search_path = pg_catalog, pg_temp).
 CREATE FUNCTION app.normalize_name(value text) RETURNS text
-  LANGUAGE sql IMMUTABLE AS $$ SELECT lower(regexp_replace(btrim(value), '\s+', ' ', 'g')) $$;
+  LANGUAGE sql IMMUTABLE AS $$ SELECT lower(regexp_replace(btrim(value), 's+', ' ', 'g')) $$;
 CREATE FUNCTION app.touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.updated_at := now();
@@ -113,7 +113,8 @@ END $$;
       );
     }
     if (i % 3 === 1) parts.push(`CREATE INDEX ${name}_trgm_idx ON app.${name} USING gin (body public.gin_trgm_ops);`);
-    if (i % 7 === 0) parts.push(`CREATE UNIQUE INDEX ${name}_code_key ON app.${name} (code COLLATE app.app_bytes, status);`);
+    if (i % 7 === 0)
+      parts.push(`CREATE UNIQUE INDEX ${name}_code_key ON app.${name} (code COLLATE app.app_bytes, status);`);
     if (i % 2 === 0) {
       parts.push(
         `CREATE TRIGGER touch BEFORE UPDATE ON app.${name} FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();`,

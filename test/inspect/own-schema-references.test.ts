@@ -16,19 +16,52 @@ describe('references to a tenant template’s own schema name', () => {
     tables: [
       table('items', [column('id', 'bigint', { default: 'app.next_id()' }), column('name', 'text')], {
         checks: [{ kind: 'check', name: 'not_blank', expression: `("APP".trim_name(name) <> ''::text)` }],
-        indexes: [index('items_key', [], { elements: [{ column: null, expression: 'app.key_of(name)', order: 'asc', nulls: 'last', opclass: null, collation: null }] })],
+        indexes: [
+          index('items_key', [], {
+            elements: [
+              {
+                column: null,
+                expression: 'app.key_of(name)',
+                order: 'asc',
+                nulls: 'last',
+                opclass: null,
+                collation: null,
+              },
+            ],
+          }),
+        ],
       }),
     ],
     functions: [
-      routine('next_id()', "CREATE OR REPLACE FUNCTION next_id() RETURNS bigint LANGUAGE sql AS $$ SELECT nextval('app.ids') $$"),
-      routine('trim_name(text)', 'CREATE OR REPLACE FUNCTION trim_name(v text) RETURNS text LANGUAGE sql AS $$ SELECT app.now_text() || "app".lower(v) $$'),
-      routine('key_of(text)', 'CREATE OR REPLACE FUNCTION key_of(v text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT app.helper(v) $$'),
-      routine('pinned()', "CREATE OR REPLACE FUNCTION pinned() RETURNS void LANGUAGE sql\n SET search_path TO 'app'\nAS $$ SELECT 1 $$"),
+      routine(
+        'next_id()',
+        "CREATE OR REPLACE FUNCTION next_id() RETURNS bigint LANGUAGE sql AS $$ SELECT nextval('app.ids') $$",
+      ),
+      routine(
+        'trim_name(text)',
+        'CREATE OR REPLACE FUNCTION trim_name(v text) RETURNS text LANGUAGE sql AS $$ SELECT app.now_text() || "app".lower(v) $$',
+      ),
+      routine(
+        'key_of(text)',
+        'CREATE OR REPLACE FUNCTION key_of(v text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT app.helper(v) $$',
+      ),
+      routine(
+        'pinned()',
+        "CREATE OR REPLACE FUNCTION pinned() RETURNS void LANGUAGE sql\n SET search_path TO 'app'\nAS $$ SELECT 1 $$",
+      ),
     ],
   });
 
   it('finds the names they qualify, in any case when the schema name is plain', () => {
-    expect([...qualifiedNames(m, 'app')].sort()).toEqual(['helper', 'ids', 'key_of', 'lower', 'next_id', 'now_text', 'trim_name']);
+    expect([...qualifiedNames(m, 'app')].sort()).toEqual([
+      'helper',
+      'ids',
+      'key_of',
+      'lower',
+      'next_id',
+      'now_text',
+      'trim_name',
+    ]);
   });
 
   it('makes them unqualified where that finds the same object, and reports the rest with the place', () => {
@@ -57,7 +90,9 @@ describe('references to a tenant template’s own schema name', () => {
 
   it('leaves other schemas, longer names and qualified names of other schemas alone', () => {
     const other = model({
-      functions: [routine('f()', 'CREATE OR REPLACE FUNCTION f() AS $$ SELECT x.app.t, apps.t, public.app_t, myapp.t $$')],
+      functions: [
+        routine('f()', 'CREATE OR REPLACE FUNCTION f() AS $$ SELECT x.app.t, apps.t, public.app_t, myapp.t $$'),
+      ],
     });
     expect([...qualifiedNames(other, 'app')]).toEqual([]);
   });

@@ -59,7 +59,7 @@ describe('the example model (pgfleet.yaml and schema/ at the repository root)', 
 
     expect(sources.find('tenant', ['tables', 'services_service', 'columns', 'price'])).toEqual({
       file: 'schema/tenant/services.yaml',
-      line: 17,
+      line: 18, // after `slug` (the example's code migration fills it)
       col: 7,
     });
     expect(sources.find('shared', ['extensions', 'citext'])?.file).toBe('schema/shared/users.yaml');

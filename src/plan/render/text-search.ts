@@ -26,10 +26,7 @@ export const dropDictionary = (d: TextSearchDictionary): Rendered =>
 /** Options set to their new values, and those no longer given reset (an option without a value). */
 export function alterDictionary(from: TextSearchDictionary, to: TextSearchDictionary): Rendered {
   const kept = new Set(to.options.map((o) => o.name));
-  const changes = [
-    ...optionList(to),
-    ...from.options.filter((o) => !kept.has(o.name)).map((o) => ident(o.name)),
-  ];
+  const changes = [...optionList(to), ...from.options.filter((o) => !kept.has(o.name)).map((o) => ident(o.name))];
   const statements: Statement[] = [];
   const same = JSON.stringify(from.options) === JSON.stringify(to.options);
   if (!same) statements.push(sql(`ALTER TEXT SEARCH DICTIONARY ${ident(to.name)} (${changes.join(', ')})`));
