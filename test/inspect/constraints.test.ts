@@ -87,10 +87,11 @@ it('reads primary keys, uniques, checks and foreign keys of a tenant schema', as
             check('Order check', `((code <> ''::text) AND ("user" IS NOT NULL))`),
             check('order_flag', 'true'),
             check('order_price_check', '(price >= (0)::numeric)'),
-            check('order_price_max', '(price < (1000)::numeric)'),
+            // Added NOT VALID and not validated since: the inspector says so (online forms validate later).
+            { ...check('order_price_max', '(price < (1000)::numeric)'), notValid: true },
           ],
           foreignKeys: [
-            fk('order_code_fkey', ['code'], 'shared.plans', ['code'], { onUpdate: 'cascade' }),
+            { ...fk('order_code_fkey', ['code'], 'shared.plans', ['code'], { onUpdate: 'cascade' }), notValid: true },
             fk('order_customer_fkey', ['region', 'customer'], 'customers', ['region', 'id'], {
               onDelete: 'cascade',
               onUpdate: 'restrict',
