@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { PgfleetError } from '../errors.js';
 import { ident } from '../plan/quote.js';
+import { dockerImage, startContainer } from './container.js';
 import { type EmbeddedServer, startEmbedded } from './embedded.js';
 
 /** A private database on the dev server, for one canonicalisation or verification. */
@@ -57,12 +58,17 @@ export function safeUrl(url: string): string {
 
 /**
  * Open the dev database named by `devDatabase` in pgfleet.yaml: `embedded` starts a private
- * embedded Postgres (stopped by `close()`), anything else is a server URL.
+ * embedded Postgres, `docker:IMAGE` a throw-away container of IMAGE (both stopped by
+ * `close()`), anything else is a server URL.
  */
 export async function openDevDatabase(spec: string = 'embedded'): Promise<DevDatabase> {
-  let server: EmbeddedServer | null = null;
+  let server: Pick<EmbeddedServer, 'url' | 'stop'> | null = null;
   let url = spec;
-  if (spec === 'embedded') {
+  const image = dockerImage(spec);
+  if (image !== null) {
+    server = await startContainer(image);
+    url = server.url;
+  } else if (spec === 'embedded') {
     try {
       server = await startEmbedded();
     } catch (cause) {
