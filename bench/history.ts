@@ -1,5 +1,5 @@
-import { draftsFor } from '../src/api/drafts.js';
 import { diff } from '../src/diff/diff.js';
+import { draftsFor } from '../src/migrations/drafts-for.js';
 import { writeMigration, writeSum } from '../src/migrations/index.js';
 import { emptyModel } from '../src/model/build.js';
 import type { Model } from '../src/model/types.js';

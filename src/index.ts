@@ -31,7 +31,8 @@ export {
 } from './api/project.js';
 export { type PullOptions, type PullResult, pull } from './api/pull.js';
 export { squash } from './api/squash.js';
-export { canonicalModel, type ValidateResult, validate } from './api/validate.js';
+export { type ValidateResult, validate } from './api/validate.js';
+export { canonicalModel } from './devdb/canonical-model.js';
 export { diff } from './diff/diff.js';
 export { type Diagnostic, exitCodeFor, PgfleetError } from './errors.js';
 export type { FleetStatus, RunResult, SchemaResult, SchemaStatus } from './fleet/index.js';

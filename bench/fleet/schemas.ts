@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { transactionMessages } from '../../src/fleet/apply-schema.js';
 import { HISTORY } from '../../src/fleet/index.js';
+import { unitsOf } from '../../src/fleet/units.js';
 import type { Migration } from '../../src/migrations/index.js';
 import { ident, literal } from '../../src/plan/quote.js';
 
@@ -71,7 +72,7 @@ export const undoScript = (schema: string, shared: string, down: string, version
  * SQL costs and what its client costs.
  */
 export const pgfleetMessage = (schema: string, shared: string, m: Migration, lockTimeoutMs = 5000): string =>
-  transactionMessages(schema, 'tenant', shared, [m], {
+  transactionMessages(schema, 'tenant', shared, unitsOf([m], { direction: 'up' }), {
     direction: 'up',
     lockTimeoutMs,
     retries: 0,

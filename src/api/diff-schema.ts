@@ -1,30 +1,22 @@
+import { canonicalModel } from '../devdb/canonical-model.js';
 import { connect, safeUrl } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
+import { databaseUrlOf } from '../fleet/databases.js';
 import { inspectSchema } from '../inspect/index.js';
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { checkSchemaFlag } from './flags.js';
 import type { Project } from './project.js';
-import { canonicalModel, withDevDatabase } from './validate.js';
 
 export interface SchemaDiff {
   readonly schema: string;
   readonly scope: Scope;
   readonly exists: boolean;
   readonly plan: Plan;
-}
-
-export function databaseUrlOf(project: Project): string {
-  const url = project.config.database;
-  if (!url) {
-    throw new PgfleetError('input', 'no database to connect to', {
-      hint: 'pass --database-url, set DATABASE_URL, or set `database:` in pgfleet.yaml',
-    });
-  }
-  return url;
 }
 
 /** The scope a live schema is compared with: the configured shared schema is shared, any other a tenant. */

@@ -1,6 +1,9 @@
+import { canonicalModel } from '../devdb/canonical-model.js';
 import { devServerMajor } from '../devdb/server-major.js';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
+import { cleanName, draftsFor } from '../migrations/drafts-for.js';
 import {
   type Migration,
   type MigrationDraft,
@@ -13,11 +16,9 @@ import {
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
 import type { Hazard } from '../plan/types.js';
-import { cleanName, draftsFor } from './drafts.js';
+import { replayedState } from '../replay/replay.js';
+import { verifyMigrations } from '../replay/verify.js';
 import type { Project } from './project.js';
-import { replayedState } from './replay.js';
-import { canonicalModel, withDevDatabase } from './validate.js';
-import { verifyMigrations } from './verify.js';
 
 export interface GenerateOptions {
   /** Name of the new migration(s); derived from the changes when absent. */

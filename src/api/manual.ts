@@ -1,7 +1,7 @@
 import { PgfleetError } from '../errors.js';
+import { cleanName } from '../migrations/drafts-for.js';
 import { type Migration, nextVersion, readMigrations, writeMigrations, writeSum } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
-import { cleanName } from './drafts.js';
 import type { Project } from './project.js';
 
 /**

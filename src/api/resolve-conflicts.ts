@@ -1,15 +1,12 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PgfleetError } from '../errors.js';
-import { type MigrationSet, readMigrations, renumber, SUM_FILE, writeSum } from '../migrations/index.js';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
+import { readMigrations, renumber, SUM_FILE, writeSum } from '../migrations/index.js';
 import { listSqlFiles } from '../migrations/list-files.js';
 import { MIGRATION_FILE } from '../migrations/migration-id.js';
-import { sameSchema } from '../model/compare.js';
 import type { Scope } from '../model/types.js';
+import { verifyRenumbered } from '../replay/verify.js';
 import type { Project } from './project.js';
-import { createLayout, inspectLayout, replayAll, runSection, scratchLayout } from './replay.js';
-import { withDevDatabase } from './validate.js';
-import { modelPatch } from './verify.js';
 
 export interface Renumbered {
   readonly scope: Scope;
@@ -62,7 +59,14 @@ export async function resolveConflicts(project: Project): Promise<Renumbered[]> 
   if (moves.length === 0) return [];
   try {
     const set = await readMigrations(dir, { verifySum: false });
-    await verifyMoved(project, set, moves);
+    await withDevDatabase(project, (dev) =>
+      verifyRenumbered(
+        dev,
+        project.config.shared.schema,
+        set,
+        moves.map((m) => `${m.scope}/${m.to}`),
+      ),
+    );
   } catch (error) {
     for (const move of [...moves].reverse()) await moveBack(dir, move);
     throw error;
@@ -77,35 +81,4 @@ async function moveBack(dir: string, move: Renumbered) {
   const text = await readFile(now, 'utf8');
   await writeFile(now, text.replace(`-- pgfleet ${move.to}`, `-- pgfleet ${move.from}`));
   await rename(now, join(dir, move.scope, `${move.from}.sql`));
-}
-
-async function verifyMoved(project: Project, set: MigrationSet, moves: readonly Renumbered[]) {
-  const sharedSchema = project.config.shared.schema;
-  await withDevDatabase(project, async (dev) => {
-    const scratch = await dev.scratch();
-    try {
-      const layout = scratchLayout(sharedSchema);
-      await createLayout(scratch.client, layout);
-      await replayAll(scratch.client, layout, set);
-      const after = await inspectLayout(scratch.client, layout);
-      const moved = new Set(moves.map((m) => `${m.scope}/${m.to}`));
-      const last = [...set.shared, ...set.tenant].filter((m) => moved.has(`${m.scope}/${m.id}`));
-      for (const m of [...last].reverse()) await runSection(scratch.client, layout, m, 'down');
-      for (const m of last) await runSection(scratch.client, layout, m, 'up');
-      const again = await inspectLayout(scratch.client, layout);
-      for (const scope of ['shared', 'tenant'] as Scope[]) {
-        if (!sameSchema(after[scope], again[scope])) {
-          throw new PgfleetError(
-            'finding',
-            `a renumbered ${scope} migration does not go down and up cleanly after the others`,
-            {
-              hint: modelPatch(scope, after[scope], again[scope]),
-            },
-          );
-        }
-      }
-    } finally {
-      await scratch.drop();
-    }
-  });
 }

@@ -1,18 +1,18 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { devServerMajor } from '../devdb/server-major.js';
+import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
+import { draftsFor } from '../migrations/drafts-for.js';
 import { compareVersions, type Migration, readMigrations, writeMigration, writeSum } from '../migrations/index.js';
 import { emptyModel } from '../model/build.js';
 import { sameSchema } from '../model/compare.js';
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
-import { draftsFor } from './drafts.js';
+import { replayInScratch } from '../replay/replay.js';
+import { modelPatch } from '../replay/verify.js';
 import type { Project } from './project.js';
-import { replayInScratch } from './replay.js';
-import { withDevDatabase } from './validate.js';
-import { modelPatch } from './verify.js';
 
 export interface SquashResult {
   readonly scope: Scope;

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import type { Migration } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
-import { type ApplyOptions, type SchemaResult, transactionMessages } from './apply-schema.js';
+import { type ApplyOptions, LOCK_NOT_AVAILABLE, type SchemaResult, transactionMessages } from './apply-schema.js';
+import { LOCKED } from './claim.js';
 import { HISTORY } from './history.js';
+import { type Unit, unitsOf } from './units.js';
 
 /** One schema whose whole work is one transaction. */
 export interface BatchItem {
@@ -49,9 +51,20 @@ export class BatchSizer {
   }
 }
 
-/** Whether a schema's work can travel in a batch: one transaction, so one message body. */
-export const fitsBatch = (migrations: readonly Migration[]): boolean =>
-  migrations.length > 0 && migrations.every((m) => m.transactional);
+/** Whether a schema's work can travel in a batch: one transaction of SQL, so one message body. */
+export const fitsBatch = (units: readonly Unit[]): boolean =>
+  units.length > 0 && units.every((u) => u.kind === 'sql' && u.transactional);
+
+/**
+ * What becomes of the schema a batch stopped at. Another run holds it: locked, as it would
+ * be alone. Otherwise it runs again on its own, which traces the failure to its migration,
+ * retries a lock that timed out (the batch's attempt counts against the retries) and
+ * records the attempt.
+ */
+export function afterStop(code: string | undefined): { readonly locked: true } | { readonly priorAttempts: number } {
+  if (code === LOCKED) return { locked: true };
+  return { priorAttempts: code === LOCK_NOT_AVAILABLE ? 1 : 0 };
+}
 
 /** The next batch from the front of `items`: up to `size` schemas and about BATCH_BYTES of SQL. */
 export function takeBatch(items: readonly BatchItem[], size: number): BatchItem[] {
@@ -83,7 +96,7 @@ export async function applyBatch(
 ): Promise<BatchOutcome> {
   const started = performance.now();
   const text = batch
-    .map((b) => transactionMessages(b.schema, b.scope, b.shared, b.migrations, o).join('\n'))
+    .map((b) => transactionMessages(b.schema, b.scope, b.shared, unitsOf(b.migrations, o), o).join('\n'))
     .join('\n');
   const applied = (b: BatchItem, ms: number): SchemaResult => ({
     schema: b.schema,

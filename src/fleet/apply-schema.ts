@@ -6,6 +6,7 @@ import { literal } from '../plan/quote.js';
 import { claimSql, LOCK_NAMESPACE, LOCKED, searchPathOf } from './claim.js';
 import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
 import { schemaUsableSql } from './privileges.js';
+import { completedBy, transactions, type Unit, unitsOf } from './units.js';
 
 /** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
 export interface SchemaResult {
@@ -40,9 +41,27 @@ export const schemaLockKey = (schema: string): number => createHash('sha256').up
 
 export const LOCK_NOT_AVAILABLE = '55P03';
 
+/** The history statement that goes with `unit` (its migration's row written, or deleted going down), or ''. */
+function historySql(schema: string, unit: Unit, direction: 'up' | 'down'): string {
+  if (!unit.recordsHistory) return '';
+  return direction === 'up' ? recordAppliedSql(schema, unit.migration) : forgetSql(schema, unit.migration.version);
+}
+
+/** What a unit sends in its transaction's message: a new kind of unit is a new case here. */
+function messageBody(u: Unit): string {
+  switch (u.kind) {
+    case 'sql':
+      return u.sql === null ? '' : `${u.sql}\n;`;
+    default: {
+      const never: never = u.kind;
+      throw new Error(`unit kind ${String(never)} cannot run in a message`);
+    }
+  }
+}
+
 /**
- * One transaction's worth of migrations, sent as one simple-protocol message per migration
- * (so a failure is traced to its migration) with the history row written in the same
+ * One transaction's worth of units, sent as one simple-protocol message per unit (so a
+ * failure is traced to its migration) with the history row written in the same
  * transaction. bench/ sends the same messages through psql to split pgfleet's time into
  * its SQL's and its client's.
  */
@@ -50,15 +69,14 @@ export function transactionMessages(
   schema: string,
   scope: Scope,
   shared: string,
-  group: readonly Migration[],
+  group: readonly Unit[],
   o: ApplyOptions,
 ): string[] {
   const claim = claimSql({ schema, scope, shared }, o.lockTimeoutMs, schemaLockKey(schema), o.claimFunction ?? false);
   const head = `BEGIN;\n${claim};\n`;
-  return group.map((m, i) => {
-    const body = o.fake ? '' : `${m[o.direction]}\n;`;
-    const record = o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version);
-    return `${i === 0 ? head : ''}${body}\n${record};${i === group.length - 1 ? '\nCOMMIT;' : ''}`;
+  return group.map((u, i) => {
+    const body = messageBody(u);
+    return `${i === 0 ? head : ''}${body}\n${historySql(schema, u, o.direction)};${i === group.length - 1 ? '\nCOMMIT;' : ''}`;
   });
 }
 
@@ -68,7 +86,7 @@ async function runOutsideTransaction(
   schema: string,
   scope: Scope,
   shared: string,
-  m: Migration,
+  unit: Unit,
   o: ApplyOptions,
 ) {
   const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [
@@ -82,30 +100,24 @@ async function runOutsideTransaction(
     await client.query(
       `SET search_path = ${searchPathOf(schema, scope, shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}; ${schemaUsableSql(schema)}`,
     );
-    if (!o.fake) for (const statement of splitStatements(m[o.direction])) await client.query(statement);
-    await client.query(o.direction === 'up' ? recordAppliedSql(schema, m) : forgetSql(schema, m.version));
+    if (unit.sql !== null) for (const statement of splitStatements(unit.sql)) await client.query(statement);
+    const record = historySql(schema, unit, o.direction);
+    if (record !== '') await client.query(record);
   } finally {
     await client.query('RESET search_path; RESET lock_timeout').catch(() => {});
     await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, schemaLockKey(schema)]).catch(() => {});
   }
 }
 
-/** Consecutive transactional migrations share a transaction; each other one stands alone. */
-function groups(migrations: readonly Migration[]): Migration[][] {
-  const out: Migration[][] = [];
-  for (const m of migrations) {
-    const last = out.at(-1);
-    if (m.transactional && last?.[0].transactional) last.push(m);
-    else out.push([m]);
-  }
-  return out;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How long to wait before trying a group again after its lock timed out (`attempt` from 0). */
+export const retryDelayMs = (attempt: number): number => 100 * 2 ** attempt;
 
 /**
  * Apply (or roll back) `migrations` to one schema and return what happened; never throws
- * for a database error. Each group is retried when a lock could not be had within
+ * for a database error. The migrations are run as units (units.ts), consecutive
+ * transactional ones in one transaction. Each group is retried when a lock could not be had within
  * `lockTimeoutMs`; a failure rolls the group back and records the attempt.
  */
 export async function applyToSchema(
@@ -128,21 +140,21 @@ export async function applyToSchema(
     attempts,
   });
   if (migrations.length === 0) return result('up-to-date');
-  for (const [g, group] of groups(migrations).entries()) {
+  for (const [g, group] of transactions(unitsOf(migrations, o)).entries()) {
     for (let attempt = g === 0 ? attempts : 0; ; attempt++) {
       attempts++;
-      let current: Migration | null = group[0];
+      let current: Migration | null = group[0].migration;
       try {
         if (group[0].transactional) {
           const messages = transactionMessages(schema, scope, shared, group, o);
           for (let i = 0; i < messages.length; i++) {
-            current = group[i];
+            current = group[i].migration;
             await client.query(messages[i]);
           }
         } else {
           await runOutsideTransaction(client, schema, scope, shared, group[0], o);
         }
-        done.push(...group.map((m) => m.id));
+        done.push(...completedBy(group));
         break;
       } catch (cause) {
         const e = cause as Error & { code?: string };
@@ -150,7 +162,7 @@ export async function applyToSchema(
         if (e.code === LOCKED)
           return result('locked', { migration: current?.id ?? null, message: e.message, code: e.code });
         if (e.code === LOCK_NOT_AVAILABLE && attempt < o.retries) {
-          await sleep(100 * 2 ** attempt);
+          await sleep(retryDelayMs(attempt));
           continue;
         }
         const message =

@@ -80,13 +80,20 @@ export interface FleetSnapshot {
  * `beforeShared`: the shared schema is not migrated yet, so a tenants query over a table it
  * will create (django-tenants' tenants_client) finds no tenants instead of failing.
  */
-export async function snapshot(
+export const snapshot = (
   fleet: FleetConnection,
   config: Config,
   only?: string,
   beforeShared = false,
+): Promise<FleetSnapshot> => snapshotOf(fleet.coordinator, config, only, beforeShared);
+
+/** {@link snapshot} read on any connection (baseline has no fleet pool). */
+export async function snapshotOf(
+  c: pg.ClientBase,
+  config: Config,
+  only?: string,
+  beforeShared = false,
 ): Promise<FleetSnapshot> {
-  const c = fleet.coordinator;
   const tenants =
     only !== undefined
       ? { tenants: only === config.shared.schema ? [] : [only], invalid: [] }

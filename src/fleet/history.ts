@@ -92,6 +92,32 @@ INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, dur
 VALUES (${literal(schema)}, ${literal(m.scope)}, ${literal(m.version)}, ${literal(m.name)}, ${literal(m.checksum)}, 'applied', (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer)`;
 }
 
+/**
+ * Record many migrations as applied at once (baseline: they were applied before pgfleet),
+ * replacing earlier failed attempts; one statement, whatever the number of rows.
+ */
+export async function recordAppliedRows(
+  client: pg.ClientBase,
+  rows: ReadonlyArray<{ readonly schema: string; readonly m: RecordedMigration }>,
+): Promise<void> {
+  const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
+  await client.query(
+    `INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, duration_ms)
+     SELECT schema_name, scope, version, name, checksum, 'applied', 0
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(schema_name, scope, version, name, checksum)
+     ON CONFLICT (schema_name, version) DO UPDATE
+       SET status = 'applied', name = EXCLUDED.name, checksum = EXCLUDED.checksum, error = NULL, applied_at = now()
+       WHERE ${HISTORY}.status = 'failed'`,
+    [
+      column((r) => r.schema),
+      column((r) => r.m.scope),
+      column((r) => r.m.version),
+      column((r) => r.m.name),
+      column((r) => r.m.checksum),
+    ],
+  );
+}
+
 /** Record a failed attempt (after the schema's transaction rolled back). */
 export async function recordFailure(client: pg.ClientBase, schema: string, m: RecordedMigration, error: string) {
   await client.query(

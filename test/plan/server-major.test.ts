@@ -2,13 +2,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { draftsFor } from '../../src/api/drafts.js';
 import { migrate } from '../../src/api/fleet.js';
 import { generate } from '../../src/api/generate.js';
 import { loadProject } from '../../src/api/project.js';
 import { serverMajor } from '../../src/devdb/server-major.js';
 import { diff } from '../../src/diff/diff.js';
 import { PgfleetError } from '../../src/errors.js';
+import { draftsFor } from '../../src/migrations/drafts-for.js';
 import { writeSum } from '../../src/migrations/index.js';
 import { column, model, table } from '../../src/model/build.js';
 import { plan } from '../../src/plan/plan.js';

@@ -1,13 +1,7 @@
-import {
-  type Migration,
-  type MigrationDraft,
-  migrationName,
-  nextVersion,
-  renderStatements,
-} from '../migrations/index.js';
 import type { Change } from '../model/changes.js';
 import type { Scope } from '../model/types.js';
 import type { Plan, PlannedChange } from '../plan/types.js';
+import { type Migration, type MigrationDraft, migrationName, nextVersion, renderStatements } from './index.js';
 
 /** The sections of a migration from planned changes: hazards above the up statements, caveats above the down ones. */
 function sections(steps: readonly PlannedChange[]): Pick<MigrationDraft, 'up' | 'down' | 'hazards'> {

@@ -4,10 +4,18 @@ import { stringify } from 'yaml';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { createFromModel, type ScopedModels } from '../inspect/canonicalise.js';
-import type { Migration } from '../migrations/index.js';
+import type { Migration, MigrationSet } from '../migrations/index.js';
 import { sameSchema, stored } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';
-import { createLayout, inspectLayout, pathFor, runSection, type ScratchLayout, scratchLayout } from './replay.js';
+import {
+  createLayout,
+  inspectLayout,
+  pathFor,
+  replayAll,
+  runSection,
+  type ScratchLayout,
+  scratchLayout,
+} from './replay.js';
 
 /** A unified diff of two models as YAML, for a human to read. */
 export function modelPatch(label: string, expected: Model, actual: Model): string {
@@ -66,6 +74,43 @@ export async function verifyMigrations(
     await expectState(client, layout, current, 'down');
     for (const m of ordered) await runSection(client, layout, m, 'up');
     await expectState(client, layout, desired, 'up again');
+  } finally {
+    await scratch.drop();
+  }
+}
+
+/**
+ * Prove renumbered migrations (`moved`: `scope/id` after the move): the whole directory
+ * replays, and the moved ones go down and up again, after the others, to the same state.
+ */
+export async function verifyRenumbered(
+  dev: DevDatabase,
+  sharedSchema: string,
+  set: MigrationSet,
+  movedIds: readonly string[],
+): Promise<void> {
+  const scratch = await dev.scratch();
+  try {
+    const layout = scratchLayout(sharedSchema);
+    await createLayout(scratch.client, layout);
+    await replayAll(scratch.client, layout, set);
+    const after = await inspectLayout(scratch.client, layout);
+    const moved = new Set(movedIds);
+    const last = [...set.shared, ...set.tenant].filter((m) => moved.has(`${m.scope}/${m.id}`));
+    for (const m of [...last].reverse()) await runSection(scratch.client, layout, m, 'down');
+    for (const m of last) await runSection(scratch.client, layout, m, 'up');
+    const again = await inspectLayout(scratch.client, layout);
+    for (const scope of ['shared', 'tenant'] as Scope[]) {
+      if (!sameSchema(after[scope], again[scope])) {
+        throw new PgfleetError(
+          'finding',
+          `a renumbered ${scope} migration does not go down and up cleanly after the others`,
+          {
+            hint: modelPatch(scope, after[scope], again[scope]),
+          },
+        );
+      }
+    }
   } finally {
     await scratch.drop();
   }

@@ -1,0 +1,16 @@
+import { type DevDatabase, openDevDatabase } from './dev-database.js';
+
+/**
+ * Run `work` with the project's dev database, closed afterwards whatever happens.
+ */
+export async function withDevDatabase<T>(
+  project: { readonly config: { readonly devDatabase: string } },
+  work: (dev: DevDatabase) => Promise<T>,
+): Promise<T> {
+  const dev = await openDevDatabase(project.config.devDatabase);
+  try {
+    return await work(dev);
+  } finally {
+    await dev.close();
+  }
+}
