@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The Docker lane: `npm run test:docker` (`-- --skip-if-unavailable` in .ci/run).
+// The Docker lane: `npm run test:docker` (`-- --skip-if-unavailable --skip-build` in .ci/run).
 //  1. installs Debian's docker.io and mmdebstrap when dockerd or mmdebstrap is missing (as root);
 //  2. starts dockerd (host networking only: --bridge=none --iptables=false) when no daemon
 //     answers, and stops it again at the end;
 //  3. builds the PostGIS test image from Debian packages when its tag is absent
 //     (scripts/docker/build-image.sh; PGFLEET_DOCKER_IMAGE names another image to use);
-//  4. builds pgfleet and runs test/docker/ with TEST_DATABASE=docker:IMAGE.
+//  4. builds pgfleet (unless --skip-build: `npm test` just did) and runs test/docker/ with
+//     TEST_DATABASE=docker:IMAGE.
 // With --skip-if-unavailable, a machine where Docker cannot be had (no root, no package,
 // dockerd will not start, the image cannot be built) skips the lane with a message and exit 0;
 // failing tests still fail it.
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const skipIfUnavailable = process.argv.includes('--skip-if-unavailable');
+const skipBuild = process.argv.includes('--skip-build');
 const image = process.env.PGFLEET_DOCKER_IMAGE || 'pgfleet-test/postgis:15-3';
 const socket = '/var/run/docker.sock';
 const times = [];
@@ -125,7 +127,9 @@ try {
     }
   }
   if (code === 0 && times.length === 3) {
-    await step('build', () => execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' }));
+    if (!skipBuild) {
+      await step('build', () => execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' }));
+    }
     const ok = await step('vitest (test/docker)', () =>
       run('npx', ['vitest', 'run', '--config', 'vitest.docker.config.ts'], {
         env: { ...process.env, TEST_DATABASE: `docker:${image}`, TEST_DATABASE_URL: '' },

@@ -7,13 +7,15 @@
 set -euo pipefail
 TAG="${1:-pgfleet-test/postgis:15-3}"
 MIRROR="${PGFLEET_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+export TEMPLATE=/var/lib/postgresql/template
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if docker image inspect "$TAG" >/dev/null 2>&1; then
   echo "image $TAG exists"
   exit 0
 fi
 echo "building $TAG from Debian bookworm packages (mmdebstrap | docker import)"
-# create_main_cluster = false: the package would otherwise initdb a cluster nobody uses.
+# create_main_cluster = false: the package would otherwise initdb a cluster nobody uses;
+# instead initdb makes the template cluster that entrypoint.sh copies at each start.
 # Docs, man pages and translations are left out: the image only runs a server.
 # Imported untagged and tagged only when both sides succeeded: a failed build leaves no
 # tag that a later run would take for a finished image.
@@ -25,6 +27,7 @@ id=$(mmdebstrap --variant=essential --quiet \
   --essential-hook='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/pgfleet.conf"' \
   --customize-hook="upload $HERE/entrypoint.sh /usr/local/bin/docker-entrypoint.sh" \
   --customize-hook='chmod 755 "$1/usr/local/bin/docker-entrypoint.sh"' \
+  --customize-hook='chroot "$1" sh -c "mkdir -p $TEMPLATE && chown postgres:postgres $TEMPLATE && setpriv --reuid=postgres --regid=postgres --init-groups /usr/lib/postgresql/15/bin/initdb -D $TEMPLATE --username=postgres --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --no-locale --no-sync >/dev/null"' \
   --customize-hook='rm -rf "$1/var/cache/apt" "$1/var/lib/apt/lists"' \
   bookworm - "deb $MIRROR bookworm main" "deb $MIRROR bookworm-updates main" "deb ${MIRROR%/debian}/debian-security bookworm-security main" |
   docker import \

@@ -6,7 +6,11 @@ function onSignal(signal: NodeJS.Signals): void {
   for (const s of SIGNALS) process.off(s, onSignal);
   const pending = [...cleanups];
   cleanups.clear();
-  void Promise.allSettled(pending.map((cleanup) => cleanup())).finally(() => process.kill(process.pid, signal));
+  // A Docker daemon that does not answer must not keep the process alive: 15 s at most.
+  const budget = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
+  void Promise.race([Promise.allSettled(pending.map((cleanup) => cleanup())), budget]).finally(() =>
+    process.kill(process.pid, signal),
+  );
 }
 
 /**
