@@ -28,6 +28,10 @@ interface Expectations {
   hazards?: string[];
   /** The tenant up statements that run outside a transaction (concurrent index builds, ...). */
   outsideTransaction?: string[];
+  /** Plan with the online forms (the cases under online/ always do). */
+  online?: boolean;
+  /** The up statements of each step, for an online case: `[[sql, ...], ...]`. */
+  steps?: string[][];
   /** What differs on servers older than 17 (16 and 15), 16 (15), ...: `belowPostgres17`. */
   [below: `belowPostgres${number}`]: Omit<Expectations, `belowPostgres${number}`> | undefined;
 }
@@ -75,8 +79,9 @@ describe.each([...new Set(cases.map((c) => c.kind))])('%s', (kind) => {
     const from = await modelsFromYaml(read(c.dir, 'from.yaml'), shared);
     const to = await modelsFromYaml(read(c.dir, 'to.yaml'), shared);
     const label = c.name.replace(/[^a-z0-9_]/g, '_').slice(0, 20);
-    const result = await withDatabase((db) => converge(db.client, dev, from, to, label));
     const all: Expectations = parse(read(c.dir, 'expect.yaml') || '{}') ?? {};
+    const online = c.kind === 'online' || all.online === true;
+    const result = await withDatabase((db) => converge(db.client, dev, from, to, label, { online }));
     const expected = forMajor(all, result.serverMajor);
     const tenant = result.plans.tenant;
     if (expected.up) expect(tenant.up.map((s) => s.sql)).toEqual(expected.up);
@@ -85,6 +90,9 @@ describe.each([...new Set(cases.map((c) => c.kind))])('%s', (kind) => {
     if (expected.up) {
       const outside = tenant.up.filter((s) => !s.transactional).map((s) => s.sql);
       expect(outside, 'statements outside a transaction').toEqual(expected.outsideTransaction ?? []);
+    }
+    if (expected.steps) {
+      expect(tenant.steps.up.map((s) => s.statements.map((st) => st.sql))).toEqual(expected.steps);
     }
     if (expected.hazards) {
       const kinds = [...new Set([...result.plans.shared.hazards, ...tenant.hazards].map((h) => h.kind))].sort();

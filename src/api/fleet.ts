@@ -11,29 +11,76 @@ import {
   type RunResult,
   runFleet,
 } from '../fleet/index.js';
+import {
+  type PreflightOptions,
+  type PreflightResult,
+  preflight as runPreflight,
+} from '../fleet/preflight/run-preflight.js';
+import { type RolloutReport, runRollout } from '../fleet/rollout.js';
 import { readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
 import type { FleetProject } from './project.js';
 import { checkTarget } from './run-target.js';
 
-export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps'> & {
+export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps' | 'tenants'> & {
   readonly concurrency?: number;
+  /** With `rollout:` in pgfleet.yaml: run the waves up to and including this one. */
+  readonly wave?: string;
+};
+
+/** A migrate run; with `rollout:` in pgfleet.yaml, also what each wave did. */
+export type MigrateResult = RunResult & {
+  readonly rollout?: RolloutReport;
+  /** With planOnly: the hazards of each migration that would run and has any. */
+  readonly hazards?: Readonly<Record<string, readonly string[]>>;
 };
 
 /**
  * `pgfleet migrate`: apply pending migrations, the shared schema first, then every tenant,
- * on every database of the fleet.
+ * on every database of the fleet; with `rollout:` in pgfleet.yaml, the tenants wave by wave
+ * (not for `--shared` or `--schema`, which name what to run).
  *
  * @example
  * const { summary } = await migrate(await loadProject(), { concurrency: 8 });
  */
-export async function migrate(project: FleetProject, options: MigrateOptions = {}): Promise<RunResult> {
+export async function migrate(project: FleetProject, options: MigrateOptions = {}): Promise<MigrateResult> {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
-    runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+  const rollout = project.config.rollout;
+  const only = options.only;
+  const waves = rollout !== null && !(only && ('schema' in only || only.scope === 'shared')) ? rollout : null;
+  if (options.wave !== undefined && waves === null) {
+    throw new PgfleetError('input', `--wave ${JSON.stringify(options.wave)} needs rollout waves in pgfleet.yaml`, {
+      hint:
+        rollout === null
+          ? 'add `rollout: { waves: [...] }` to pgfleet.yaml (see the README), or drop --wave'
+          : '--wave does not go with --shared or --schema',
+    });
+  }
+  const withHazards = (r: MigrateResult): MigrateResult => {
+    if (!options.planOnly) return r;
+    const ids = new Set(r.plan.flatMap((p) => p.migrations));
+    const hazards = [...set.shared, ...set.tenant].filter((m) => ids.has(m.id) && m.hazards.length > 0);
+    return { ...r, hazards: Object.fromEntries(hazards.map((m) => [m.id, m.hazards])) };
+  };
+  if (waves === null) {
+    return withHazards(
+      await acrossDatabases(project, concurrency, (fleet, config) =>
+        runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+      ),
+    );
+  }
+  // A wave may ask for more connections than the run's default.
+  const poolSize = Math.max(concurrency, ...waves.waves.map((w) => w.concurrency ?? 0));
+  const result = await acrossDatabases(project, poolSize, (fleet, config) =>
+    runRollout(fleet, config, set, waves, {
+      ...options,
+      concurrency,
+      preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
+    }),
   );
+  return withHazards(result);
 }
 
 export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & {
@@ -89,6 +136,46 @@ export async function statusAll(project: FleetProject, schema?: string): Promise
       }
     }),
   );
+}
+
+export type PreflightApiOptions = Omit<PreflightOptions, 'concurrency' | 'tenants'> & { readonly concurrency?: number };
+
+/**
+ * `pgfleet migrate --preflight`: which schemas' data would make a pending migration fail,
+ * read-only, on every database of the fleet.
+ *
+ * @example
+ * const { failures } = await preflight(await loadFleetProject(), { concurrency: 8 });
+ */
+export async function preflight(project: FleetProject, options: PreflightApiOptions = {}): Promise<PreflightResult> {
+  const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
+  const set = await readMigrations(project.config.migrations);
+  checkTarget(set, options, 'migrate');
+  const dbs = databasesOf(project);
+  const parts = await Promise.all(
+    dbs.map(async (db) => {
+      const r = await withFleet(project, db, concurrency, (fleet, config) =>
+        runPreflight(fleet, config, set, { ...options, concurrency }),
+      );
+      if (dbs.length === 1) return r;
+      const database = safeUrl(db.url);
+      return {
+        ...r,
+        failures: r.failures.map((f) => ({ ...f, database })),
+        errors: r.errors.map((e) => ({ ...e, database })),
+      };
+    }),
+  );
+  if (parts.length === 1) return parts[0];
+  const unchecked = new Map(parts.flatMap((p) => p.unchecked).map((u) => [`${u.migration} ${u.statement}`, u]));
+  return {
+    schemas: parts.reduce((n, p) => n + p.schemas, 0),
+    checks: Math.max(...parts.map((p) => p.checks)),
+    failures: parts.flatMap((p) => p.failures),
+    errors: parts.flatMap((p) => p.errors),
+    unchecked: [...unchecked.values()],
+    ms: Math.max(...parts.map((p) => p.ms)),
+  };
 }
 
 /** `pgfleet tenant create`: a new tenant at the latest tenant migration, in one transaction. */

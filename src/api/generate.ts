@@ -36,6 +36,8 @@ export interface GeneratedMigration {
   readonly id: string;
   readonly path: string;
   readonly transactional: boolean;
+  /** How many steps its up section has (each its own transaction, or none). */
+  readonly steps: number;
   readonly hazards: readonly string[];
   readonly statements: number;
   /** What the migration does, one line per change. */
@@ -84,11 +86,19 @@ export async function generate(project: Project, options: GenerateOptions = {}):
     const current = await replayedState(dev, set, sharedSchema);
     // A migration is written for the dev database's major (see the README: run it at production's).
     const serverMajor = await devServerMajor(dev);
+    // Online forms unless pgfleet.yaml says `online: false` (teams that deploy in maintenance windows).
+    const online = project.config.online?.enabled ?? true;
     const scopes = SCOPES.filter((s) => options.scope === undefined || options.scope === s);
     const plans = scopes
       .map((scope) => ({
         scope,
-        plan: plan(diff(current[scope], desired[scope], { serverMajor }), { scope, sharedSchema, serverMajor }),
+        plan: plan(diff(current[scope], desired[scope], { serverMajor }), {
+          scope,
+          sharedSchema,
+          serverMajor,
+          online,
+          before: current[scope],
+        }),
       }))
       .filter((p) => p.plan.changes.length > 0);
     if (plans.length === 0) return { upToDate: true, migrations: [], written: false };
@@ -102,6 +112,7 @@ export async function generate(project: Project, options: GenerateOptions = {}):
       const made = draftsFor(scope, p, set[scope], {
         name: options.name,
         requires: scope === 'tenant' ? sharedRequire : null,
+        online,
       });
       if (scope === 'shared' && made.length > 0)
         sharedRequire = { scope: 'shared', version: made[made.length - 1].draft.version };
@@ -119,6 +130,7 @@ export async function generate(project: Project, options: GenerateOptions = {}):
         id: m.id,
         path: m.path,
         transactional: m.transactional,
+        steps: m.steps?.up.length ?? 1,
         hazards: m.hazards,
         statements: splitStatements(m.up).length,
         summary: drafts[i].summary,

@@ -1,7 +1,10 @@
 import { Flags } from '@oclif/core';
+import type { MigrateResult } from '../api/fleet.js';
 import { type FleetProject, loadFleetProject } from '../api/project.js';
-import type { RunOptions, RunResult } from '../fleet/index.js';
+import type { RunOptions } from '../fleet/index.js';
+import { planMarkdown } from '../ui/markdown.js';
 import { progressBar } from '../ui/progress.js';
+import { rolloutPlan, rolloutSummary } from '../ui/rollout.js';
 import { runPlan, runSummary } from '../ui/run-summary.js';
 import type { BaseCommand } from './base.js';
 
@@ -12,8 +15,8 @@ export const fleetFlags = {
   concurrency: Flags.integer({ description: 'tenant schemas at a time (default: pgfleet.yaml, 4)', min: 1, max: 256 }),
   'fail-fast': Flags.boolean({ description: 'start no new schema after the first failure' }),
   'lock-timeout': Flags.integer({
-    description: 'lock_timeout for each schema, in ms; a busy schema is retried',
-    default: 5000,
+    description:
+      'lock_timeout of every statement, in ms (default: pgfleet.yaml locks.timeoutMs, 1000); a statement that times out is retried with jittered backoff until locks.budgetMs (2 min) is spent',
     min: 1,
   }),
 };
@@ -34,9 +37,11 @@ type FleetFlags = {
   plan?: boolean;
   concurrency?: number;
   'fail-fast'?: boolean;
-  'lock-timeout': number;
+  'lock-timeout'?: number;
   config: string;
   'database-url'?: string;
+  /** markdown: the --plan as a summary for a pull request (migrate only). */
+  format?: string;
 };
 
 /**
@@ -51,8 +56,8 @@ export async function runFleetCommand(
     options: Pick<RunOptions, 'only' | 'planOnly' | 'failFast' | 'lockTimeoutMs' | 'onProgress'> & {
       concurrency?: number;
     },
-  ) => Promise<RunResult>,
-): Promise<RunResult> {
+  ) => Promise<MigrateResult>,
+): Promise<MigrateResult> {
   const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
   const bar = progressBar(!command.jsonEnabled() && !flags.plan);
   const result = await run(project, {
@@ -63,7 +68,14 @@ export async function runFleetCommand(
     lockTimeoutMs: flags['lock-timeout'],
     onProgress: bar.onProgress,
   }).finally(() => bar.stop());
-  if (!command.jsonEnabled()) command.log(flags.plan ? runPlan(result) : runSummary(result));
-  if (result.summary.failed + result.summary.locked > 0) process.exitCode = 1;
+  if (!command.jsonEnabled()) command.log(humanText(result, flags));
+  // A rollout halted by its preflight has no failed schema, but it did not do what was asked.
+  if (result.summary.failed + result.summary.locked > 0 || result.rollout?.halted) process.exitCode = 1;
   return result;
+}
+
+function humanText(result: MigrateResult, flags: FleetFlags): string {
+  if (flags.plan && flags.format === 'markdown') return planMarkdown(result).trimEnd();
+  if (flags.plan) return result.rollout ? rolloutPlan(result) : runPlan(result);
+  return result.rollout ? `${rolloutSummary(result)}\n${runSummary(result)}` : runSummary(result);
 }

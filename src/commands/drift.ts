@@ -5,6 +5,7 @@ import { BaseCommand } from '../cli/base.js';
 import { onlyOf } from '../cli/fleet-command.js';
 import type { DriftResult } from '../drift/types.js';
 import { driftFixSql, driftText } from '../ui/drift.js';
+import { driftMarkdown } from '../ui/markdown.js';
 
 export default class Drift extends BaseCommand {
   static summary = 'Compare every live schema with what it should be; group the schemas that drift the same way.';
@@ -19,6 +20,7 @@ Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one
     '<%= config.bin %> drift --tenant --json',
     '<%= config.bin %> drift --schema tenant_acme --against model',
     '<%= config.bin %> drift --fix-sql > repair.sql',
+    '<%= config.bin %> drift --format markdown >> "$GITHUB_STEP_SUMMARY"',
   ];
 
   static flags = {
@@ -36,6 +38,11 @@ Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one
       min: 1,
       max: 256,
     }),
+    format: Flags.string({
+      description: 'text, or markdown for a pull request or $GITHUB_STEP_SUMMARY',
+      options: ['text', 'markdown'],
+      default: 'text',
+    }),
   };
 
   async run(): Promise<DriftResult> {
@@ -52,7 +59,7 @@ Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one
         process.stdout.write(driftFixSql(result));
         process.stderr.write(`${driftText(result)}\n`);
       } else {
-        this.log(driftText(result));
+        this.log(flags.format === 'markdown' ? driftMarkdown(result).trimEnd() : driftText(result));
       }
     }
     // Drift is a finding for CI: exit 1, and the result is still the --json output.

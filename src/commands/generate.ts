@@ -45,7 +45,7 @@ With --check nothing is written: exit 0 when the directory already produces the 
     }
     for (const m of result.migrations) {
       this.say(
-        `${result.written ? 'wrote' : 'missing'} ${m.path}${m.transactional ? '' : ' (runs outside a transaction)'}`,
+        `${result.written ? 'wrote' : 'missing'} ${m.path}${m.steps > 1 ? ` (${m.steps} steps)` : m.transactional ? '' : ' (runs outside a transaction)'}`,
       );
       for (const line of m.summary) this.say(`  - ${line}`);
       for (const h of m.hazards) this.say(`  ! ${h}`);

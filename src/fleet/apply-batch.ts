@@ -53,7 +53,8 @@ export class BatchSizer {
 
 /** Whether a schema's work can travel in a batch: one transaction of SQL, so one message body. */
 export const fitsBatch = (units: readonly Unit[]): boolean =>
-  units.length > 0 && units.every((u) => u.kind === 'sql' && u.transactional);
+  // A step of a migration of several is a transaction of its own: never part of a batch.
+  units.length > 0 && units.every((u) => u.kind === 'sql' && u.transactional && !u.step);
 
 /**
  * What becomes of the schema a batch stopped at. Another run holds it: locked, as it would

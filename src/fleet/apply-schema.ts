@@ -5,7 +5,10 @@ import type { Scope } from '../model/types.js';
 import { literal } from '../plan/quote.js';
 import { claimSql, LOCK_NAMESPACE, LOCKED, searchPathOf } from './claim.js';
 import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
+import type { StepProgress } from './pending.js';
 import { schemaUsableSql } from './privileges.js';
+import { cleanUpFailedBuild, prepareRerun } from './rerun-safe.js';
+import { timeoutOf } from './step-units.js';
 import { completedBy, transactions, type Unit, unitsOf } from './units.js';
 
 /** What happened to one schema in a fleet run. Work across schemas never throws halfway. */
@@ -34,6 +37,15 @@ export interface ApplyOptions {
   readonly priorAttempts?: number;
   /** Claim each schema through pgfleet's claim function (see claim.ts) rather than an inline DO block. */
   readonly claimFunction?: boolean;
+  /**
+   * How long one schema may spend waiting on locks (attempts that timed out and the pauses
+   * between them) before it fails; absent: only `retries` bounds it.
+   */
+  readonly lockBudgetMs?: number;
+  /** statement_timeout of the quick statements of a migration of steps (0: none). */
+  readonly statementTimeoutMs?: number;
+  /** statement_timeout of VALIDATE, concurrent builds, backfills and statements with a hazard (0: none). */
+  readonly longStatementTimeoutMs?: number;
 }
 
 /** A schema's advisory lock key within pgfleet's namespace (LOCK_NAMESPACE). */
@@ -43,6 +55,7 @@ export const LOCK_NOT_AVAILABLE = '55P03';
 
 /** The history statement that goes with `unit` (its migration's row written, or deleted going down), or ''. */
 function historySql(schema: string, unit: Unit, direction: 'up' | 'down'): string {
+  if (unit.step) return unit.step.ledger(schema);
   if (!unit.recordsHistory) return '';
   return direction === 'up' ? recordAppliedSql(schema, unit.migration) : forgetSql(schema, unit.migration.version);
 }
@@ -96,23 +109,54 @@ async function runOutsideTransaction(
   if (!locked.rows[0].ok)
     throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
   try {
-    // Session settings: these statements cannot run in a transaction, so SET LOCAL is not available.
+    // Session settings, on this connection only and reset below: these statements cannot run
+    // in a transaction, so SET LOCAL is not available.
     await client.query(
       `SET search_path = ${searchPathOf(schema, scope, shared)}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}; ${schemaUsableSql(schema)}`,
     );
-    if (unit.sql !== null) for (const statement of splitStatements(unit.sql)) await client.query(statement);
+    if (unit.step) {
+      // A step of a migration of several: each statement made safe to run again, with the
+      // long statement_timeout (builds, backfills and drops of a non-transactional step scan).
+      const timeout = timeoutOf(true, o);
+      for (const s of unit.step.statements) {
+        if (!(await prepareRerun(client, s.sql))) continue;
+        await client.query(`SET statement_timeout = ${literal(`${timeout}ms`)}`);
+        await runCleaningUp(client, s.sql);
+      }
+    } else if (unit.sql !== null) {
+      for (const statement of splitStatements(unit.sql)) {
+        if (await prepareRerun(client, statement)) await runCleaningUp(client, statement);
+      }
+    }
     const record = historySql(schema, unit, o.direction);
     if (record !== '') await client.query(record);
   } finally {
-    await client.query('RESET search_path; RESET lock_timeout').catch(() => {});
+    await client.query('RESET search_path; RESET lock_timeout; RESET statement_timeout').catch(() => {});
     await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, schemaLockKey(schema)]).catch(() => {});
+  }
+}
+
+/** A statement outside a transaction; a concurrent build that fails takes its INVALID index with it. */
+async function runCleaningUp(client: pg.ClientBase, sql: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (error) {
+    await cleanUpFailedBuild(client, sql);
+    throw error;
   }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** How long to wait before trying a group again after its lock timed out (`attempt` from 0). */
-export const retryDelayMs = (attempt: number): number => 100 * 2 ** attempt;
+/**
+ * How long to wait before trying a group again after its lock timed out (`attempt` from 0):
+ * exponential from 100 ms, at most 5 s, with full jitter on its upper half, so that the
+ * schemas of a run that all wait on one busy table do not come back at the same moment.
+ */
+export const retryDelayMs = (attempt: number, random: () => number = Math.random): number => {
+  const base = Math.min(5000, 100 * 2 ** Math.min(attempt, 16));
+  return Math.round(base / 2 + (random() * base) / 2);
+};
 
 /**
  * Apply (or roll back) `migrations` to one schema and return what happened; never throws
@@ -122,7 +166,7 @@ export const retryDelayMs = (attempt: number): number => 100 * 2 ** attempt;
  */
 export async function applyToSchema(
   client: pg.ClientBase,
-  target: { schema: string; scope: Scope; shared: string },
+  target: { schema: string; scope: Scope; shared: string; progress?: StepProgress | null },
   migrations: readonly Migration[],
   o: ApplyOptions,
 ): Promise<SchemaResult> {
@@ -140,9 +184,12 @@ export async function applyToSchema(
     attempts,
   });
   if (migrations.length === 0) return result('up-to-date');
-  for (const [g, group] of transactions(unitsOf(migrations, o)).entries()) {
+  // Time spent waiting on locks, against the schema's budget.
+  let waited = 0;
+  for (const [g, group] of transactions(unitsOf(migrations, o, target.progress)).entries()) {
     for (let attempt = g === 0 ? attempts : 0; ; attempt++) {
       attempts++;
+      const began = performance.now();
       let current: Migration | null = group[0].migration;
       try {
         if (group[0].transactional) {
@@ -161,12 +208,19 @@ export async function applyToSchema(
         await client.query('ROLLBACK').catch(() => {});
         if (e.code === LOCKED)
           return result('locked', { migration: current?.id ?? null, message: e.message, code: e.code });
-        if (e.code === LOCK_NOT_AVAILABLE && attempt < o.retries) {
-          await sleep(retryDelayMs(attempt));
-          continue;
+        if (e.code === LOCK_NOT_AVAILABLE) {
+          const delay = retryDelayMs(attempt);
+          waited += performance.now() - began;
+          if (attempt < o.retries && (o.lockBudgetMs === undefined || waited + delay < o.lockBudgetMs)) {
+            waited += delay;
+            await sleep(delay);
+            continue;
+          }
         }
         const message =
-          e.code === LOCK_NOT_AVAILABLE ? `${e.message} (gave up after ${attempt + 1} attempts)` : e.message;
+          e.code === LOCK_NOT_AVAILABLE
+            ? `${e.message} (gave up after ${attempt + 1} attempts, ${Math.round(waited / 1000)} s waiting on locks)`
+            : e.message;
         if (o.direction === 'up' && current) await recordFailure(client, schema, current, message).catch(() => {});
         return result('failed', { migration: current?.id ?? null, message, code: e.code });
       }

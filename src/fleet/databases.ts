@@ -4,7 +4,11 @@ import type { Config } from '../load/config.js';
 import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, openFleet } from './fleet.js';
 import { privilegeError } from './privileges.js';
+import type { RolloutReport } from './rollout.js';
 import type { RunResult } from './run.js';
+
+/** A run's result, with what each wave did when the run went in rollout waves. */
+type RolloutRunResult = RunResult & { readonly rollout?: RolloutReport };
 
 /**
  * The databases of a fleet (`database:` or `databases:` of pgfleet.yaml): which one a
@@ -82,16 +86,21 @@ function connectionLost(error: unknown, url: string): unknown {
 export async function acrossDatabases(
   project: { readonly config: Config },
   concurrency: number,
-  run: (fleet: FleetConnection, config: Config) => Promise<RunResult>,
-): Promise<RunResult> {
+  run: (fleet: FleetConnection, config: Config) => Promise<RolloutRunResult>,
+): Promise<RolloutRunResult> {
   const dbs = databasesOf(project);
   if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run);
   const parts = await Promise.all(
-    dbs.map(async (db): Promise<RunResult> => {
+    dbs.map(async (db): Promise<RolloutRunResult> => {
       const database = safeUrl(db.url);
       try {
         const r = await withFleet(project, db, concurrency, run);
-        return { ...r, results: r.results.map((x) => ({ ...x, database })) };
+        return {
+          ...r,
+          results: r.results.map((x) => ({ ...x, database })),
+          // Waves are resolved per database: each wave says which.
+          rollout: r.rollout && { ...r.rollout, waves: r.rollout.waves.map((w) => ({ ...w, database })) },
+        };
       } catch (error) {
         if (!(error instanceof PgfleetError) || error.code === 'input') throw error;
         const failed: SchemaResult = {
@@ -115,7 +124,15 @@ export async function acrossDatabases(
   );
   const sum = (k: 'schemas' | 'applied' | 'upToDate' | 'failed' | 'locked' | 'skipped') =>
     parts.reduce((n, p) => n + p.summary[k], 0);
+  const rollouts = parts.flatMap((p) => (p.rollout ? [p.rollout] : []));
   return {
+    ...(rollouts.length > 0 && {
+      rollout: {
+        waves: rollouts.flatMap((r) => r.waves),
+        halted: rollouts.find((r) => r.halted)?.halted ?? null,
+        paused: rollouts.find((r) => r.paused)?.paused ?? null,
+      },
+    }),
     direction: parts[0].direction,
     results: parts.flatMap((p) => p.results),
     plan: parts.flatMap((p) => p.plan),

@@ -118,7 +118,7 @@ export class Executor {
         this.#log.report(skippedResult(t.schema, t.scope));
       } else if (d.kind === 'done') {
         this.#log.report(d.result);
-      } else if (fitsBatch(unitsOf(d.job.migrations, this.#o.apply))) {
+      } else if (fitsBatch(unitsOf(d.job.migrations, this.#o.apply, d.job.progress))) {
         batchable.push({ ...d.job, shared: this.#o.shared });
       } else {
         await this.one(d.job);

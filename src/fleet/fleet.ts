@@ -4,8 +4,8 @@ import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { LOCK_NAMESPACE } from './claim.js';
-import { CREATE_HISTORY, type HistoryRow, historyExists, readHistory } from './history.js';
-import { listTenants, type TenantList } from './targets.js';
+import { CREATE_HISTORY, CREATE_STEP_PROGRESS, type HistoryRow, readHistory } from './history.js';
+import { LEDGER_SCHEMA, listTenants, type TenantList } from './targets.js';
 
 /**
  * A connection to the fleet's database for one run: the coordinator connection (which holds
@@ -64,8 +64,12 @@ export async function lockRun(fleet: FleetConnection, what: string): Promise<voi
  * when the schema exists, and a role without it must still be able to run once it does.
  */
 export async function ensureHistory(client: pg.ClientBase): Promise<void> {
-  if (await historyExists(client)) return;
-  await client.query(CREATE_HISTORY);
+  const r = await client.query(
+    `SELECT to_regclass('${LEDGER_SCHEMA}.history') IS NOT NULL AS history, to_regclass('${LEDGER_SCHEMA}.step_progress') IS NOT NULL AS steps`,
+  );
+  if (!r.rows[0].history) await client.query(CREATE_HISTORY);
+  // A ledger made before migrations had steps gains the table of their progress.
+  else if (!r.rows[0].steps) await client.query(CREATE_STEP_PROGRESS);
 }
 
 export interface FleetSnapshot {

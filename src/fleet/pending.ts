@@ -18,6 +18,17 @@ export interface SchemaState {
   readonly edited: readonly string[];
   /** Other reasons nothing may run on this schema (a half-applied squash). */
   readonly problems: readonly string[];
+  /**
+   * The migration this schema is inside: some of its steps done (the ledger's progress
+   * row), the rest to run. `migrate` resumes at the next step; `rollback` undoes the done ones.
+   */
+  readonly inside: StepProgress | null;
+}
+
+/** How far a schema got into a migration of several steps. */
+export interface StepProgress {
+  readonly migration: Migration;
+  readonly stepsDone: number;
 }
 
 const idOf = (r: { version: string; name: string }) => `${r.version}_${r.name}`;
@@ -73,6 +84,20 @@ export function schemaState(
     }
   }
   const failedRows = rows.filter((r) => r.status === 'failed' && !applied.has(idOf(r)));
+  let inside: StepProgress | null = null;
+  for (const r of rows) {
+    if (r.status !== 'partial' || applied.has(idOf(r))) continue;
+    const m = migrations.find((x) => x.id === idOf(r));
+    if (!m) {
+      problems.push(`"${schema}" is inside migration ${idOf(r)}, whose file is no longer in the directory`);
+    } else if (m.checksum !== r.checksum) {
+      edited.push(
+        `${m.path} changed while "${schema}" is inside it (${r.stepsDone} step(s) done): history has checksum ${r.checksum}, the file has ${m.checksum}`,
+      );
+    } else {
+      inside = { migration: m, stepsDone: r.stepsDone ?? 0 };
+    }
+  }
   return {
     schema,
     scope,
@@ -82,5 +107,6 @@ export function schemaState(
     unknown: [...applied.values()].filter((r) => !known.has(idOf(r))),
     edited,
     problems,
+    inside,
   };
 }

@@ -66,7 +66,10 @@ export function statesOf(
 export function workOf(state: SchemaState, target: RunTarget, set: MigrationSet): Migration[] {
   if (target.direction === 'up') return [...state.pending];
   const to = target.steps !== undefined ? stepsBack(set[state.scope], target.steps) : target.to;
-  return [...state.applied].reverse().filter((m) => to === undefined || compareVersions(m.version, to) > 0);
+  const after = (m: Migration) => to === undefined || compareVersions(m.version, to) > 0;
+  // A schema inside a migration (some of its steps done) has that migration to undo first.
+  const inside = state.inside && after(state.inside.migration) ? [state.inside.migration] : [];
+  return [...inside, ...[...state.applied].reverse().filter(after)];
 }
 
 /**

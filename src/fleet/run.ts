@@ -1,5 +1,6 @@
 import { serverMajor } from '../devdb/server-major.js';
 import type { Config } from '../load/config.js';
+import { DEFAULT_ONLINE } from '../load/online-config.js';
 import { type MigrationSet, refuseNewerPostgres } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import type { ApplyOptions, SchemaResult } from './apply-schema.js';
@@ -9,6 +10,7 @@ import { type FleetConnection, type FleetSnapshot, lockRun, snapshot } from './f
 import { readHistory } from './history.js';
 import type { SchemaState } from './pending.js';
 import { type PlannedSchema, planOf, refuseEdited, type Selection, selectionOf, statesOf, workOf } from './prepare.js';
+import { refuseHazards } from './refuse-hazards.js';
 import { isFailure, skippedResult } from './results.js';
 import { type ProgressEvent, RunLog } from './run-log.js';
 import { sharedHasOf, type TriageContext, triage } from './triage.js';
@@ -26,10 +28,17 @@ export interface RunOptions {
   readonly fake?: boolean;
   /** Compute what would run; run nothing. */
   readonly planOnly?: boolean;
+  /** Only these tenants of the fleet (a rollout wave, see rollout.ts); the others are left out of the run. */
+  readonly tenants?: readonly string[];
   readonly concurrency: number;
   readonly failFast?: boolean;
   readonly lockTimeoutMs?: number;
+  /** At most this many retries of a lock timeout (default: as many as the budget allows). */
   readonly retries?: number;
+  /** How long one schema may wait on locks in all (default: pgfleet.yaml `locks.budgetMs`, 2 min). */
+  readonly lockBudgetMs?: number;
+  /** Hazard kinds allowed besides pgfleet.yaml's `allowHazards` (`--allow-hazards`). */
+  readonly allowHazards?: readonly string[];
   /**
    * Server time one message of several schemas may take (default 50 ms; 0: one schema per
    * message). What a killed run had sent still runs to its end on the server.
@@ -78,12 +87,20 @@ export async function runFleet(
   const toRun = states.flatMap((s) => workOf(s, o, set));
   refuseNewerPostgres(toRun, await serverMajor(fleet.coordinator));
   if (o.planOnly) return finish(o.direction, [], planOf(states, o, set), snap.tenants.invalid);
+  // Before any schema is touched: every pending statement's hazard must be allowed.
+  const online = config.online ?? DEFAULT_ONLINE;
+  if (o.direction === 'up' && !o.fake) refuseHazards(toRun, [...online.allowHazards, ...(o.allowHazards ?? [])]);
 
   const apply: ApplyOptions = {
     direction: o.direction,
     fake: o.fake,
-    lockTimeoutMs: o.lockTimeoutMs ?? 5000,
-    retries: o.retries ?? 3,
+    // A short lock_timeout, retried with jittered backoff until the schema's budget is spent:
+    // the application's queries never wait behind pgfleet longer than the lock timeout.
+    lockTimeoutMs: o.lockTimeoutMs ?? online.lockTimeoutMs,
+    retries: o.retries ?? Number.POSITIVE_INFINITY,
+    lockBudgetMs: o.lockBudgetMs ?? online.lockBudgetMs,
+    statementTimeoutMs: online.statementTimeoutMs,
+    longStatementTimeoutMs: online.longStatementTimeoutMs,
     // Nothing to do (most runs against a migrated fleet) needs no claim and no round trip for one.
     claimFunction: toRun.length > 0 && (await ensureClaimFunction(fleet.coordinator)),
   };
@@ -125,7 +142,9 @@ function statesNow(
   set: MigrationSet,
   o: RunOptions,
 ): SchemaState[] {
-  const states = statesOf(config.shared.schema, snap.tenants.tenants, snap.history, selection, set, o);
+  const subset = o.tenants ? new Set(o.tenants) : null;
+  const tenants = subset ? snap.tenants.tenants.filter((t) => subset.has(t)) : snap.tenants.tenants;
+  const states = statesOf(config.shared.schema, tenants, snap.history, selection, set, o);
   refuseEdited(states);
   return states;
 }

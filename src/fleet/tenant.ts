@@ -1,5 +1,6 @@
 import { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
+import { DEFAULT_TENANT_NAME_PATTERN } from '../load/rollout-config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { schemaNameProblem } from '../model/names.js';
 import { ident, literal } from '../plan/quote.js';
@@ -33,6 +34,28 @@ function checkName(name: string, config: Config) {
   }
 }
 
+/**
+ * A new tenant's name must also match `tenants.namePattern`: names are always quoted, so
+ * this is not about safety but about names a team can type, grep and put in a URL.
+ * Existing tenants are data and keep working whatever their names.
+ */
+function checkNewName(name: string, config: Config) {
+  checkName(name, config);
+  const pattern = config.tenants.namePattern;
+  if (!new RegExp(`^(?:${pattern})$`, 'u').test(name)) {
+    throw new PgfleetError(
+      'input',
+      `invalid tenant name ${JSON.stringify(name)}: it does not match tenants.namePattern ${pattern}`,
+      {
+        hint:
+          pattern === DEFAULT_TENANT_NAME_PATTERN
+            ? 'use lowercase letters, digits and _, starting with a letter or _ (or set tenants.namePattern in pgfleet.yaml)'
+            : 'pick a name that matches tenants.namePattern in pgfleet.yaml',
+      },
+    );
+  }
+}
+
 // A new schema is empty: an index built CONCURRENTLY there gains nothing and cannot run in a transaction.
 const withoutConcurrently = (sql: string) =>
   sql
@@ -51,7 +74,7 @@ export async function createTenant(
   set: MigrationSet,
   name: string,
 ): Promise<CreatedTenant> {
-  checkName(name, config);
+  checkNewName(name, config);
   const started = performance.now();
   const c = fleet.coordinator;
   await ensureHistory(c);

@@ -2,7 +2,7 @@ import type { Migration } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import type { SchemaResult } from './apply-schema.js';
 import type { HistoryRow } from './history.js';
-import type { SchemaState } from './pending.js';
+import type { SchemaState, StepProgress } from './pending.js';
 import { failedResult, upToDateResult } from './results.js';
 
 /** One schema's work for the executor. */
@@ -10,6 +10,8 @@ export interface Job {
   readonly schema: string;
   readonly scope: Scope;
   readonly migrations: readonly Migration[];
+  /** The migration the schema is inside, and how many of its up steps are done. */
+  readonly progress?: StepProgress | null;
 }
 
 /** What to do with a schema: run its job, or report a result that needs no connection. */
@@ -60,7 +62,15 @@ export function triage(state: SchemaState, todo: readonly Migration[], ctx: Tria
       ),
     );
   }
-  return { kind: 'run', job: { schema: state.schema, scope: state.scope, migrations: todo } };
+  return {
+    kind: 'run',
+    job: {
+      schema: state.schema,
+      scope: state.scope,
+      migrations: todo,
+      ...(state.inside ? { progress: state.inside } : {}),
+    },
+  };
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { Migration } from '../migrations/index.js';
+import { forgetSql, recordAppliedSql, recordProgressSql } from './history.js';
+import type { StepProgress } from './pending.js';
+import { downSteps, isStepped, type StatementTimeouts, type StepWork, stepSql, upSteps } from './step-units.js';
 
 /**
  * What the executor runs on a schema: a migration is run as a list of units, and the
@@ -19,20 +22,61 @@ export interface SqlUnit {
   readonly sql: string | null;
   /** The migration's history row is written (going down: deleted) with this unit, its last. */
   readonly recordsHistory: boolean;
+  /**
+   * A step of a migration of several: it runs in a transaction of its own (or, not
+   * transactional, statement by statement on its connection), and its ledger SQL records
+   * the schema's progress with it, so a killed run resumes at the next step.
+   */
+  readonly step?: StepWork;
 }
 
 /** The units that take `migrations` in `direction`, in order. */
 export function unitsOf(
   migrations: readonly Migration[],
-  o: { readonly direction: 'up' | 'down'; readonly fake?: boolean },
+  o: { readonly direction: 'up' | 'down'; readonly fake?: boolean } & StatementTimeouts,
+  progress?: StepProgress | null,
 ): Unit[] {
-  return migrations.map((migration) => ({
-    kind: 'sql',
-    migration,
-    transactional: migration.transactional,
-    sql: o.fake ? null : migration[o.direction],
-    recordsHistory: true,
-  }));
+  return migrations.flatMap((migration): Unit[] => {
+    const done = progress?.migration.id === migration.id ? progress.stepsDone : 0;
+    if (!isStepped(migration, done)) {
+      return [
+        {
+          kind: 'sql',
+          migration,
+          transactional: migration.transactional,
+          sql: o.fake ? null : migration[o.direction],
+          recordsHistory: true,
+        },
+      ];
+    }
+    if (o.fake) {
+      // Faked: the ledger alone, in one transaction: the migration applied (or forgotten), no progress left.
+      const forget = o.direction === 'down' && done === 0;
+      const ledger = (schema: string) =>
+        o.direction === 'up'
+          ? `${recordProgressSql(schema, migration, 0)};\n${recordAppliedSql(schema, migration)}`
+          : `${forget ? `${forgetSql(schema, migration.version)};\n` : ''}${recordProgressSql(schema, migration, 0)}`;
+      return [
+        {
+          kind: 'sql',
+          migration,
+          transactional: true,
+          sql: null,
+          recordsHistory: true,
+          step: { number: 0, statements: [], ledger },
+        },
+      ];
+    }
+    const drafts = o.direction === 'up' ? upSteps(migration, done) : downSteps(migration, done > 0 ? done : 'applied');
+    return drafts.map((d) => ({
+      kind: 'sql',
+      migration,
+      transactional: d.step.transactional,
+      sql: d.step.transactional ? stepSql(migration, d.step, o) : d.step.sql,
+      recordsHistory: d.recordsHistory,
+      step: d.work,
+    }));
+  });
 }
 
 /** Consecutive transactional units share a transaction; each other one stands alone. */
@@ -40,7 +84,8 @@ export function transactions(units: readonly Unit[]): Unit[][] {
   const out: Unit[][] = [];
   for (const u of units) {
     const last = out.at(-1);
-    if (u.transactional && last?.[0].transactional) last.push(u);
+    // A step of a migration of several is a transaction of its own: that is what makes it a step.
+    if (u.transactional && last?.[0].transactional && !u.step && !last[0].step) last.push(u);
     else out.push([u]);
   }
   return out;

@@ -96,7 +96,7 @@ const CONSTRAINTS = `SELECT ${tagged(
   'constraint',
   `s.relname, k.conname, k.contype, k.condeferrable, k.condeferred, k.conkey,
     CASE WHEN rc.relnamespace = s.nspoid THEN '' ELSE rn.nspname END, rc.relname, k.confkey,
-    k.confdeltype, k.confupdtype,
+    k.confdeltype, k.confupdtype, k.convalidated,
     CASE WHEN k.contype <> 'c' THEN NULL
          WHEN NOT EXISTS (SELECT 1 FROM pg_depend dp
                           WHERE dp.classid = 'pg_constraint'::regclass AND dp.objid = k.oid AND dp.objsubid = 0
@@ -117,7 +117,7 @@ const CONSTRAINTS = `SELECT ${tagged(
 // type's, hence the types' collations of expression indexes.
 const INDEXES = `SELECT ${tagged(
   'index',
-  `s.relname, ic.relname, x.indisunique, ic.relam, x.indnatts, x.indnkeyatts,
+  `s.relname, ic.relname, x.indisunique, x.indisvalid, ic.relam, x.indnatts, x.indnkeyatts,
     x.indkey, x.indoption, x.indclass, x.indcollation,
     CASE WHEN x.indexprs IS NOT NULL THEN pg_get_expr(x.indexprs, ${printedIn('x.indrelid')}) END,
     CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, ${printedIn('x.indrelid')}) END,

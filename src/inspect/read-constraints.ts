@@ -29,6 +29,7 @@ interface Row {
   readonly ref_columns: string[];
   readonly on_delete: string;
   readonly on_update: string;
+  readonly validated: boolean;
   readonly expression: string | null;
 }
 
@@ -59,7 +60,7 @@ SELECT s.nspname AS schema, c.relname::text AS table, k.conname::text AS name, k
        ${attnames('k.conrelid', 'k.conkey')} AS columns,
        rn.nspname::text AS ref_schema, rc.relname::text AS ref_table,
        ${attnames('k.confrelid', 'k.confkey')} AS ref_columns,
-       k.confdeltype::text AS on_delete, k.confupdtype::text AS on_update,
+       k.confdeltype::text AS on_delete, k.confupdtype::text AS on_update, k.convalidated AS validated,
        CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END AS expression
 FROM ${TABLES}
 JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype IN ('p', 'u', 'c', 'f') AND k.conparentid = 0
@@ -87,7 +88,11 @@ function toConstraint(r: Row, sharedSchema: string): InspectedConstraint {
         constraint: { kind: 'unique', name: r.name, columns: r.columns, deferrable: defer },
       };
     case 'c':
-      return { ...at, kind: 'check', constraint: { kind: 'check', name: r.name, expression: r.expression ?? '' } };
+      return {
+        ...at,
+        kind: 'check',
+        constraint: { kind: 'check', name: r.name, expression: r.expression ?? '', ...notValid(r) },
+      };
     case 'f':
       return {
         ...at,
@@ -101,10 +106,14 @@ function toConstraint(r: Row, sharedSchema: string): InspectedConstraint {
           onDelete: fkAction(r.on_delete),
           onUpdate: fkAction(r.on_update),
           deferrable: defer,
+          ...notValid(r),
         },
       };
   }
 }
+
+/** A CHECK or FOREIGN KEY added NOT VALID and not validated since (online forms validate in a later step). */
+const notValid = (r: Row): { notValid?: true } => (r.validated ? {} : { notValid: true });
 
 /** How a model of `schema` names a table: its own unqualified, the shared one's `shared.<name>`. */
 function refTable(schema: string, refSchema: string, table: string, sharedSchema: string): string {

@@ -4,8 +4,19 @@ import { type Diagnostic, PgfleetError } from '../errors.js';
 import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
 import { configValidator } from './json-schemas.js';
+import { type OnlineConfig, onlineConfig, type RawOnlineConfig } from './online-config.js';
+import {
+  DEFAULT_TENANT_NAME_PATTERN,
+  namePatternProblem,
+  type RawRollout,
+  type RolloutConfig,
+  rolloutConfig,
+  rolloutProblems,
+} from './rollout-config.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { isStackOverflow, YamlSource } from './yaml-source.js';
+
+export type { RolloutConfig, WaveConfig } from './rollout-config.js';
 
 /** The project config (pgfleet.yaml) with every default filled in and every path absolute. */
 export interface Config {
@@ -28,6 +39,10 @@ export interface Config {
    */
   readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
   readonly concurrency: number;
+  /** Online forms, allowed hazards and lock discipline (`online`, `allowHazards`, `locks`); absent: the defaults. */
+  readonly online?: OnlineConfig;
+  /** `rollout:` (waves, failure budget, preflight), or null: every tenant is one wave. */
+  readonly rollout: RolloutConfig | null;
 }
 
 export interface TenantsConfig {
@@ -37,6 +52,8 @@ export interface TenantsConfig {
   readonly register: string | null;
   readonly unregister: string | null;
   readonly template: string | null;
+  /** What `tenant create` accepts as a new tenant's name (a regular expression over the whole name). */
+  readonly namePattern: string;
 }
 
 type RawTenants = {
@@ -46,6 +63,7 @@ type RawTenants = {
   register?: string | null;
   unregister?: string | null;
   template?: string | null;
+  namePattern?: string;
 };
 
 const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
@@ -55,6 +73,7 @@ const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
   register: t.register ?? null,
   unregister: t.unregister ?? null,
   template: t.template ?? null,
+  namePattern: t.namePattern ?? DEFAULT_TENANT_NAME_PATTERN,
 });
 
 export interface LoadConfigOptions {
@@ -71,7 +90,7 @@ export interface LoadConfigOptions {
   databaseUrl?: string;
 }
 
-interface RawConfig {
+interface RawConfig extends RawOnlineConfig {
   database?: string | null;
   devDatabase?: string;
   model?: string;
@@ -80,6 +99,7 @@ interface RawConfig {
   tenants?: RawTenants;
   databases?: { url: string; tenants?: RawTenants }[];
   concurrency?: number;
+  rollout?: RawRollout;
 }
 
 /**
@@ -132,6 +152,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     shared: { schema: raw.shared?.schema ?? 'public' },
     tenants,
     concurrency: raw.concurrency ?? 4,
+    online: onlineConfig(raw),
+    rollout: raw.rollout ? rolloutConfig(raw.rollout) : null,
   };
 }
 
@@ -263,6 +285,16 @@ function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
     }
   });
   if (tenants.template) schemaName(['tenants', 'template'], tenants.template, 'the template schema');
+  const patternProblem = (t: RawTenants, at: (string | number)[]) => {
+    const problem = t.namePattern === undefined ? null : namePatternProblem(t.namePattern);
+    if (problem) problems.push(source.diagnostic([...at, 'namePattern'], problem, undefined, 'value'));
+  };
+  patternProblem(tenants, ['tenants']);
+  for (const [i, d] of (raw.databases ?? []).entries())
+    if (d.tenants) patternProblem(d.tenants, ['databases', i, 'tenants']);
+  if (raw.rollout) {
+    for (const p of rolloutProblems(raw.rollout)) problems.push(source.diagnostic(p.path, p.message, p.hint, 'value'));
+  }
   return problems;
 }
 

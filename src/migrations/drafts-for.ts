@@ -1,33 +1,64 @@
 import type { Change } from '../model/changes.js';
 import type { Scope } from '../model/types.js';
-import type { Plan, PlannedChange } from '../plan/types.js';
-import { type Migration, type MigrationDraft, migrationName, nextVersion, renderStatements } from './index.js';
+import type { Plan, PlanStep, Statement } from '../plan/types.js';
+import {
+  type Migration,
+  type MigrationDraft,
+  migrationName,
+  nextVersion,
+  renderStatements,
+  stepMarker,
+} from './index.js';
 
-/** The sections of a migration from planned changes: hazards above the up statements, caveats above the down ones. */
-function sections(steps: readonly PlannedChange[]): Pick<MigrationDraft, 'up' | 'down' | 'hazards'> {
-  const up = steps.flatMap((s) =>
-    s.up.map((st, i) => ({ st, notes: i === 0 ? s.hazards.map((h) => `hazard ${h.kind}: ${h.message}`) : [] })),
-  );
-  const reversed = [...steps].reverse();
-  const down = reversed.flatMap((s) =>
-    s.down.map((st, i) => ({ st, notes: i === 0 && s.downCaveat ? [`not exact: ${s.downCaveat}`] : [] })),
-  );
+/** Comment lines written above statements: hazards above up statements, caveats above the down ones. */
+function notesOf(plan: Plan): Map<Statement, string[]> {
+  const notes = new Map<Statement, string[]>();
+  for (const step of plan.steps.up) {
+    for (const st of step.statements) {
+      if (st.hazards && st.hazards.length > 0)
+        notes.set(
+          st,
+          st.hazards.map((h) => `hazard ${h.kind}: ${h.message}`),
+        );
+    }
+  }
+  for (const c of plan.changes) {
+    if (c.downCaveat && c.down.length > 0) notes.set(c.down[0], [`not exact: ${c.downCaveat}`]);
+  }
+  return notes;
+}
+
+/** A section: one step as plain statements, or each step under its `-- +step` line. */
+function sectionText(steps: readonly PlanStep[], notes: Map<Statement, string[]>, marked: boolean): string {
+  const body = (statements: readonly Statement[]) =>
+    renderStatements(
+      statements,
+      statements.map((st) => notes.get(st)),
+    );
+  if (!marked) return steps.map((s) => body(s.statements)).join('\n');
+  return steps.map((s) => `${stepMarker(s.transactional, s.undoes)}\n${body(s.statements)}`.trim()).join('\n\n');
+}
+
+/** The sections of a migration from a plan: hazards above the up statements, caveats above the down ones. */
+function sections(plan: Plan): Pick<MigrationDraft, 'up' | 'down' | 'hazards' | 'transactional'> {
+  const { up, down } = plan.steps;
+  const notes = notesOf(plan);
+  // One step each way, of the same mode: the file as before steps (`-- transaction:` says the mode).
+  const single =
+    up.length <= 1 &&
+    down.length <= 1 &&
+    (down.length === 0 || up.length === 0 || up[0].transactional === down[0].transactional);
   const hazards = [
     ...new Set([
-      ...steps.flatMap((s) => s.hazards.map((h) => h.message)),
-      ...steps.flatMap((s) => (s.downCaveat ? [`down is not exact: ${s.downCaveat}`] : [])),
+      ...plan.changes.flatMap((s) => s.hazards.map((h) => h.message)),
+      ...plan.changes.flatMap((s) => (s.downCaveat ? [`down is not exact: ${s.downCaveat}`] : [])),
     ]),
   ];
   return {
-    up: renderStatements(
-      up.map((x) => x.st),
-      up.map((x) => x.notes),
-    ),
-    down: renderStatements(
-      down.map((x) => x.st),
-      down.map((x) => x.notes),
-    ),
+    up: sectionText(up, notes, !single),
+    down: sectionText(down, notes, !single),
     hazards,
+    transactional: single ? ((up[0] ?? down[0])?.transactional ?? true) : false,
   };
 }
 
@@ -79,59 +110,35 @@ export const cleanName = (name: string): string =>
     .replace(/^_+|_+$/g, '')
     .slice(0, 50) || 'migration';
 
-const transactional = (c: PlannedChange) => c.up.every((s) => s.transactional);
-// A concurrent index build has nothing after it that needs it, so it can wait for the end
-// and the rest stays in one transaction.
-const concurrentBuild = (c: PlannedChange) => c.change.kind === 'create_index' && c.change.index.concurrently === true;
-
 /**
- * The next migration(s) of a scope for `plan`, in plan order: each run of statements that
- * can share a transaction is one migration, each run of those that cannot (ALTER TYPE ...
- * ADD VALUE before its first use, CREATE INDEX CONCURRENTLY, moved last) another.
+ * The next migration of a scope for `plan`: one migration whose steps are the plan's (a
+ * run of statements that share a transaction, a VALIDATE, each statement Postgres refuses
+ * in a transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE before its first
+ * use). A plan of one step gives a file without step lines, as before steps.
  */
 export function draftsFor(
   scope: Scope,
   plan: Plan,
   existing: readonly Migration[],
-  options: { name?: string; requires: MigrationDraft['requires'] },
+  options: { name?: string; requires: MigrationDraft['requires']; online?: boolean },
 ): Array<{ draft: MigrationDraft; summary: string[] }> {
-  const ordered = [...plan.changes.filter((c) => !concurrentBuild(c)), ...plan.changes.filter(concurrentBuild)];
-  const runs: PlannedChange[][] = [];
-  for (const c of ordered) {
-    const last = runs.at(-1);
-    if (last && transactional(last[0]) === transactional(c)) last.push(c);
-    else runs.push([c]);
-  }
-  const given = options.name ? cleanName(options.name) : null;
-  const drafts: Array<{ draft: MigrationDraft; summary: string[] }> = [];
-  runs.forEach((steps, i) => {
-    const changes = steps.map((c) => c.change);
-    const derived = isInitial(existing, changes) ? 'initial' : migrationName(changes);
-    const suffix = transactional(steps[0]) ? `_${i + 1}` : '_concurrently';
-    const name =
-      given === null
-        ? i > 0 && derived === drafts[0]?.draft.name
-          ? `${derived.slice(0, 40)}${suffix}`
-          : derived
-        : i === 0
-          ? given
-          : `${given.slice(0, 36).replace(/_+$/, '')}${suffix}`;
-    const version = nextVersion([...existing, ...drafts.map((d) => d.draft)]);
-    // SQL that only newer servers know (planned so because the dev database is one) is
-    // marked with the major it needs, which `migrate` checks before running anything.
-    const since = steps
-      .flatMap((s) => [...s.up, ...s.down])
-      .flatMap((st) => (st.since === undefined ? [] : [st.since]));
-    const draft = {
-      scope,
-      version,
-      name,
-      requires: options.requires,
-      transactional: transactional(steps[0]),
-      ...sections(steps),
-      ...(since.length > 0 ? { postgres: Math.max(...since) } : {}),
-    };
-    drafts.push({ draft, summary: steps.map((s) => describeChange(s.change)) });
-  });
-  return drafts;
+  const changes = plan.changes.map((c) => c.change);
+  const name = options.name
+    ? cleanName(options.name)
+    : isInitial(existing, changes)
+      ? 'initial'
+      : migrationName(changes);
+  // SQL that only newer servers know (planned so because the dev database is one) is
+  // marked with the major it needs, which `migrate` checks before running anything.
+  const since = [...plan.up, ...plan.down].flatMap((st) => (st.since === undefined ? [] : [st.since]));
+  const draft: MigrationDraft = {
+    scope,
+    version: nextVersion(existing),
+    name,
+    requires: options.requires,
+    ...sections(plan),
+    ...(since.length > 0 ? { postgres: Math.max(...since) } : {}),
+    ...(options.online === false ? { online: false } : {}),
+  };
+  return [{ draft, summary: changes.map(describeChange) }];
 }

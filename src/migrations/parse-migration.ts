@@ -4,6 +4,7 @@ import type { Scope } from '../model/types.js';
 import { checksum } from './checksum.js';
 import { parseHazards } from './hazard-list.js';
 import { isScope, MIGRATION_ID, VERSION } from './migration-id.js';
+import { parseSteps, STEP_MARKER } from './parse-steps.js';
 import type { Migration } from './types.js';
 
 /** What a migration file must look like, for the hint of every format error. */
@@ -16,7 +17,7 @@ export const SECTION_MARKER = /^--\s*\+(up|down)\s*$/;
 
 const FIRST_LINE = /^--\s*pgfleet\s+(\S+)\s*$/;
 const HEADER_LINE = /^--\s*([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*?)\s*$/;
-const KEYS = ['scope', 'requires', 'transaction', 'hazards', 'replaces', 'manual', 'postgres'] as const;
+const KEYS = ['scope', 'requires', 'transaction', 'hazards', 'replaces', 'manual', 'postgres', 'online'] as const;
 type Key = (typeof KEYS)[number];
 const isKey = (k: string): k is Key => (KEYS as readonly string[]).includes(k);
 
@@ -26,6 +27,10 @@ const isKey = (k: string): k is Key => (KEYS as readonly string[]).includes(k);
  * each problem, a file without `-- pgfleet <id>` first, with an unknown or repeated header
  * key, a missing required key (`scope`, `transaction`, `hazards`), SQL before `-- +up`, or
  * a missing `-- +up` or `-- +down`. Comment lines inside the sections are kept as SQL.
+ * A section is a list of steps: `-- +step transaction: true|false` lines start them; a
+ * section without such lines is one step in the mode of the `-- transaction:` header, which
+ * a file with step lines may leave out. `-- hazard <kind>: ...` comments above a statement
+ * are its hazards.
  *
  * @example
  * const m = parseMigration(await readFile(p, 'utf8'), 'tenant/0002_add_capacity.sql');
@@ -118,14 +123,41 @@ export function parseMigration(text: string, path: string, file: string = path):
     else problem(requiresEntry.line, `expected \`-- requires: shared|tenant NNNN\`, got "${requiresEntry.value}"`);
   }
 
-  const flag = (key: 'transaction' | 'manual', entry: { value: string; line: number } | null, absent: boolean) => {
+  const flag = (
+    key: 'transaction' | 'manual' | 'online',
+    entry: { value: string; line: number } | null,
+    absent: boolean,
+  ) => {
     if (!entry) return absent;
     if (entry.value === 'true' || entry.value === 'false') return entry.value === 'true';
     problem(entry.line, `\`-- ${key}:\` is true or false, not "${entry.value}"`);
     return absent;
   };
-  const transactional = flag('transaction', required('transaction'), true);
+  const stepped = (['up', 'down'] as const).some((w) => sections[w]?.lines.some((l) => STEP_MARKER.test(l.trim())));
+  // Files written before steps always say `-- transaction:`; one with step lines may not.
+  const headerTransactional = flag(
+    'transaction',
+    stepped ? (header.get('transaction') ?? null) : required('transaction'),
+    true,
+  );
   const manual = flag('manual', header.get('manual') ?? null, false);
+  const online = flag('online', header.get('online') ?? null, true);
+  const stepsOf = (which: 'up' | 'down') => {
+    const section = sections[which];
+    return section ? parseSteps(section.lines, section.start + 1, headerTransactional, problem) : [];
+  };
+  const steps = { up: stepsOf('up'), down: stepsOf('down') };
+  const single = (list: readonly { transactional: boolean }[]) =>
+    list.length <= 1 && list.every((x) => x.transactional);
+  const transactional = stepped ? single(steps.up) && single(steps.down) : headerTransactional;
+  for (const step of steps.down) {
+    if (step.undoes !== undefined && step.undoes > Math.max(1, steps.up.length)) {
+      problem(
+        sections.down?.start ?? 1,
+        `a down step undoes up step ${step.undoes}, but the up section has ${steps.up.length}`,
+      );
+    }
+  }
 
   const hazardsEntry = required('hazards');
   const hazards = hazardsEntry ? parseHazards(hazardsEntry.value) : [];
@@ -157,6 +189,8 @@ export function parseMigration(text: string, path: string, file: string = path):
     id: `${version}_${name}`,
     requires,
     transactional,
+    steps,
+    online,
     hazards,
     replaces,
     manual,

@@ -2,6 +2,7 @@ import { PgfleetError } from '../errors.js';
 import { formatHazards } from './hazard-list.js';
 import { MIGRATION_ID, migrationId, NAME, VERSION } from './migration-id.js';
 import { SECTION_MARKER } from './parse-migration.js';
+import { STEP_MARKER } from './parse-steps.js';
 import type { MigrationDraft } from './types.js';
 
 /**
@@ -18,11 +19,14 @@ export function renderMigration(m: MigrationDraft): string {
   const id = migrationId(m.version, m.name);
   const header = [`-- pgfleet ${id}`, `-- scope: ${m.scope}`];
   if (m.requires) header.push(`-- requires: ${m.requires.scope} ${m.requires.version}`);
-  header.push(`-- transaction: ${m.transactional ?? true}`);
+  // A file made of steps says each step's mode on its `-- +step` line.
+  const stepped = [m.up, m.down].some((sql) => sql.split(/\r?\n/).some((line) => STEP_MARKER.test(line.trim())));
+  if (!stepped) header.push(`-- transaction: ${m.transactional ?? true}`);
   header.push(`-- hazards: ${formatHazards(m.hazards ?? [])}`);
   if (m.replaces && m.replaces.length > 0) header.push(`-- replaces: ${m.replaces.join(', ')}`);
   if (m.manual) header.push('-- manual: true');
   if (m.postgres !== undefined) header.push(`-- postgres: ${m.postgres}`);
+  if (m.online === false) header.push('-- online: false');
   const section = (marker: string, sql: string) => (sql.trim() === '' ? `${marker}\n` : `${marker}\n${sql.trim()}\n`);
   return `${header.join('\n')}\n\n${section('-- +up', m.up)}\n${section('-- +down', m.down)}`;
 }

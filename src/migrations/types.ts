@@ -1,4 +1,38 @@
+import type { HazardKind } from '../model/hazards.js';
 import type { Scope } from '../model/types.js';
+
+/** A hazard written above a statement of a migration file (`-- hazard <kind>: <message>`). */
+export interface StatementHazard {
+  readonly kind: HazardKind;
+  readonly message: string;
+}
+
+/** One statement of a step, with the hazards written above it. */
+export interface MigrationStatement {
+  /** The statement as written (with its comments), without the final `;`. */
+  readonly sql: string;
+  readonly hazards: readonly StatementHazard[];
+}
+
+/**
+ * A unit of a migration that the ledger records: a transactional step commits with its
+ * ledger row, so it happened or it did not; a non-transactional step's statements run one
+ * by one and are written so that running them again is safe (the runner rebuilds an
+ * INVALID index a killed concurrent build left).
+ */
+export interface MigrationStep {
+  readonly transactional: boolean;
+  /**
+   * In the down section: the up step (1-based) this step undoes. A schema inside a
+   * migration (up steps 1..k done) is rolled back by the down steps that undo 1..k; after
+   * the down steps of step i the ledger says i - 1 steps are done. Down steps without it
+   * undo step 1: they all run, and the ledger then forgets the migration.
+   */
+  readonly undoes?: number;
+  /** The step's SQL text, as in the file (between its marker and the next). */
+  readonly sql: string;
+  readonly statements: readonly MigrationStatement[];
+}
 
 /**
  * One migration file of the migration directory, as read back from disk. The file is the
@@ -14,8 +48,22 @@ export interface Migration {
   readonly id: string;
   /** A migration of the other scope that must be applied first (a tenant change that needs a shared one), or null. */
   readonly requires: { readonly scope: Scope; readonly version: string } | null;
-  /** False for SQL that Postgres refuses inside a transaction (CREATE INDEX CONCURRENTLY and the like). */
+  /**
+   * True when each section is one transactional step (the whole migration is one
+   * transaction, as every file before steps was unless its header said `transaction: false`).
+   */
   readonly transactional: boolean;
+  /**
+   * The sections as steps (`-- +step transaction: true|false [undoes: N]` lines; a section
+   * without them is one step whose mode is the `-- transaction:` header's).
+   */
+  readonly steps: { readonly up: readonly MigrationStep[]; readonly down: readonly MigrationStep[] };
+  /**
+   * False when the migration was planned without online forms (`online: false` in
+   * pgfleet.yaml, or the `-- online: false` header of a hand-written file): `migrate` then
+   * does not cut its statements short with a statement_timeout. Absent means true.
+   */
+  readonly online?: boolean;
   /** Hazard messages; `[]` means none. */
   readonly hazards: readonly string[];
   /** Ids of the migrations a squashed migration replaces. */
@@ -44,7 +92,7 @@ export interface Migration {
  * no hazards, replacing nothing, not manual. A whole {@link Migration} is a valid draft.
  */
 export type MigrationDraft = Pick<Migration, 'scope' | 'version' | 'name' | 'up' | 'down'> &
-  Partial<Pick<Migration, 'requires' | 'transactional' | 'hazards' | 'replaces' | 'manual' | 'postgres'>>;
+  Partial<Pick<Migration, 'requires' | 'transactional' | 'hazards' | 'replaces' | 'manual' | 'postgres' | 'online'>>;
 
 /** The two lines of migrations of a directory, each ordered by version. */
 export interface MigrationSet {

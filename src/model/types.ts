@@ -99,6 +99,8 @@ export interface CheckConstraint {
   readonly name: string | null;
   /** The boolean expression, without the `CHECK` keyword. */
   readonly expression: string;
+  /** Inspected only, and only when true: added NOT VALID and not validated since. */
+  readonly notValid?: true;
 }
 
 export type FkAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -114,6 +116,8 @@ export interface ForeignKey {
   readonly onDelete: FkAction;
   readonly onUpdate: FkAction;
   readonly deferrable: Deferrable;
+  /** Inspected only, and only when true: added NOT VALID and not validated since. */
+  readonly notValid?: true;
 }
 
 export interface IndexElement {
@@ -137,6 +141,11 @@ export interface Index {
   readonly where: string | null;
   /** Build with CREATE INDEX CONCURRENTLY, in its own non-transactional step. A hint: never inspected. */
   readonly concurrently?: boolean;
+  /**
+   * Inspected only, and only when true: left INVALID by an interrupted CREATE INDEX
+   * CONCURRENTLY. A model never asks for it, so the diff rebuilds such an index.
+   */
+  readonly invalid?: true;
 }
 
 export interface Table {

@@ -1,8 +1,10 @@
 import { type Change, invert } from '../model/changes.js';
+import { type OnlineContext, onlineStages, replacementKey } from './online/online-stages.js';
 import { orderChanges } from './order.js';
 import { ident } from './quote.js';
 import { render } from './render/index.js';
-import type { Plan, PlannedChange, PlanOptions } from './types.js';
+import { planSteps } from './steps.js';
+import type { Hazard, Plan, PlannedChange, PlanOptions, Stage, Statement } from './types.js';
 
 /** Why a change's reverse cannot give back exactly what was there, or null. */
 function downCaveat(change: Change): string | null {
@@ -46,6 +48,34 @@ function commitNewEnumValues(planned: PlannedChange[]): void {
   });
 }
 
+/** What the online forms need to know about the plan as a whole. */
+function onlineContext(changes: readonly Change[], options: PlanOptions): OnlineContext {
+  const created = new Set<string>();
+  const dropped = new Set<string>();
+  const partitioned = new Set((options.before?.tables ?? []).filter((t) => t.partitionBy !== null).map((t) => t.name));
+  const dropIndexes = new Map<string, Change & { kind: 'drop_index' }>();
+  for (const c of changes) {
+    if (c.kind === 'create_table') created.add(c.table.name);
+    if (c.kind === 'create_view') created.add(c.view.name);
+    if (c.kind === 'drop_table') dropped.add(c.table.name);
+    if (c.kind === 'rename_table' && partitioned.has(c.from)) partitioned.add(c.to);
+    if (c.kind === 'drop_index' && c.index.name !== null) dropIndexes.set(replacementKey(c.table, c.index.name), c);
+  }
+  const replaced = new Map(
+    changes.flatMap((c) => {
+      if (c.kind !== 'create_index' || c.index.name === null) return [];
+      const key = replacementKey(c.table, c.index.name);
+      const old = dropIndexes.get(key);
+      return old ? [[key, old.index] as const] : [];
+    }),
+  );
+  return { created, dropped, partitioned, replaced };
+}
+
+/** Hazards on the statements that carry them: a plain change's go on its first statement. */
+const withChangeHazards = (up: readonly Statement[], hazards: readonly Hazard[]): Statement[] =>
+  up.map((s, i) => (i === 0 && hazards.length > 0 && s.hazards === undefined ? { ...s, hazards } : s));
+
 /**
  * Order `changes` and render each with its reverse.
  *
@@ -57,17 +87,41 @@ export function plan(changes: readonly Change[], options: PlanOptions): Plan {
   // Indexes and constraints on a table created in the same plan lock and scan nothing.
   const created = new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [c.table.name] : [])));
   const onNewTable = (c: Change) => 'table' in c && typeof c.table === 'string' && created.has(c.table);
+  const context = options.online ? onlineContext(changes, options) : null;
   const planned: PlannedChange[] = orderChanges(changes).map((change) => {
+    const stages = context ? onlineStages(change, options, context) : null;
+    if (stages) return fromStages(change, stages);
     const up = render(change, options);
     const down = render(invert(change), options);
     const hazards = onNewTable(change) ? [] : up.hazards;
-    return { change, up: up.statements, down: down.statements, downCaveat: downCaveat(change), hazards };
+    return { change, up: up.statements, down: down.statements, downCaveat: downCaveat(change), hazards, stages: [] };
   });
   commitNewEnumValues(planned);
+  const all = planned.map((p) =>
+    p.stages.length > 0 || p.up.length + p.down.length === 0
+      ? p
+      : {
+          ...p,
+          stages: [{ up: withChangeHazards(p.up, p.hazards), down: p.down }],
+        },
+  );
   return {
-    changes: planned,
-    up: planned.flatMap((p) => p.up),
-    down: [...planned].reverse().flatMap((p) => p.down),
-    hazards: planned.flatMap((p) => p.hazards),
+    changes: all,
+    up: all.flatMap((p) => p.up),
+    down: [...all].reverse().flatMap((p) => p.down),
+    hazards: all.flatMap((p) => p.hazards),
+    steps: planSteps(all.flatMap((p) => p.stages)),
+  };
+}
+
+/** A change in its online form: its statements, reverses and hazards are those of its stages. */
+function fromStages(change: Change, stages: readonly Stage[]): PlannedChange {
+  return {
+    change,
+    up: stages.flatMap((s) => s.up),
+    down: [...stages].reverse().flatMap((s) => s.down),
+    downCaveat: downCaveat(change),
+    hazards: stages.flatMap((s) => s.up.flatMap((st) => st.hazards ?? [])),
+    stages,
   };
 }

@@ -10,7 +10,7 @@ import { cacheDir } from '../devdb/embedded.js';
 import { PgfleetError } from '../errors.js';
 import { SCRATCH_TENANT, type ScopedModels } from '../inspect/canonicalise.js';
 import { inspectSchema } from '../inspect/index.js';
-import { type Migration, type MigrationSet, splitStatements } from '../migrations/index.js';
+import { type Migration, type MigrationSet, migrationSteps } from '../migrations/index.js';
 import { ident } from '../plan/quote.js';
 
 /** The schemas of a scratch database that stand for the shared schema and "a tenant". */
@@ -31,7 +31,11 @@ export async function createLayout(client: pg.ClientBase, layout: ScratchLayout)
 
 /** The statements of one section of a migration file, as they must be run. */
 export const sectionStatements = (m: Migration, section: 'up' | 'down'): Runnable[] =>
-  splitStatements(m[section]).map((sql) => ({ sql, transactional: m.transactional }));
+  // Each statement in its step's mode: a non-transactional step (a concurrent build, a
+  // batched backfill that commits as it goes) cannot run in a transaction block.
+  migrationSteps(m)[section].flatMap((step) =>
+    step.statements.map((s) => ({ sql: s.sql, transactional: step.transactional })),
+  );
 
 export const pathFor = (layout: ScratchLayout, m: { scope: 'shared' | 'tenant' }): string[] =>
   m.scope === 'shared' ? [layout.shared] : [layout.tenant, layout.shared];

@@ -85,7 +85,18 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
     expect(m2).toContain(
       'ALTER TABLE services_service ALTER COLUMN price TYPE numeric(10,2) USING price::numeric(10,2);',
     );
-    expect(m2).toContain(`UPDATE services_service SET legacy_code = 'unknown' WHERE legacy_code IS NULL;`);
+    // NOT NULL on a table that exists: a NOT VALID check, the backfill in committed batches, VALIDATE, SET NOT NULL.
+    expect(m2).toContain(
+      'ADD CONSTRAINT services_service_legacy_code_not_null CHECK (legacy_code IS NOT NULL) NOT VALID;',
+    );
+    expect(m2).toMatch(
+      /-- \+step transaction: false\nDO \$pgfleet_backfill\$[\s\S]*UPDATE services_service SET legacy_code = 'unknown'/,
+    );
+    expect(m2).toMatch(
+      /-- \+step transaction: true\n-- hazard validates: [^\n]*\nALTER TABLE services_service VALIDATE CONSTRAINT/,
+    );
+    expect(m2).toContain('ALTER TABLE services_service ALTER COLUMN legacy_code SET NOT NULL;');
+    expect(m2).not.toMatch(/^-- transaction:/m);
     expect(m2).toMatch(/-- \+down\n[\s\S]*RENAME COLUMN title TO name/);
     expect(m2).toMatch(/-- hazards: .*rewrites services_service/);
 
@@ -100,18 +111,14 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
     const third = await runCli(['generate', '--allow-destructive'], { cwd: dir });
     expect(third.code).toBe(0);
     const tenantFiles = await files(dir, 'tenant');
-    expect(tenantFiles).toEqual([
-      '0001_initial.sql',
-      '0002_service_details.sql',
-      '0003_drop_services_service_legacy_code.sql',
-      '0004_add_services_service_title_idx.sql',
-    ]);
-    const m3 = await read(dir, 'tenant/0003_drop_services_service_legacy_code.sql');
-    expect(m3).toMatch(/-- hazards: drops column services_service\.legacy_code and its data; down is not exact/);
+    expect(tenantFiles).toHaveLength(3);
+    const m3 = await read(dir, `tenant/${tenantFiles[2]}`);
+    expect(m3).toMatch(/-- hazards: drops column services_service\.legacy_code and its data;.*; down is not exact/);
     expect(m3).toMatch(/-- not exact: re-adds column services_service\.legacy_code without its data/);
-    const m4 = await read(dir, 'tenant/0004_add_services_service_title_idx.sql');
-    expect(m4).toMatch(/-- transaction: false/);
-    expect(m4).toContain('CREATE INDEX CONCURRENTLY services_service_title_idx ON services_service (title);');
+    // The concurrent build is a step of the same migration, outside a transaction.
+    expect(m3).toMatch(
+      /-- \+step transaction: false\n-- hazard index_build: [^\n]*\nCREATE INDEX CONCURRENTLY services_service_title_idx ON services_service \(title\);/,
+    );
     expect((await runCli(['generate', '--check'], { cwd: dir })).code).toBe(0);
 
     // sql prints one section.
@@ -215,7 +222,7 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
     expect(squashed.code).toBe(0);
     expect(JSON.parse(squashed.stdout).replaces).toHaveLength(3);
     const names = await files(dir, 'tenant');
-    expect(names).toHaveLength(2);
+    expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^0003_squashed_0001_0003\.sql$/);
     expect(await read(dir, `tenant/${names[0]}`)).toMatch(/-- replaces: 0001_initial, 0002_/);
     expect((await runCli(['generate', '--check'], { cwd: dir })).code).toBe(0);
@@ -223,7 +230,7 @@ describe('pgfleet generate on a project that evolves', { timeout: 240_000 }, () 
 });
 
 describe('generate keeps plan order across transaction boundaries', { timeout: 240_000 }, () => {
-  it('commits a new enum value in its own migration before the migration that uses it', async () => {
+  it('commits a new enum value in a step of its own before the step that uses it', async () => {
     const enumModel = (values: string, defaultValue: string) =>
       `enums:\n  status: [${values}]\ntables:\n  t:\n    columns:\n      id: { type: bigint, identity: always }\n      s: { type: status, default: ${defaultValue} }\n    primaryKey: [id]\n`;
     const dir = await tempProject({ 'schema/tenant/t.yaml': enumModel('new, done', 'new') });
@@ -232,11 +239,11 @@ describe('generate keeps plan order across transaction boundaries', { timeout: 2
     const r = await runCli(['generate', '--name', 'open status'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(await files(dir, 'tenant')).toEqual(['0001_initial.sql', '0002_open_status.sql', '0003_open_status_2.sql']);
-    const first = await read(dir, 'tenant/0002_open_status.sql');
-    expect(first).toMatch(/-- transaction: false/);
-    expect(first).toContain("ALTER TYPE status ADD VALUE 'open' AFTER 'new';");
-    expect(await read(dir, 'tenant/0003_open_status_2.sql')).toContain("SET DEFAULT 'open'::status");
+    expect(await files(dir, 'tenant')).toEqual(['0001_initial.sql', '0002_open_status.sql']);
+    const m = await read(dir, 'tenant/0002_open_status.sql');
+    expect(m).toMatch(
+      /-- \+up\n-- \+step transaction: false\nALTER TYPE status ADD VALUE 'open' AFTER 'new';\n\n-- \+step transaction: true\n.*SET DEFAULT 'open'::status/,
+    );
   });
 });
 

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, migrate, rollback, status } from '../../src/api/fleet.js';
+import { loadProject } from '../../src/api/project.js';
 import { PgfleetError } from '../../src/errors.js';
 import { LOCK_NAMESPACE } from '../../src/fleet/claim.js';
 import { ident } from '../../src/plan/quote.js';
@@ -192,7 +194,12 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
   });
 
   it('creates a tenant at the latest migration in one step and refuses hostile names', async () => {
-    const created = await createTenant(await fleet.project(), 'tenant new "one"');
+    // A name outside the default tenants.namePattern needs a pattern that allows it.
+    const config = await readFile(join(fleet.dir, 'pgfleet.yaml'), 'utf8');
+    await writeFile(join(fleet.dir, 'any-name.yaml'), config.replace('tenants:\n', 'tenants:\n  namePattern: ".+"\n'));
+    const anyName = await loadProject({ configPath: join(fleet.dir, 'any-name.yaml') });
+    await expect(createTenant(await fleet.project(), 'tenant new "one"')).rejects.toThrow(/tenants.namePattern/);
+    const created = await createTenant(anyName, 'tenant new "one"');
     expect(created).toMatchObject({ schema: 'tenant new "one"', version: '0005', migrations: 5 });
     expect(await columnsOf(db, 'tenant new "one"')).toEqual(['id', 'name', 'owner_id', 'capacity', 'code', 'note']);
     expect((await status(await fleet.project(), 'tenant new "one"')).tenants[0]).toMatchObject({

@@ -18,14 +18,31 @@ describe('loadConfig', () => {
       model: join(root, 'schema'),
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
-      tenants: { query: null, match: null, list: null, register: null, unregister: null, template: null },
+      tenants: {
+        query: null,
+        match: null,
+        list: null,
+        register: null,
+        unregister: null,
+        template: null,
+        namePattern: '^[a-z_][a-z0-9_]*$',
+      },
       databases: [
         {
           url: 'postgres://db/app',
-          tenants: { query: null, match: null, list: null, register: null, unregister: null, template: null },
+          tenants: {
+            query: null,
+            match: null,
+            list: null,
+            register: null,
+            unregister: null,
+            template: null,
+            namePattern: '^[a-z_][a-z0-9_]*$',
+          },
         },
       ],
       concurrency: 4,
+      rollout: null,
     });
     expect((await loadConfig({ cwd: root, env: {} })).database).toBeNull();
     expect((await loadConfig({ cwd: root, env: {} })).databases).toEqual([]);
@@ -58,6 +75,7 @@ concurrency: 16
       register: 'INSERT INTO tenants (name) VALUES ($1)',
       unregister: 'DELETE FROM tenants WHERE name = $1',
       template: 'tenant_template',
+      namePattern: '^[a-z_][a-z0-9_]*$',
     };
     expect(config).toEqual({
       root: join(root, 'conf'),
@@ -69,6 +87,7 @@ concurrency: 16
       tenants,
       databases: [{ url: 'postgres://db/fleet', tenants }],
       concurrency: 16,
+      rollout: null,
     });
   });
 
@@ -184,7 +203,15 @@ tenants: { match: 'tenant_%' }
     expect(narrowed.databases).toEqual([
       {
         url: 'postgres://two/app',
-        tenants: { query: null, match: 'tenant_%', list: null, register: null, unregister: null, template: null },
+        tenants: {
+          query: null,
+          match: 'tenant_%',
+          list: null,
+          register: null,
+          unregister: null,
+          template: null,
+          namePattern: '^[a-z_][a-z0-9_]*$',
+        },
       },
     ]);
   });

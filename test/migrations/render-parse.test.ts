@@ -22,6 +22,8 @@ const full = (d: MigrationDraft): Omit<Migration, 'checksum' | 'path'> => ({
   id: `${d.version}_${d.name}`,
   requires: d.requires ?? null,
   transactional: d.transactional ?? true,
+  steps: expect.anything(),
+  online: d.online ?? true,
   hazards: d.hazards ?? [],
   replaces: d.replaces ?? [],
   manual: d.manual ?? false,

@@ -15,7 +15,7 @@ import { emptyModel } from '../../src/model/build.js';
 import { stored } from '../../src/model/compare.js';
 import type { Model } from '../../src/model/types.js';
 import { plan } from '../../src/plan/plan.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan, PlanStep } from '../../src/plan/types.js';
 
 /** A model written as one YAML document (scope by `scope:`, tenant by default). */
 export async function modelsFromYaml(yamlText: string, extraShared = ''): Promise<ScopedModels> {
@@ -32,9 +32,18 @@ export async function modelsFromYaml(yamlText: string, extraShared = ''): Promis
       model: join(root, 'schema'),
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
-      tenants: { query: null, match: null, list: null, register: null, unregister: null, template: null },
+      tenants: {
+        query: null,
+        match: null,
+        list: null,
+        register: null,
+        unregister: null,
+        template: null,
+        namePattern: '^[a-z_][a-z0-9_]*$',
+      },
       databases: [],
       concurrency: 4,
+      rollout: null,
     };
     const { shared, tenant } = await loadModel(config);
     return { shared, tenant };
@@ -56,22 +65,31 @@ async function inspectBoth(client: pg.ClientBase, where: Fleetlet): Promise<Scop
   };
 }
 
-const plans = (from: ScopedModels, to: ScopedModels, where: Fleetlet, serverMajor: number) => ({
+const plans = (from: ScopedModels, to: ScopedModels, where: Fleetlet, serverMajor: number, online = false) => ({
   shared: plan(diff(from.shared, to.shared, { serverMajor }), {
     scope: 'shared',
     sharedSchema: where.shared,
     serverMajor,
+    online,
+    before: from.shared,
   }),
   tenant: plan(diff(from.tenant, to.tenant, { serverMajor }), {
     scope: 'tenant',
     sharedSchema: where.shared,
     serverMajor,
+    online,
+    before: from.tenant,
   }),
 });
 
+/** Each step in a transaction of its own (or none), as `migrate` runs a migration's steps. */
+async function applySteps(client: pg.ClientBase, steps: readonly PlanStep[], schemas: readonly string[]) {
+  for (const step of steps) await applyStatements(client, step.statements, schemas);
+}
+
 async function applyUp(client: pg.ClientBase, p: { shared: Plan; tenant: Plan }, where: Fleetlet) {
-  await applyStatements(client, p.shared.up, [where.shared]);
-  await applyStatements(client, p.tenant.up, [where.tenant, where.shared]);
+  await applySteps(client, p.shared.steps.up, [where.shared]);
+  await applySteps(client, p.tenant.steps.up, [where.tenant, where.shared]);
 }
 
 async function applyDown(client: pg.ClientBase, p: { shared: Plan; tenant: Plan }, where: Fleetlet) {
@@ -103,6 +121,7 @@ export async function converge(
   rawFrom: ScopedModels,
   rawTo: ScopedModels,
   label = `c${counter}`,
+  options: { online?: boolean } = {},
 ): Promise<ConvergenceResult> {
   const n = counter++;
   const where = { shared: `s${n}_${label}`.slice(0, 60), tenant: `t${n}_${label}`.slice(0, 60) };
@@ -117,12 +136,13 @@ export async function converge(
   expectSame(built.shared, from.shared, 'from (shared) builds as canonicalised');
   expectSame(built.tenant, from.tenant, 'from (tenant) builds as canonicalised');
 
-  const p = plans(from, to, where, major);
+  const p = plans(from, to, where, major, options.online);
+  if (options.online) await rollbackFromEveryStep(client, p.tenant, where, from.tenant);
   await applyUp(client, p, where);
   const up = await inspectBoth(client, where);
   expectSame(up.shared, to.shared, 'after up (shared)');
   expectSame(up.tenant, to.tenant, 'after up (tenant)');
-  const again = plans(up, to, where, major);
+  const again = plans(up, to, where, major, options.online);
   expect(
     again.shared.up.map((s) => s.sql),
     're-plan (shared) is empty',
@@ -144,6 +164,27 @@ export async function converge(
   await client.query(`DROP SCHEMA "${where.tenant}" CASCADE`);
   await client.query(`DROP SCHEMA "${where.shared}" CASCADE`);
   return { from, to, plans: p, serverMajor: major };
+}
+
+/**
+ * `rollback` from inside a migration: after up steps 1..k (every k), the down steps that
+ * undo 1..k give the state before it back.
+ */
+async function rollbackFromEveryStep(client: pg.ClientBase, p: Plan, where: Fleetlet, before: Model) {
+  const schemas = [where.tenant, where.shared];
+  for (let k = 1; k < p.steps.up.length; k++) {
+    await applySteps(client, p.steps.up.slice(0, k), schemas);
+    await applySteps(
+      client,
+      p.steps.down.filter((s) => (s.undoes ?? 1) <= k),
+      schemas,
+    );
+    expectSame(
+      await inspectSchema(client, where.tenant, { sharedSchema: where.shared }),
+      before,
+      `rolled back after up step ${k}`,
+    );
+  }
 }
 
 const emptyModel2 = (): ScopedModels => ({ shared: emptyModel(), tenant: emptyModel() });
