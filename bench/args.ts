@@ -20,8 +20,8 @@ export const HELP = `npm run bench -- [flags]
   --tenants N          fleet size of the full table (default 1000; 10000 on demand)
   --sweep a,b,c        fleet sizes to measure the fleet figures at (default 100,1000[,10000] up to N)
   --runs K             repetitions per figure (default 3; generate 2 unless given)
-  --only f1,f2         only these figures: startup, introspect, canonicalise, diff-two, generate,
-                       bootstrap, migrate, reads, tenant-create, drift, cli-reads
+  --only f1,f2         only these figures: startup, dev-loop, introspect, canonicalise, diff-two,
+                       generate, bootstrap, migrate, cli-migrate, reads, tenant-create, drift, cli-reads
   --floor psql|pg      the floor's client (default: psql when installed, else one pg connection)
   --history TxM        generate figure: T tables reached by M migrations (default 150x200)
   --core-tables T      tables of the canonicalise / introspect / diff figures (default 200)

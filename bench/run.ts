@@ -123,6 +123,7 @@ async function untimed(what: string, work: () => Promise<unknown>) {
 
 try {
   if (want('startup')) await figure('startup');
+  if (want('dev-loop')) await figure('dev-loop', 'validate and generate --check, cold and warm (CLI)');
 
   if (['introspect', 'canonicalise', 'diff-two'].some(want)) {
     let core: Awaited<ReturnType<typeof prepareCore>> | null = null;
@@ -146,7 +147,7 @@ try {
     context = { ...context, runs: options.runs };
   }
 
-  const fleetWanted = [...FLEET_FIGURES, 'cli-reads'].some(want);
+  const fleetWanted = [...FLEET_FIGURES, 'cli-reads', 'cli-migrate'].some(want);
   if (fleetWanted) {
     let project: Awaited<ReturnType<typeof fleetProject>> | null = null;
     await untimed('fleet project: 20-table model, its two migrations generated and verified', async () => {
@@ -184,7 +185,7 @@ try {
       };
       // Reads only look at namespaces and the ledger: without bootstrap, migrate and drift
       // figures the fleet is made of empty schemas whose ledger says 0001 and 0002 (migrate --fake).
-      const ledgerOnly = !want('bootstrap') && !want('migrate') && !want('drift');
+      const ledgerOnly = !want('bootstrap') && !want('migrate') && !want('drift') && !want('cli-migrate');
       if (want('bootstrap')) await figure('bootstrap', `bootstrap @${n}`);
       else {
         await untimed(`bootstrap of ${n} schemas${ledgerOnly ? ' (ledger only: migrate --fake)' : ''}`, async () => {
@@ -198,6 +199,7 @@ try {
         await untimed('one new migration', async () =>
           migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly }),
         );
+      if (want('cli-migrate')) await figure('cli-migrate', `one new migration through the CLI @${n}`);
       if (want('reads')) await figure('reads', `nothing to do + status @${n}`);
       if (want('tenant-create')) await figure('tenant-create', `tenant create @${n}`);
       if (want('drift')) await figure('drift', `drift @${n}`);
@@ -228,7 +230,9 @@ const notes = sorted
 if (notes.length) console.log(`notes:\n${notes.join('\n')}`);
 const goals = sorted.map((r) => ({ r, g: checkGoal(r) })).filter((x) => x.g && x.g.state !== 'elsewhere');
 if (goals.length)
-  console.log(`goals:\n${goals.map(({ r, g }) => `  ${r.figure} @${r.tenants}: ${g!.text}`).join('\n')}`);
+  console.log(
+    `goals:\n${goals.map(({ r, g }) => `  ${r.figure}${r.tenants === null ? '' : ` @${r.tenants}`}: ${g!.text}`).join('\n')}`,
+  );
 console.log(`\nsuite time: ${Math.round(elapsedS)} s`);
 
 const previous = await readResults(join(RESULTS, 'latest.json'));

@@ -1,9 +1,9 @@
 import type { Measured } from './timing.js';
 
-/** What a goal of issue 4 / 7 asks of a row. */
+/** What a goal of issue 4 / 7 / 20 asks of a row; `at` null: a figure without a fleet. */
 export type Goal =
-  | { readonly kind: 'ratio'; readonly max: number; readonly at: number; readonly text: string }
-  | { readonly kind: 'ms'; readonly max: number; readonly at: number; readonly text: string };
+  | { readonly kind: 'ratio'; readonly max: number; readonly at: number | null; readonly text: string }
+  | { readonly kind: 'ms'; readonly max: number; readonly at: number | null; readonly text: string };
 
 /** One line of the figures table: a tool's time for a figure, beside the floor of the same run. */
 export interface Row {

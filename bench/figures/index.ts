@@ -1,3 +1,5 @@
+import { devLoop } from '../cli/dev-loop.js';
+import { cliMigrate } from '../cli/migrate.js';
 import { bootstrap } from '../fleet/bootstrap.js';
 import { oneMigration } from '../fleet/migrate.js';
 import { cliReads, reads, tenantCreate } from '../fleet/reads.js';
@@ -10,6 +12,7 @@ import { startup } from './startup.js';
 /** Every figure of the suite by the name `--only` takes; each runs in a process of its own. */
 export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   startup,
+  'dev-loop': devLoop,
   introspect,
   canonicalise: canonicaliseDiff,
   'diff-two': diffTwo,
@@ -20,6 +23,7 @@ export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   'tenant-create': tenantCreate,
   drift: driftHook,
   'cli-reads': cliReads,
+  'cli-migrate': cliMigrate,
 };
 
 /** Figures that need the fleet of N tenant schemas, run for each N of the sweep. */

@@ -25,5 +25,6 @@ export async function startup(ctx: BenchContext): Promise<Row[]> {
     floor: summarize(floor),
     floorWhat: 'node -e 0 (a bare Node.js start)',
     rssMiB: rss[flag],
+    ...(flag === '--version' ? { goal: { kind: 'ratio', max: 1.3, at: null, text: '≤ 1.3× node -e 0' } as const } : {}),
   }));
 }

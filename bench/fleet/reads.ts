@@ -162,6 +162,7 @@ export async function tenantCreate(ctx: BenchContext): Promise<Row[]> {
       who: 'pgfleet',
       time: t.cli,
       rssMiB: null,
+      goal: { kind: 'ratio', max: 2, at: 200, text: '≤ 2× floor' },
     },
   ];
 }

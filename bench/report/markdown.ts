@@ -31,7 +31,10 @@ function section(r: Results): string {
     '',
     goals.length ? '**Goals**' : '',
     '',
-    ...goals.map((g) => `- ${g.row.figure} @${g.row.tenants?.toLocaleString('en-US')}: ${g.check!.text}`),
+    ...goals.map(
+      (g) =>
+        `- ${g.row.figure}${g.row.tenants === null ? '' : ` @${g.row.tenants.toLocaleString('en-US')}`}: ${g.check!.text}`,
+    ),
     '',
     '<details><summary>What each floor runs</summary>',
     '',

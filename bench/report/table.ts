@@ -13,8 +13,9 @@ export interface GoalCheck {
 export function checkGoal(row: Row): GoalCheck | null {
   const g = row.goal;
   if (!g) return null;
-  const at = g.at.toLocaleString('en-US');
-  if (row.tenants !== g.at) return { state: 'elsewhere', text: `(${g.text}${g.kind === 'ratio' ? ` at ${at}` : ''})` };
+  const at = g.at?.toLocaleString('en-US') ?? '';
+  if (g.at !== null && row.tenants !== g.at)
+    return { state: 'elsewhere', text: `(${g.text}${g.kind === 'ratio' ? ` at ${at}` : ''})` };
   if (g.kind === 'ratio') {
     const r = ratioOf(row);
     if (r === null) return null;

@@ -1,9 +1,14 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
+import { useWarmDevDatabase } from '../devdb/warm-setting.js';
 import { exitCodeFor, formatDiagnostic, PgfleetError } from '../errors.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
 >;
+
+// oclif's FlagOutput and ArgOutput, which its package does not export.
+// biome-ignore lint/suspicious/noExplicitAny: the shape oclif's own parse() signature uses
+type Output = { [name: string]: any };
 
 /**
  * Flags every command takes, and the one place where errors become exit codes and text:
@@ -20,6 +25,19 @@ export abstract class BaseCommand extends Command {
       helpGroup: 'GLOBAL',
     }),
   };
+
+  /**
+   * At the keyboard the embedded dev database stays warm for the next command, unless the
+   * command's `--no-warm` (dev-flags.ts) says otherwise.
+   */
+  protected async parse<F extends Output, B extends Output, A extends Output>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    useWarmDevDatabase((parsed.flags as { warm?: boolean }).warm !== false);
+    return parsed;
+  }
 
   /** Human output goes to stdout only when --json is off. */
   protected say(text: string): void {

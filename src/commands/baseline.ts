@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { type BaselineResult, baseline } from '../api/baseline.js';
 import { loadProject } from '../api/project.js';
 import { BaseCommand } from '../cli/base.js';
+import { devFlags } from '../cli/dev-flags.js';
 
 export default class Baseline extends BaseCommand {
   static summary = 'Record the migrations an existing fleet already matches as applied, after checking that it does.';
@@ -16,6 +17,7 @@ A schema that differs is shown with the difference and the SQL that would make i
   ];
 
   static flags = {
+    ...devFlags,
     skip: Flags.string({ description: 'a schema to leave out (repeatable)', multiple: true }),
     to: Flags.string({ description: 'record the migrations up to this version (default: all)' }),
   };

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { diffSchema } from '../api/diff-schema.js';
 import { loadProject } from '../api/project.js';
 import { BaseCommand } from '../cli/base.js';
+import { devFlags } from '../cli/dev-flags.js';
 import { planSql } from '../ui/plan-sql.js';
 
 export interface DiffResult {
@@ -23,6 +24,7 @@ export default class Diff extends BaseCommand {
   ];
 
   static flags = {
+    ...devFlags,
     schema: Flags.string({ description: 'live schema to compare (default: the shared schema)' }),
   };
 

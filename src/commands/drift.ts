@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { drift } from '../api/drift.js';
 import { loadProject } from '../api/project.js';
 import { BaseCommand } from '../cli/base.js';
+import { devFlags } from '../cli/dev-flags.js';
 import { onlyOf } from '../cli/fleet-command.js';
 import type { DriftResult } from '../drift/types.js';
 import { driftFixSql, driftText } from '../ui/drift.js';
@@ -24,6 +25,7 @@ Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one
   ];
 
   static flags = {
+    ...devFlags,
     shared: Flags.boolean({ description: 'only the shared schema', exclusive: ['tenant', 'schema'] }),
     tenant: Flags.boolean({ description: 'only the tenant schemas', exclusive: ['shared', 'schema'] }),
     schema: Flags.string({ description: 'only this schema', exclusive: ['shared', 'tenant'] }),

@@ -3,6 +3,7 @@ import { type GenerateResult, generate } from '../api/generate.js';
 import { loadProject } from '../api/project.js';
 import { resolveConflicts } from '../api/resolve-conflicts.js';
 import { BaseCommand } from '../cli/base.js';
+import { devFlags } from '../cli/dev-flags.js';
 
 export default class Generate extends BaseCommand {
   static summary = 'Write the next migration of each scope whose model changed, verified on the dev database.';
@@ -17,6 +18,7 @@ With --check nothing is written: exit 0 when the directory already produces the 
   ];
 
   static flags = {
+    ...devFlags,
     name: Flags.string({ description: 'name of the new migration (default: derived from the changes)' }),
     scope: Flags.string({ description: 'only this scope', options: ['shared', 'tenant'] }),
     check: Flags.boolean({ description: 'write nothing; exit 1 when a migration is missing' }),

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { loadProject } from '../api/project.js';
 import { type SquashResult, squash } from '../api/squash.js';
 import { BaseCommand } from '../cli/base.js';
+import { devFlags } from '../cli/dev-flags.js';
 
 export default class Squash extends BaseCommand {
   static summary = 'Replace the migrations of a scope up to a version with one migration.';
@@ -10,6 +11,7 @@ export default class Squash extends BaseCommand {
   static examples = ['<%= config.bin %> squash --scope tenant --to 0040'];
 
   static flags = {
+    ...devFlags,
     scope: Flags.string({ description: 'scope to squash', options: ['shared', 'tenant'], required: true }),
     to: Flags.string({ description: 'last version to include', required: true }),
   };

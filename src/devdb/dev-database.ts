@@ -3,6 +3,9 @@ import { PgfleetError } from '../errors.js';
 import { ident } from '../plan/quote.js';
 import { dockerImage, startContainer } from './container.js';
 import { type EmbeddedServer, startEmbedded } from './embedded.js';
+import { claimSpare } from './spare-databases.js';
+import { obtainWarmServer } from './warm-server.js';
+import { warmDevDatabaseEnabled } from './warm-setting.js';
 
 /** A private database on the dev server, for one canonicalisation or verification. */
 export interface ScratchDatabase {
@@ -58,26 +61,32 @@ export function safeUrl(url: string): string {
 
 /**
  * Open the dev database named by `devDatabase` in pgfleet.yaml: `embedded` starts a private
- * embedded Postgres, `docker:IMAGE` a throw-away container of IMAGE (both stopped by
- * `close()`), anything else is a server URL.
+ * embedded Postgres (stopped by `close()`), or, when the warm server is on (the CLI without
+ * `--no-warm`, see warm-setting.ts), uses the warm one; `docker:IMAGE` starts a throw-away
+ * container of IMAGE (stopped by `close()`, see container.ts); anything else is a server URL.
  */
 export async function openDevDatabase(spec: string = 'embedded'): Promise<DevDatabase> {
   let server: Pick<EmbeddedServer, 'url' | 'stop'> | null = null;
   let url = spec;
+  let warm = false;
   const image = dockerImage(spec);
   if (image !== null) {
     server = await startContainer(image);
     url = server.url;
   } else if (spec === 'embedded') {
+    warm = warmDevDatabaseEnabled();
+    let started: Pick<EmbeddedServer, 'url' | 'stop'>;
     try {
-      server = await startEmbedded();
+      // The warm server outlives this process: closing lets go of it instead of stopping it.
+      started = warm ? await obtainWarmServer().then((w) => ({ url: w.url, stop: w.release })) : await startEmbedded();
     } catch (cause) {
       throw new PgfleetError('connection', `could not start the embedded dev Postgres: ${(cause as Error).message}`, {
         hint: 'set devDatabase in pgfleet.yaml to the URL of a Postgres server you can create databases on',
         cause,
       });
     }
-    url = server.url;
+    server = started;
+    url = started.url;
   }
   const serverUrl = url;
   return {
@@ -86,7 +95,9 @@ export async function openDevDatabase(spec: string = 'embedded'): Promise<DevDat
       const name = `pgfleet_scratch_${process.pid}_${Date.now().toString(36)}_${counter++}`;
       const admin = await connect(serverUrl, 'the dev database');
       try {
-        await admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0 ENCODING 'UTF8'`);
+        // The warm server's watchdog keeps empty databases ready (spare-databases.ts).
+        if (!(warm && (await claimSpare(admin, name))))
+          await admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0 ENCODING 'UTF8'`);
       } finally {
         await admin.end();
       }

@@ -14,6 +14,10 @@ export interface EmbeddedServer {
   readonly url: string;
   readonly port: number;
   readonly major: number;
+  /** The postmaster's process id. */
+  readonly pid?: number;
+  /** Settles when the server has exited, stopped or not (it died). */
+  readonly exited?: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -203,6 +207,10 @@ export async function startEmbedded(
       cause,
     });
   }
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
   // Keep reading its log so a full pipe never blocks the server.
   child.stderr?.resume();
   child.stdout?.resume();
@@ -218,5 +226,12 @@ export async function startEmbedded(
     })();
     return stopping;
   };
-  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, port, major, stop };
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    port,
+    major,
+    pid: child.pid,
+    exited,
+    stop,
+  };
 }

@@ -92,6 +92,23 @@ describe('oclif.manifest.json', () => {
   });
 });
 
+describe('the bundled CLI', () => {
+  it('runs the commands from the explicit map the build bundles, and --version without oclif', async () => {
+    const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8'));
+    expect(pkg.oclif.commands).toMatchObject({ strategy: 'explicit', target: './dist/bundle/main.js' });
+    const { commandsFingerprint } = await import('../../bin/commands-fingerprint.js');
+    const bundle = await import('../../dist/bundle/main.js');
+    // bin/main.js takes the bundle only while it was made from the built commands.
+    expect(bundle.FINGERPRINT).toBe(commandsFingerprint(repo));
+    expect(Object.keys(bundle.COMMANDS)).toContain('tenant:create');
+    // The library in the bundle finds the build's precompiled validators beside its chunks.
+    expect(existsSync(join(repo, 'dist', 'bundle', 'validators', 'pgfleet.schema.cjs'))).toBe(true);
+    const arch = process.arch === 'ia32' ? 'x86' : process.arch;
+    const version = await runCli(['--version'], { cwd: repo });
+    expect(version.stdout).toBe(`pgfleet/${pkg.version} ${process.platform}-${arch} node-${process.version}\n`);
+  });
+});
+
 describe('the fleet commands', () => {
   it('read pgfleet.yaml and the migrations, not the model', async () => {
     const db = await testDatabase();

