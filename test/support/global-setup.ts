@@ -28,9 +28,7 @@ export default async function setup(project: TestProject) {
   let server: { readonly url: string; stop(): Promise<void> } | null = null;
   if (given) project.provide('databaseUrl', given);
   else {
-    server = image
-      ? await startContainer(image, { setting: `TEST_DATABASE=docker:${image}` })
-      : await startEmbedded();
+    server = image ? await startContainer(image, { setting: `TEST_DATABASE=docker:${image}` }) : await startEmbedded();
     project.provide('databaseUrl', server.url);
   }
   return async () => {
