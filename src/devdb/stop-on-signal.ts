@@ -6,6 +6,12 @@ function onSignal(signal: NodeJS.Signals): void {
   for (const s of SIGNALS) process.off(s, onSignal);
   const pending = [...cleanups];
   cleanups.clear();
+  // Removing a container makes the command fail (its connections drop), and the CLI would
+  // then exit with that error's code before the cleanup is done. The signal ends the process,
+  // as the user asked: until then, exits and errors are held.
+  process.exit = (() => undefined) as unknown as typeof process.exit;
+  process.on('uncaughtException', () => {});
+  process.on('unhandledRejection', () => {});
   // A Docker daemon that does not answer must not keep the process alive: 15 s at most.
   const budget = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
   void Promise.race([Promise.allSettled(pending.map((cleanup) => cleanup())), budget]).finally(() =>
