@@ -124,6 +124,7 @@ export async function tenantCreate(ctx: BenchContext): Promise<Row[]> {
   let i = 0;
   let j = 0;
   let c = 0;
+  let s = 0;
   const t = await interleaved(ctx.runs, [
     { name: 'pgfleet', work: () => createTenant(project, `new${n}_${i++}`) },
     {
@@ -139,6 +140,8 @@ export async function tenantCreate(ctx: BenchContext): Promise<Row[]> {
       name: 'cli',
       work: async () => (await runNode([BIN, 'tenant', 'create', `newc${n}_${c++}`, '--config', p.configPath])).ms,
     },
+    // What an application in any language runs at sign-up, through the floor's own client.
+    { name: 'sql', work: () => floor.run(ctx.url, [`SELECT pgfleet.create_tenant('news${n}_${s++}')`]) },
   ]);
   const base = {
     figure: 'tenant create',
@@ -163,6 +166,14 @@ export async function tenantCreate(ctx: BenchContext): Promise<Row[]> {
       time: t.cli,
       rssMiB: null,
       goal: { kind: 'ratio', max: 2, at: 200, text: '≤ 2× floor' },
+    },
+    {
+      ...base,
+      id: rowId('tenant-create-sql', n, 'pgfleet'),
+      figure: 'tenant create (SELECT pgfleet.create_tenant, same client as the floor)',
+      who: 'pgfleet',
+      time: t.sql,
+      rssMiB: null,
     },
   ];
 }

@@ -96,7 +96,7 @@ export async function baseline(project: Project, options: BaselineOptions = {}):
     const blocked = count('differs') + count('missing') > 0;
     if (!blocked) {
       for (const c of checked) {
-        const fleet = await openFleet(c.url, 1);
+        const fleet = await openFleet(c.url, 1, { lease: { expiryMs: config.runLock?.expiryMs } });
         try {
           await recordBaseline(
             fleet,

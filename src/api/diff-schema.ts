@@ -39,7 +39,7 @@ export async function diffSchema(project: Project, schema: string): Promise<Sche
     const desired = await withDevDatabase(project, (dev) => canonicalModel(project, dev));
     const exists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
     const sharedSchema = project.config.shared.schema;
-    const live = await inspectSchema(client, schema, { sharedSchema });
+    const live = await inspectSchema(client, schema, { sharedSchema, ignore: project.config.ignore });
     // The SQL is for this database: it is planned for its server's major.
     const major = await serverMajor(client);
     const changes = diff(live, desired[scope], { serverMajor: major });

@@ -67,7 +67,7 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
   // Connect first: a dead database should fail in milliseconds, before any dev database starts.
   const client = await connect(url);
   const clients = [client];
-  const dev = lazyDevDatabase(project.config.devDatabase);
+  const dev = lazyDevDatabase(project.config.devDatabase, project.config.postgres ?? undefined);
   try {
     const one = only && 'schema' in only ? only.schema : undefined;
     const scopeOnly = only && 'scope' in only ? only.scope : undefined;
@@ -91,6 +91,7 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
     for (let i = 1; i < workers; i++) clients.push(await connect(url));
     const result = await detectDrift(clients, targets, {
       sharedSchema,
+      ignore: project.config.ignore,
       fixSql: options.fixSql,
       serverMajor: options.fixSql ? await serverMajor(client) : undefined,
       batchSize: options.batchSize,

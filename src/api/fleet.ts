@@ -1,10 +1,13 @@
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
-import { acrossDatabases, databasesOf, oneDatabase, withFleet } from '../fleet/databases.js';
+import { withConnectionNotes } from '../fleet/connection-report.js';
+import { installCreateTenantFunction } from '../fleet/create-tenant-function.js';
+import { acrossDatabases, databasesOf, type NoticeOptions, oneDatabase, withFleet } from '../fleet/databases.js';
 import {
   type CreatedTenant,
   createTenant as create,
   dropTenant as drop,
+  type FleetConnection,
   type FleetStatus,
   fleetStatus,
   type RunOptions,
@@ -17,16 +20,18 @@ import {
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
 import { type RolloutReport, runRollout } from '../fleet/rollout.js';
-import { readMigrations } from '../migrations/index.js';
+import type { Config } from '../load/config.js';
+import { type MigrationSet, readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
 import type { FleetProject } from './project.js';
 import { checkTarget } from './run-target.js';
 
-export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps' | 'tenants'> & {
-  readonly concurrency?: number;
-  /** With `rollout:` in pgfleet.yaml: run the waves up to and including this one. */
-  readonly wave?: string;
-};
+export type MigrateOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'steps' | 'tenants'> &
+  NoticeOptions & {
+    readonly concurrency?: number;
+    /** With `rollout:` in pgfleet.yaml: run the waves up to and including this one. */
+    readonly wave?: string;
+  };
 
 /** A migrate run; with `rollout:` in pgfleet.yaml, also what each wave did. */
 export type MigrateResult = RunResult & {
@@ -64,28 +69,75 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
     const hazards = [...set.shared, ...set.tenant].filter((m) => ids.has(m.id) && m.hazards.length > 0);
     return { ...r, hazards: Object.fromEntries(hazards.map((m) => [m.id, m.hazards])) };
   };
+  // The run lock taken over from a dead run, and for --plan what the connection was taken to be.
+  const notes = { planOnly: !!options.planOnly, fake: !!options.fake };
   if (waves === null) {
     return withHazards(
-      await acrossDatabases(project, concurrency, (fleet, config) =>
-        runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+      await acrossDatabases(
+        project,
+        concurrency,
+        { ...options, direction: 'up' },
+        keepCreateFunction(options, set, async (fleet, config) =>
+          withConnectionNotes(
+            fleet,
+            set,
+            notes,
+            await runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
+          ),
+        ),
+        options,
       ),
     );
   }
   // A wave may ask for more connections than the run's default.
   const poolSize = Math.max(concurrency, ...waves.waves.map((w) => w.concurrency ?? 0));
-  const result = await acrossDatabases(project, poolSize, (fleet, config) =>
-    runRollout(fleet, config, set, waves, {
-      ...options,
-      concurrency,
-      preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
-    }),
+  const result = await acrossDatabases(
+    project,
+    poolSize,
+    { ...options, direction: 'up' },
+    keepCreateFunction(options, set, async (fleet, config) =>
+      withConnectionNotes(
+        fleet,
+        set,
+        notes,
+        await runRollout(fleet, config, set, waves, {
+          ...options,
+          concurrency,
+          preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
+        }),
+      ),
+    ),
+    options,
   );
   return withHazards(result);
 }
 
-export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> & {
-  readonly concurrency?: number;
-};
+/**
+ * After a run, `pgfleet.create_tenant(name)` is replaced when the tenant migrations changed
+ * (`tenants.createFunction`), once the shared schema ran (or had nothing to run): its tenant
+ * migrations may require shared ones.
+ */
+function keepCreateFunction<R extends RunResult>(
+  options: MigrateOptions,
+  set: MigrationSet,
+  run: (fleet: FleetConnection, config: Config) => Promise<R>,
+): (fleet: FleetConnection, config: Config) => Promise<R> {
+  return async (fleet, config) => {
+    const result = await run(fleet, config);
+    const sharedFailed = result.results.some(
+      (r) => r.schema === config.shared.schema && (r.status === 'failed' || r.status === 'locked'),
+    );
+    if (config.tenants.createFunction && !options.planOnly && !sharedFailed) {
+      await installCreateTenantFunction(fleet.coordinator, config, set);
+    }
+    return result;
+  };
+}
+
+export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> &
+  NoticeOptions & {
+    readonly concurrency?: number;
+  };
 
 /** `pgfleet rollback`: run down sections in reverse order, tenants before the shared schema. */
 export async function rollback(project: FleetProject, options: RollbackOptions): Promise<RunResult> {
@@ -100,8 +152,18 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'rollback');
-  return acrossDatabases(project, concurrency, (fleet, config) =>
-    runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
+  return acrossDatabases(
+    project,
+    concurrency,
+    { ...options, direction: 'down' },
+    async (fleet, config) =>
+      withConnectionNotes(
+        fleet,
+        set,
+        { planOnly: !!options.planOnly, fake: false },
+        await runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
+      ),
+    options,
   );
 }
 

@@ -13,6 +13,7 @@ import {
   splitStatements,
   writeMigrations,
 } from '../migrations/index.js';
+import { migrationPath } from '../migrations/migration-id.js';
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
 import type { Hazard } from '../plan/types.js';
@@ -119,7 +120,7 @@ export async function generate(project: Project, options: GenerateOptions = {}):
       drafts.push(...made);
     }
     const rendered = drafts.map(({ draft }) => {
-      const path = `${draft.scope}/${draft.version}_${draft.name}.sql`;
+      const path = migrationPath(draft.scope, draft.version, draft.name);
       return parseMigration(renderMigration(draft), path);
     });
     const result = (written: boolean): GenerateResult => ({

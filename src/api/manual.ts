@@ -1,6 +1,7 @@
 import { PgfleetError } from '../errors.js';
 import { cleanName } from '../migrations/drafts-for.js';
 import { type Migration, nextVersion, readMigrations, writeMigrations, writeSum } from '../migrations/index.js';
+import { migrationId } from '../migrations/migration-id.js';
 import type { Scope } from '../model/types.js';
 import type { Project } from './project.js';
 
@@ -27,7 +28,7 @@ export async function newMigration(
       down: '-- Write the SQL that undoes it here.',
     },
   ]);
-  return { id: `${version}_${clean}`, path };
+  return { id: migrationId(version, clean), path };
 }
 
 /** `pgfleet hash`: accept the directory as it is now, after a human reviewed the change. */

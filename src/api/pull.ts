@@ -141,7 +141,7 @@ export async function pull(config: Config, options: PullOptions = {}): Promise<P
       }
     }
     const schemas = tenantSchema === null ? [sharedSchema] : [sharedSchema, tenantSchema];
-    const models = await inspectSchemas(client, schemas, { sharedSchema });
+    const models = await inspectSchemas(client, schemas, { sharedSchema, ignore: config.ignore });
     shared = models.get(sharedSchema) ?? emptyModel();
     tenant = tenantSchema === null ? null : (models.get(tenantSchema) ?? emptyModel());
     notPulled = await readUnmodelled(client, scopeOf(schemas, sharedSchema));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { readMigrations, renumber, SUM_FILE, writeSum } from '../migrations/index.js';
 import { listSqlFiles } from '../migrations/list-files.js';
-import { MIGRATION_FILE } from '../migrations/migration-id.js';
+import { MIGRATION_FILE, migrationId } from '../migrations/migration-id.js';
 import type { Scope } from '../model/types.js';
 import { verifyRenumbered } from '../replay/verify.js';
 import type { Project } from './project.js';
@@ -34,7 +34,7 @@ export async function resolveConflicts(project: Project): Promise<Renumbered[]> 
     const files = (await listSqlFiles(dir)).filter((p) => p.startsWith(`${scope}/`));
     const parsed = files.flatMap((path) => {
       const m = MIGRATION_FILE.exec(path.slice(scope.length + 1));
-      return m ? [{ path, version: m[1], id: `${m[1]}_${m[2]}`, name: m[2] }] : [];
+      return m ? [{ path, version: m[1], id: migrationId(m[1], m[2]), name: m[2] }] : [];
     });
     let max = Math.max(0, ...parsed.map((p) => Number(p.version)));
     const byVersion = new Map<number, typeof parsed>();
@@ -52,7 +52,7 @@ export async function resolveConflicts(project: Project): Promise<Renumbered[]> 
         max += 1;
         const to = String(max).padStart(4, '0');
         await renumber(dir, scope, newer.id, to);
-        moves.push({ scope, from: newer.id, to: `${to}_${newer.name}` });
+        moves.push({ scope, from: newer.id, to: migrationId(to, newer.name) });
       }
     }
   }

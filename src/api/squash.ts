@@ -6,6 +6,7 @@ import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { draftsFor } from '../migrations/drafts-for.js';
 import { compareVersions, type Migration, readMigrations, writeMigration, writeSum } from '../migrations/index.js';
+import { idOf } from '../migrations/migration-id.js';
 import { emptyModel } from '../model/build.js';
 import { sameSchema } from '../model/compare.js';
 import type { Scope } from '../model/types.js';
@@ -82,6 +83,6 @@ export async function squash(project: Project, scope: Scope, to: string): Promis
       throw error;
     }
     await writeSum(dir);
-    return { scope, id: `${squashed.version}_${squashed.name}`, replaces: squashed.replaces };
+    return { scope, id: idOf(squashed), replaces: squashed.replaces };
   });
 }

@@ -1,10 +1,12 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { useWarmDevDatabase } from '../devdb/warm-setting.js';
-import { exitCodeFor, formatDiagnostic, PgfleetError } from '../errors.js';
+import { exitCodeOfThrown, formatDiagnostic, PgfleetError } from '../errors.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
 >;
+
+const BUG = 'this is a bug in pgfleet: please report it (set PGFLEET_DEBUG=1 for the stack trace)';
 
 // oclif's FlagOutput and ArgOutput, which its package does not export.
 // biome-ignore lint/suspicious/noExplicitAny: the shape oclif's own parse() signature uses
@@ -45,14 +47,13 @@ export abstract class BaseCommand extends Command {
   }
 
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
-    // oclif's own flag and argument errors are bad input.
-    const code = err instanceof PgfleetError ? exitCodeFor(err) : err.oclif?.exit !== undefined ? 2 : 2;
+    const code = exitCodeOfThrown(err);
     process.exitCode = code;
     if (this.jsonEnabled()) {
       const e = err instanceof PgfleetError ? err : undefined;
       this.logJson({
         error: {
-          code: e?.code ?? 'input',
+          code: e?.code ?? (err.oclif === undefined ? 'internal' : 'input'),
           exitCode: code,
           message: err.message,
           hint: e?.hint,
@@ -65,8 +66,9 @@ export abstract class BaseCommand extends Command {
     if (err instanceof PgfleetError) {
       for (const d of err.diagnostics) lines.push(formatDiagnostic(d));
       if (err.hint) lines.push(`hint: ${err.hint}`);
+      if (err.code === 'internal') lines.push(BUG);
     } else if (err.oclif === undefined) {
-      lines.push('this is a bug in pgfleet: please report it (set PGFLEET_DEBUG=1 for the stack trace)');
+      lines.push(BUG);
       if (process.env.PGFLEET_DEBUG) lines.push(String(err.stack));
     } else {
       lines.push(`hint: see \`pgfleet ${this.id ?? ''} --help\``);

@@ -55,6 +55,7 @@ export async function runFleetCommand(
     project: FleetProject,
     options: Pick<RunOptions, 'only' | 'planOnly' | 'failFast' | 'lockTimeoutMs' | 'onProgress'> & {
       concurrency?: number;
+      onNotice?: (message: string) => void;
     },
   ) => Promise<MigrateResult>,
 ): Promise<MigrateResult> {
@@ -67,6 +68,8 @@ export async function runFleetCommand(
     failFast: flags['fail-fast'],
     lockTimeoutMs: flags['lock-timeout'],
     onProgress: bar.onProgress,
+    // Waiting for (or taking over) a dead run's lock: said at once, on stderr.
+    onNotice: (message) => process.stderr.write(`pgfleet: ${message}\n`),
   }).finally(() => bar.stop());
   if (!command.jsonEnabled()) command.log(humanText(result, flags));
   // A rollout halted by its preflight has no failed schema, but it did not do what was asked.

@@ -5,6 +5,8 @@ import { BaseCommand } from '../cli/base.js';
 
 export default class Sql extends BaseCommand {
   static summary = "Print a migration's SQL (like sqlmigrate).";
+  static description =
+    'Prints the up section (or --down) of the migration with that version, as it will run: tenant-scope SQL names its objects unqualified and runs with the search path set to the tenant, then the shared schema. Reads only the migration directory: no database.';
   static examples = ['<%= config.bin %> sql 0002', '<%= config.bin %> sql 0002 --down --scope tenant'];
 
   static args = { version: Args.string({ description: 'version (0002) or id (0002_add_x)', required: true }) };

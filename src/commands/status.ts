@@ -7,6 +7,8 @@ import { fleetStatusText, schemaStatusText } from '../ui/status.js';
 
 export default class Status extends BaseCommand {
   static summary = 'Show which migrations each schema has applied, and a grouped summary of the fleet.';
+  static description =
+    'Reads the history of every schema in one query, so it costs milliseconds for thousands of tenants, and groups them ("812 tenants at 0007, 3 at 0006, 1 failed"). With --schema, one schema migration by migration: applied (when, how long), pending, failed (with the error), and applied migrations whose file changed since. Changes nothing. Exit 0, or 3 when the database cannot be read.';
   static examples = [
     '<%= config.bin %> status',
     '<%= config.bin %> status --schema tenant_acme',

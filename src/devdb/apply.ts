@@ -26,6 +26,9 @@ export async function applyStatements(
   while (i < statements.length) {
     const s = statements[i];
     if (!s.transactional) {
+      // A session setting, reset at once: the dev database is a server pgfleet owns (or a
+      // devDatabase URL that must be a real session, never a transaction pooler), and a
+      // statement that cannot run in a transaction has no SET LOCAL to use.
       await runOne(client, `SET search_path = ${schemas.map(ident).join(', ')}`, s.sql);
       await client.query('RESET search_path');
       i++;

@@ -61,11 +61,16 @@ export function safeUrl(url: string): string {
 
 /**
  * Open the dev database named by `devDatabase` in pgfleet.yaml: `embedded` starts a private
- * embedded Postgres (stopped by `close()`), or, when the warm server is on (the CLI without
- * `--no-warm`, see warm-setting.ts), uses the warm one; `docker:IMAGE` starts a throw-away
- * container of IMAGE (stopped by `close()`, see container.ts); anything else is a server URL.
+ * embedded Postgres (stopped by `close()`) of `major` (pgfleet.yaml's `postgres:`, production's
+ * major; default PGFLEET_PG_VERSION, else the one the package ships), or, when the warm server
+ * is on (the CLI without `--no-warm`, see warm-setting.ts), the warm one of that major;
+ * `docker:IMAGE` starts a throw-away container of IMAGE (stopped by `close()`, see
+ * container.ts); anything else is a server URL.
  */
-export async function openDevDatabase(spec: string = 'embedded'): Promise<DevDatabase> {
+export async function openDevDatabase(
+  spec: string = 'embedded',
+  options: { major?: number } = {},
+): Promise<DevDatabase> {
   let server: Pick<EmbeddedServer, 'url' | 'stop'> | null = null;
   let url = spec;
   let warm = false;
@@ -78,7 +83,9 @@ export async function openDevDatabase(spec: string = 'embedded'): Promise<DevDat
     let started: Pick<EmbeddedServer, 'url' | 'stop'>;
     try {
       // The warm server outlives this process: closing lets go of it instead of stopping it.
-      started = warm ? await obtainWarmServer().then((w) => ({ url: w.url, stop: w.release })) : await startEmbedded();
+      started = warm
+        ? await obtainWarmServer(options.major).then((w) => ({ url: w.url, stop: w.release }))
+        : await startEmbedded(options.major);
     } catch (cause) {
       throw new PgfleetError('connection', `could not start the embedded dev Postgres: ${(cause as Error).message}`, {
         hint: 'set devDatabase in pgfleet.yaml to the URL of a Postgres server you can create databases on',

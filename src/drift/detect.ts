@@ -6,8 +6,10 @@ import { chunks } from '../fleet/pool.js';
 import { type Fingerprint, fingerprints } from '../inspect/fingerprint.js';
 import { inspectSchemas } from '../inspect/index.js';
 import { scopeOf } from '../inspect/scope.js';
+import { idOf } from '../migrations/migration-id.js';
 import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
+import type { IgnoreRules } from '../model/ignore.js';
 import type { Model, Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
 import { SET_EXPRESSION_SINCE } from '../plan/server-features.js';
@@ -46,6 +48,8 @@ export interface Expectation {
 
 export interface DetectOptions {
   readonly sharedSchema: string;
+  /** Objects left to someone else (`ignore:`): never reported. */
+  readonly ignore?: IgnoreRules;
   /** The expectation of each target of a batch, in order (the caller reads history once per batch). */
   readonly expectations: (client: pg.ClientBase, targets: readonly DriftTarget[]) => Promise<readonly Expectation[]>;
   /** The expected model of a key; a PgfleetError('input') means it cannot be built (a replay failed). */
@@ -100,8 +104,6 @@ function errorCode(cause: unknown): ErrorCode {
   if (cause instanceof pg.DatabaseError && !cause.code?.startsWith('08')) return 'internal';
   return 'connection';
 }
-
-const idOf = (m: RecordedMigration) => `${m.version}_${m.name}`;
 
 /**
  * Compare every target schema with its expected state and group those that drift the same
@@ -164,7 +166,7 @@ export async function detectDrift(
         const live = await inspectSchemas(
           client,
           chunk.map((r) => batch[r.index].schema),
-          { sharedSchema: options.sharedSchema },
+          { sharedSchema: options.sharedSchema, ignore: options.ignore },
         );
         inspected += chunk.length;
         for (const r of chunk) {

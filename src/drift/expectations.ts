@@ -1,13 +1,12 @@
 import type { DevDatabase } from '../devdb/dev-database.js';
 import type { SchemaState } from '../fleet/pending.js';
 import type { ScopedModels } from '../inspect/canonicalise.js';
-import type { Migration, MigrationSet } from '../migrations/index.js';
+import { firstSteps, type Migration, type MigrationSet } from '../migrations/index.js';
+import { idOf } from '../migrations/migration-id.js';
 import type { Model, Scope } from '../model/types.js';
 import { replayedState } from '../replay/replay.js';
 import type { DriftTarget, Expectation } from './detect.js';
 import type { DriftAgainst, HistoryFinding } from './types.js';
-
-const idOf = (r: { version: string; name: string }) => `${r.version}_${r.name}`;
 
 /** History findings of one schema that do not need its catalog. */
 function historyFindings(state: SchemaState): HistoryFinding[] {
@@ -64,7 +63,10 @@ export function expectedStates(
     const history = historyFindings(state).map((f) => withoutSchema(f, t.schema));
     const pending = state.pending.map((m) => m.id);
     if (against === 'model') return { key: 'model', label: 'model', history, pending, withPending: null };
-    const applied = state.applied;
+    // A schema inside a migration of steps is expected to have its first steps, no more.
+    const applied = state.inside
+      ? [...state.applied, firstSteps(state.inside.migration, state.inside.stepsDone)]
+      : state.applied;
     // In directory order, as `migrate` would have applied them.
     const all = set[t.scope].filter((m) => applied.includes(m) || state.pending.includes(m));
     return {

@@ -25,16 +25,16 @@ const comment = (text: string) =>
 
 /**
  * SQL that brings `schema` back to its expected state, for a human to review and run (with
- * psql, or statement by statement). The search path is set first, as migrations run:
- * the schema, then the shared schema. Statements that may run in a transaction run in one,
+ * psql, or statement by statement). The search path is set as migrations run (the schema,
+ * then the shared schema), local to each transaction. Statements that may run in a transaction run in one,
  * with the history rows to record; the others (concurrent index builds) run between.
  * Hazards are comments above their statements.
  *
  * @example
  * fixSql('tenant_a', exists, repair);
  * // -- tenant_a (tenant)
- * // SET search_path = tenant_a, public;
  * // BEGIN;
+ * // SET LOCAL search_path = tenant_a, public;
  * // CREATE INDEX ...;
  * // COMMIT;
  */
@@ -51,10 +51,12 @@ export function fixSql(schema: string, exists: boolean, repair: Repair): string 
   // A schema that is gone is created empty, so its objects have somewhere to go.
   if (!exists) out.push(`CREATE SCHEMA ${ident(schema)};`);
   const path = repair.scope === 'shared' ? [schema] : [schema, repair.sharedSchema];
-  out.push(`SET search_path = ${path.map(ident).join(', ')};`);
+  // Transaction-local (SET LOCAL), so the script is safe through a transaction-mode pooler:
+  // a plain SET would stay on a pooled server connection for the next client.
+  const searchPath = `${path.map(ident).join(', ')}`;
   let open = false;
   const begin = () => {
-    if (!open) out.push('BEGIN;');
+    if (!open) out.push('BEGIN;', `SET LOCAL search_path = ${searchPath};`);
     open = true;
   };
   const commit = () => {
@@ -66,8 +68,14 @@ export function fixSql(schema: string, exists: boolean, repair: Repair): string 
       if (statement.transactional) begin();
       else commit();
       if (i === 0) for (const h of step.hazards) out.push(`-- hazard ${h.kind}: ${h.message}`);
-      if (!statement.transactional) out.push('-- runs outside a transaction');
-      out.push(`${statement.sql};`);
+      if (statement.transactional) out.push(`${statement.sql};`);
+      else {
+        // Cannot run in a transaction: a session setting, reset at once; needs a real session (not a pooler).
+        out.push(
+          '-- runs outside a transaction: run this part on a direct connection, not through a transaction-mode pooler',
+        );
+        out.push(`SET search_path = ${searchPath};`, `${statement.sql};`, 'RESET search_path;');
+      }
     });
   }
   if (repair.record.length > 0) {
@@ -76,6 +84,5 @@ export function fixSql(schema: string, exists: boolean, repair: Repair): string 
     for (const m of repair.record) out.push(`${recordAppliedSql(schema, m)};`);
   }
   commit();
-  out.push('RESET search_path;');
   return `${out.join('\n')}\n`;
 }

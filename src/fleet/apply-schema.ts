@@ -8,6 +8,8 @@ import { forgetSql, recordAppliedSql, recordFailure } from './history.js';
 import type { StepProgress } from './pending.js';
 import { schemaUsableSql } from './privileges.js';
 import { cleanUpFailedBuild, prepareRerun } from './rerun-safe.js';
+import type { StepSession } from './session-access.js';
+import { runThroughPooler } from './session-step.js';
 import { timeoutOf } from './step-units.js';
 import { completedBy, transactions, type Unit, unitsOf } from './units.js';
 
@@ -37,6 +39,11 @@ export interface ApplyOptions {
   readonly priorAttempts?: number;
   /** Claim each schema through pgfleet's claim function (see claim.ts) rather than an inline DO block. */
   readonly claimFunction?: boolean;
+  /**
+   * Where non-transactional units find a real session (see session-step.ts): `same` (the
+   * default) this connection, a directDatabase pool, or null behind a transaction pooler.
+   */
+  readonly session?: StepSession;
   /**
    * How long one schema may spend waiting on locks (attempts that timed out and the pauses
    * between them) before it fails; absent: only `retries` bounds it.
@@ -93,8 +100,52 @@ export function transactionMessages(
   });
 }
 
-/** CREATE INDEX CONCURRENTLY and the like: statement by statement, then the history row. */
+/**
+ * CREATE INDEX CONCURRENTLY and the like: statement by statement, then the history row, on a
+ * real session (this connection, or one of directDatabase). Behind a transaction pooler
+ * (`o.session` null; statements that need a session were refused before the run started)
+ * each statement is an implicit transaction of its own that opens with the schema's claim.
+ */
 async function runOutsideTransaction(
+  client: pg.ClientBase,
+  schema: string,
+  scope: Scope,
+  shared: string,
+  unit: Unit,
+  o: ApplyOptions,
+) {
+  const session = o.session === undefined ? 'same' : o.session;
+  if (session === null) {
+    const statements = unit.step
+      ? unit.step.statements.map((s) => s.sql)
+      : unit.sql === null
+        ? []
+        : splitStatements(unit.sql);
+    const timeoutMs = unit.step ? timeoutOf(true, o) : null;
+    const target = { schema, scope, shared };
+    return runThroughPooler(
+      client,
+      target,
+      statements,
+      timeoutMs,
+      historySql(schema, unit, o.direction),
+      schemaLockKey(schema),
+      o,
+    );
+  }
+  if (session === 'same') return inSession(client, schema, scope, shared, unit, o);
+  const own = await session.connect();
+  let broken = true;
+  try {
+    await inSession(own, schema, scope, shared, unit, o);
+    broken = false;
+  } finally {
+    own.release(broken);
+  }
+}
+
+/** A non-transactional unit on a real session: session settings and lock, reset and released after. */
+async function inSession(
   client: pg.ClientBase,
   schema: string,
   scope: Scope,

@@ -5,7 +5,7 @@ import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, openFleet } from './fleet.js';
 import { privilegeError } from './privileges.js';
 import type { RolloutReport } from './rollout.js';
-import type { RunResult } from './run.js';
+import type { RunOptions, RunResult } from './run.js';
 
 /** A run's result, with what each wave did when the run went in rollout waves. */
 type RolloutRunResult = RunResult & { readonly rollout?: RolloutReport };
@@ -48,13 +48,22 @@ export function oneDatabase(project: { readonly config: Config }, what: string):
   return all[0];
 }
 
+/** Told while a run waits for the run lock of a run that may be dead, and when it takes it over. */
+export interface NoticeOptions {
+  readonly onNotice?: (message: string) => void;
+}
+
 export async function withFleet<T>(
   project: { readonly config: Config },
   db: Database,
   concurrency: number,
   work: (fleet: FleetConnection, config: Config) => Promise<T>,
+  notice: NoticeOptions = {},
 ): Promise<T> {
-  const fleet = await openFleet(db.url, concurrency);
+  const fleet = await openFleet(db.url, concurrency, {
+    directUrl: db.direct ?? null,
+    lease: { expiryMs: project.config.runLock?.expiryMs, onNotice: notice.onNotice },
+  });
   try {
     return await work(fleet, { ...project.config, tenants: db.tenants, database: db.url });
   } catch (error) {
@@ -70,7 +79,9 @@ function connectionLost(error: unknown, url: string): unknown {
   const denied = privilegeError(error, url, `working on ${safeUrl(url)}`);
   if (denied) return denied;
   const e = error as Error & { code?: string };
-  const lost = /^(08|57)/.test(e.code ?? '') || /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE/.test(e.message);
+  const lost =
+    /^(08|57)/.test(e.code ?? '') ||
+    /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE/.test(e.message);
   if (!lost) return error;
   return new PgfleetError('connection', `lost the connection to ${safeUrl(url)}: ${e.message}`, {
     hint: 'every schema is at a version recorded in history; run the command again to resume',
@@ -86,15 +97,17 @@ function connectionLost(error: unknown, url: string): unknown {
 export async function acrossDatabases(
   project: { readonly config: Config },
   concurrency: number,
+  target: Pick<RunOptions, 'direction' | 'only'>,
   run: (fleet: FleetConnection, config: Config) => Promise<RolloutRunResult>,
+  notice: NoticeOptions = {},
 ): Promise<RolloutRunResult> {
   const dbs = databasesOf(project);
-  if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run);
+  if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run, notice);
   const parts = await Promise.all(
     dbs.map(async (db): Promise<RolloutRunResult> => {
       const database = safeUrl(db.url);
       try {
-        const r = await withFleet(project, db, concurrency, run);
+        const r = await withFleet(project, db, concurrency, run, notice);
         return {
           ...r,
           results: r.results.map((x) => ({ ...x, database })),
@@ -105,8 +118,7 @@ export async function acrossDatabases(
         if (!(error instanceof PgfleetError) || error.code === 'input') throw error;
         const failed: SchemaResult = {
           database,
-          schema: '*',
-          scope: 'shared',
+          ...unreached(project.config.shared.schema, target.only),
           status: 'failed',
           migrations: [],
           error: { migration: null, message: error.message },
@@ -114,7 +126,7 @@ export async function acrossDatabases(
           attempts: 0,
         };
         return {
-          direction: 'up',
+          direction: target.direction,
           results: [failed],
           plan: [],
           summary: { schemas: 1, applied: 0, upToDate: 0, failed: 1, locked: 0, skipped: 0, invalidNames: [] },
@@ -125,7 +137,11 @@ export async function acrossDatabases(
   const sum = (k: 'schemas' | 'applied' | 'upToDate' | 'failed' | 'locked' | 'skipped') =>
     parts.reduce((n, p) => n + p.summary[k], 0);
   const rollouts = parts.flatMap((p) => (p.rollout ? [p.rollout] : []));
+  const notices = parts.flatMap((p) => p.notices ?? []);
+  const connection = parts.flatMap((p) => p.connection ?? []);
   return {
+    ...(notices.length > 0 ? { notices } : {}),
+    ...(connection.length > 0 ? { connection } : {}),
     ...(rollouts.length > 0 && {
       rollout: {
         waves: rollouts.flatMap((r) => r.waves),
@@ -133,7 +149,7 @@ export async function acrossDatabases(
         paused: rollouts.find((r) => r.paused)?.paused ?? null,
       },
     }),
-    direction: parts[0].direction,
+    direction: target.direction,
     results: parts.flatMap((p) => p.results),
     plan: parts.flatMap((p) => p.plan),
     summary: {
@@ -146,4 +162,16 @@ export async function acrossDatabases(
       invalidNames: parts.flatMap((p) => p.summary.invalidNames),
     },
   };
+}
+
+/**
+ * What a database that could not be run on stands for in the results: the one schema asked
+ * for, else the shared schema when only it was, else all of the database's schemas (`*`).
+ */
+function unreached(sharedSchema: string, only: RunOptions['only']): Pick<SchemaResult, 'schema' | 'scope'> {
+  if (only && 'schema' in only) {
+    return { schema: only.schema, scope: only.schema === sharedSchema ? 'shared' : 'tenant' };
+  }
+  if (only?.scope === 'shared') return { schema: sharedSchema, scope: 'shared' };
+  return { schema: '*', scope: only?.scope ?? 'shared' };
 }

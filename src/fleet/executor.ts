@@ -75,9 +75,12 @@ export class Executor {
     this.#sizer = new BatchSizer(o.batchBudgetMs);
   }
 
-  /** With --fail-fast, after a failure, the schemas not started are skipped. */
+  /**
+   * With --fail-fast, after a failure, the schemas not started are skipped; so are they once
+   * another run took over this run's lock (it stopped renewing it for longer than the expiry).
+   */
   #stopping(): boolean {
-    return !!this.#o.failFast && this.#log.failures > 0;
+    return (!!this.#o.failFast && this.#log.failures > 0) || this.#fleet.lease?.lost === true;
   }
 
   /** Report a decided result, or run the job. */

@@ -1,10 +1,12 @@
 import pg from 'pg';
-import { connect, safeUrl } from '../devdb/dev-database.js';
-import { PgfleetError } from '../errors.js';
+import { connect } from '../devdb/dev-database.js';
+import type { PgfleetError } from '../errors.js';
 import type { Config } from '../load/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { LOCK_NAMESPACE } from './claim.js';
-import { CREATE_HISTORY, CREATE_STEP_PROGRESS, type HistoryRow, readHistory } from './history.js';
+import { CREATE_HISTORY, CREATE_STEP_PROGRESS, type HistoryRow, readHistory, STEP_PROGRESS } from './history.js';
+import { CREATE_RUN_LOCK, type LeaseOptions, RUN_LOCK, type RunLease, takeRunLease } from './run-lease.js';
+import { type SessionAccess, sessionAccess } from './session-access.js';
 import { LEDGER_SCHEMA, listTenants, type TenantList } from './targets.js';
 
 /**
@@ -16,10 +18,25 @@ export interface FleetConnection {
   readonly url: string;
   readonly coordinator: pg.Client;
   readonly pool: pg.Pool;
+  /** The run lock once `lockRun` took it (released by `close`). */
+  readonly lease: RunLease | null;
+  /** How work that needs a real session reaches one (directDatabase, or this URL when it is not a pooler). */
+  readonly session: SessionAccess;
   close(): Promise<void>;
 }
 
-export async function openFleet(url: string, concurrency: number): Promise<FleetConnection> {
+export interface FleetOptions {
+  /** The run lock's lease (expiry, notices while waiting for a dead holder's lease). */
+  readonly lease?: LeaseOptions;
+  /** `directDatabase`: a URL that reaches Postgres itself, not through a pooler. */
+  readonly directUrl?: string | null;
+}
+
+export async function openFleet(
+  url: string,
+  concurrency: number,
+  options: FleetOptions = {},
+): Promise<FleetConnection> {
   const coordinator = await connect(url);
   // application_name lets a DBA see (and tests find) pgfleet's connections in pg_stat_activity.
   const pool = new pg.Pool({
@@ -32,44 +49,71 @@ export async function openFleet(url: string, concurrency: number): Promise<Fleet
   // the query running on it fails, and that schema's result says so.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  return {
+  const session = sessionAccess(url, options.directUrl ?? null, concurrency);
+  const fleet = {
     url,
     coordinator,
     pool,
+    lease: null as RunLease | null,
+    session,
+    leaseOptions: options.lease ?? {},
     async close() {
+      await fleet.lease?.release();
+      await session.close();
       await pool.end().catch(() => {});
       await coordinator.end().catch(() => {});
     },
   };
-}
-
-/** Take the run lock, so two `migrate` (or rollback) runs never work on one database at once. */
-export async function lockRun(fleet: FleetConnection, what: string): Promise<void> {
-  const r = await fleet.coordinator.query('SELECT pg_try_advisory_lock($1, 0) AS ok', [LOCK_NAMESPACE]);
-  if (!r.rows[0].ok) {
-    throw new PgfleetError(
-      'lock',
-      `another pgfleet run holds the lock on ${safeUrl(fleet.url)}; not starting ${what}`,
-      {
-        hint: 'wait for the other run to finish (`pgfleet status` shows progress), then run this again',
-      },
-    );
-  }
-  await ensureHistory(fleet.coordinator);
+  return fleet;
 }
 
 /**
- * Create the ledger on the first run (under the run lock, so two first runs never race on
- * CREATE TABLE). Only then: `CREATE SCHEMA IF NOT EXISTS` checks CREATE on the database even
- * when the schema exists, and a role without it must still be able to run once it does.
+ * Take the run lock, so two `migrate` (or rollback) runs never work on one database at once:
+ * a lease row (see run-lease.ts), which holds through a transaction-mode pooler where a
+ * session advisory lock would not. Released by `fleet.close()`.
+ */
+export async function lockRun(fleet: FleetConnection, what: string): Promise<void> {
+  if (fleet.lease) return;
+  await ensureHistory(fleet.coordinator);
+  const options = (fleet as { leaseOptions?: LeaseOptions }).leaseOptions ?? {};
+  (fleet as { lease: RunLease | null }).lease = await takeRunLease(fleet.coordinator, fleet.url, what, options);
+}
+
+/**
+ * Create the ledger and the run lock's table on the first run. Only then: `CREATE SCHEMA IF
+ * NOT EXISTS` checks CREATE on the database even when the schema exists, and a role without
+ * it must still be able to run once it does. Two first runs must not race on CREATE TABLE:
+ * a transaction-scoped advisory lock (safe through a pooler) makes the second wait for the
+ * first's commit, after which its IF NOT EXISTS finds the tables.
  */
 export async function ensureHistory(client: pg.ClientBase): Promise<void> {
-  const r = await client.query(
-    `SELECT to_regclass('${LEDGER_SCHEMA}.history') IS NOT NULL AS history, to_regclass('${LEDGER_SCHEMA}.step_progress') IS NOT NULL AS steps`,
+  const there = await client.query<{ schema: boolean; history: boolean; steps: boolean; lock: boolean }>(
+    `SELECT to_regnamespace($1) IS NOT NULL AS schema, to_regclass($2) IS NOT NULL AS history,
+            to_regclass($3) IS NOT NULL AS steps, to_regclass($4) IS NOT NULL AS lock`,
+    [LEDGER_SCHEMA, `${LEDGER_SCHEMA}.history`, STEP_PROGRESS, RUN_LOCK],
   );
-  if (!r.rows[0].history) await client.query(CREATE_HISTORY);
-  // A ledger made before migrations had steps gains the table of their progress.
-  else if (!r.rows[0].steps) await client.query(CREATE_STEP_PROGRESS);
+  const { schema, history, steps, lock } = there.rows[0];
+  if (history && steps && lock) return;
+  // CREATE_HISTORY is `CREATE SCHEMA IF NOT EXISTS ...; CREATE TABLE IF NOT EXISTS history ...;
+  // CREATE TABLE IF NOT EXISTS step_progress ...`: each part runs only when its object is
+  // missing (each checks a privilege even when it exists), so a ledger made by an older
+  // pgfleet gains the tables it lacks.
+  const [createSchema, createHistory] = CREATE_HISTORY.split(/;\n(?=CREATE TABLE)/);
+  const sql = [
+    'BEGIN',
+    `SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, 0)`,
+    ...(schema ? [] : [createSchema]),
+    ...(history ? [] : [createHistory]),
+    ...(steps ? [] : [CREATE_STEP_PROGRESS]),
+    ...(lock ? [] : [CREATE_RUN_LOCK]),
+    'COMMIT',
+  ];
+  try {
+    await client.query(sql.join(';\n'));
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
 }
 
 export interface FleetSnapshot {

@@ -1,4 +1,5 @@
 import { compareVersions, type Migration } from '../migrations/index.js';
+import { idOf } from '../migrations/migration-id.js';
 import type { Scope } from '../model/types.js';
 import type { HistoryRow } from './history.js';
 
@@ -30,8 +31,6 @@ export interface StepProgress {
   readonly migration: Migration;
   readonly stepsDone: number;
 }
-
-const idOf = (r: { version: string; name: string }) => `${r.version}_${r.name}`;
 
 // The same for every schema of a scope: made once per migration list, not once per schema.
 const knownCache = new WeakMap<readonly Migration[], ReadonlySet<string>>();

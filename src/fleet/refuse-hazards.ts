@@ -1,6 +1,6 @@
 import { PgfleetError } from '../errors.js';
 import { type Migration, migrationSteps } from '../migrations/index.js';
-import type { HazardKind } from '../model/hazards.js';
+import { HAZARD_KINDS, type HazardKind, isHazardKind } from '../model/hazards.js';
 
 /** One statement of a pending migration whose hazard is not allowed. */
 export interface RefusedHazard {
@@ -42,6 +42,12 @@ export function hazardsNotAllowed(migrations: readonly Migration[], allowed: Rea
  * migration, statement and hazard (exit 2).
  */
 export function refuseHazards(migrations: readonly Migration[], allowed: readonly string[]): void {
+  const unknown = allowed.filter((k) => !isHazardKind(k));
+  if (unknown.length > 0) {
+    throw new PgfleetError('input', `unknown hazard kind(s) to allow: ${unknown.join(', ')}`, {
+      hint: `the kinds are ${HAZARD_KINDS.join(', ')}`,
+    });
+  }
   const refused = hazardsNotAllowed(migrations, new Set(allowed));
   if (refused.length === 0) return;
   const kinds = [...new Set(refused.map((r) => r.kind))];

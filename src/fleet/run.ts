@@ -1,3 +1,4 @@
+import { safeUrl } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
 import type { Config } from '../load/config.js';
 import { DEFAULT_ONLINE } from '../load/online-config.js';
@@ -5,6 +6,7 @@ import { type MigrationSet, refuseNewerPostgres } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import type { ApplyOptions, SchemaResult } from './apply-schema.js';
 import { ensureClaimFunction } from './claim.js';
+import type { ConnectionReport } from './connection-report.js';
 import { Executor } from './executor.js';
 import { type FleetConnection, type FleetSnapshot, lockRun, snapshot } from './fleet.js';
 import { readHistory } from './history.js';
@@ -13,6 +15,7 @@ import { type PlannedSchema, planOf, refuseEdited, type Selection, selectionOf, 
 import { refuseHazards } from './refuse-hazards.js';
 import { isFailure, skippedResult } from './results.js';
 import { type ProgressEvent, RunLog } from './run-log.js';
+import { stepSession } from './session-step.js';
 import { sharedHasOf, type TriageContext, triage } from './triage.js';
 
 export type { PlannedSchema } from './prepare.js';
@@ -53,6 +56,10 @@ export interface RunResult {
   /** With planOnly: what each schema would run. */
   readonly plan: readonly PlannedSchema[];
   readonly summary: RunSummary;
+  /** With planOnly: what each database's URL was taken to be (see connection-report.ts). */
+  readonly connection?: readonly ConnectionReport[];
+  /** The run lock taken over from a run that died, and the like. */
+  readonly notices?: readonly string[];
 }
 
 export interface RunSummary {
@@ -86,6 +93,8 @@ export async function runFleet(
   const states = statesNow(config, snap, selection, set, o);
   const toRun = states.flatMap((s) => workOf(s, o, set));
   refuseNewerPostgres(toRun, await serverMajor(fleet.coordinator));
+  // Before any schema is touched: a step that needs a real session stops a run behind a transaction pooler without directDatabase.
+  const session = o.planOnly ? null : await stepSession(fleet.session, safeUrl(fleet.url), toRun, o.direction, o.fake);
   if (o.planOnly) return finish(o.direction, [], planOf(states, o, set), snap.tenants.invalid);
   // Before any schema is touched: every pending statement's hazard must be allowed.
   const online = config.online ?? DEFAULT_ONLINE;
@@ -103,6 +112,7 @@ export async function runFleet(
     longStatementTimeoutMs: online.longStatementTimeoutMs,
     // Nothing to do (most runs against a migrated fleet) needs no claim and no round trip for one.
     claimFunction: toRun.length > 0 && (await ensureClaimFunction(fleet.coordinator)),
+    session,
   };
   const log = new RunLog(states.length, o.onProgress);
   const run: Run = {

@@ -1,5 +1,5 @@
 import type { Config } from '../load/config.js';
-import type { MigrationSet } from '../migrations/index.js';
+import { type MigrationSet, migrationSteps } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { type FleetConnection, snapshot } from './fleet.js';
 import { schemaState } from './pending.js';
@@ -16,6 +16,8 @@ export interface SchemaStatus {
   /** Applied in the database but missing from the directory. */
   readonly unknown: readonly string[];
   readonly problems: readonly string[];
+  /** The migration of steps the schema is inside: some steps done, the rest pending. */
+  readonly inside: { readonly migration: string; readonly stepsDone: number; readonly steps: number } | null;
 }
 
 /** Tenants that stand in the same place, reported once: "812 tenants at 0007". */
@@ -23,6 +25,8 @@ export interface StatusGroup {
   readonly version: string | null;
   readonly pending: number;
   readonly failed: string | null;
+  /** Inside a migration of steps: `0004_x step 2 of 5`. */
+  readonly inside: string | null;
   readonly count: number;
   readonly schemas: readonly string[];
 }
@@ -61,13 +65,21 @@ export async function fleetStatus(
         : null,
       unknown: s.unknown.map((r) => `${r.version}_${r.name}`),
       problems: [...s.edited, ...s.problems],
+      inside: s.inside
+        ? {
+            migration: s.inside.migration.id,
+            stepsDone: s.inside.stepsDone,
+            steps: migrationSteps(s.inside.migration).up.length,
+          }
+        : null,
     };
   };
   const shared = only === undefined || only === sharedName ? statusOf(sharedName, 'shared') : null;
   const tenants = snap.tenants.tenants.map((t) => statusOf(t, 'tenant'));
   const groups = new Map<string, StatusGroup>();
   for (const t of tenants) {
-    const key = `${t.version}\0${t.pending.length}\0${t.failed?.migration ?? ''}`;
+    const inside = t.inside ? `${t.inside.migration} step ${t.inside.stepsDone} of ${t.inside.steps}` : null;
+    const key = `${t.version}\0${t.pending.length}\0${t.failed?.migration ?? ''}\0${inside ?? ''}`;
     const g = groups.get(key);
     const schemas = g ? g.schemas : [];
     if (schemas.length < 20) (schemas as string[]).push(t.schema);
@@ -75,6 +87,7 @@ export async function fleetStatus(
       version: t.version,
       pending: t.pending.length,
       failed: t.failed?.migration ?? null,
+      inside,
       count: (g?.count ?? 0) + 1,
       schemas,
     });

@@ -57,7 +57,7 @@ function checkNewName(name: string, config: Config) {
 }
 
 // A new schema is empty: an index built CONCURRENTLY there gains nothing and cannot run in a transaction.
-const withoutConcurrently = (sql: string) =>
+export const withoutConcurrently = (sql: string) =>
   sql
     .replace(/\b(CREATE\s+(?:UNIQUE\s+)?INDEX)\s+CONCURRENTLY\b/gi, '$1')
     .replace(/\b(DROP\s+INDEX)\s+CONCURRENTLY\b/gi, '$1');

@@ -1,4 +1,5 @@
 import type { Migration } from '../migrations/index.js';
+import { splitId } from '../migrations/migration-id.js';
 import type { Scope } from '../model/types.js';
 import type { SchemaResult } from './apply-schema.js';
 import type { HistoryRow } from './history.js';
@@ -80,5 +81,5 @@ export function triage(state: SchemaState, todo: readonly Migration[], ctx: Tria
 export function sharedHasOf(rows: readonly HistoryRow[], shared: readonly Migration[]): (v: string) => boolean {
   const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.version));
   return (v) =>
-    applied.has(v) || shared.some((m) => m.replaces.some((id) => id.startsWith(`${v}_`)) && applied.has(m.version));
+    applied.has(v) || shared.some((m) => m.replaces.some((id) => splitId(id)?.version === v) && applied.has(m.version));
 }

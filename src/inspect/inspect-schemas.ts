@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { type ErrorCode, PgfleetError } from '../errors.js';
-import type { Column, Model, Table } from '../model/types.js';
+import { type IgnoreRules, withoutIgnored } from '../model/ignore.js';
+import type { Column, Model, Scope, Table } from '../model/types.js';
 import { groupBy, sortedByName, tableKey } from './group.js';
 import { readColumns } from './read-columns.js';
 import { type InspectedConstraint, readConstraints } from './read-constraints.js';
@@ -15,6 +16,8 @@ import { type CatalogScope, scopeOf, withObjects } from './scope.js';
 export interface InspectOptions {
   /** The shared schema: printed unqualified after the inspected schema, and `shared.<table>` in FK targets. */
   readonly sharedSchema: string;
+  /** Objects left out of every model read (see `ignore:` in pgfleet.yaml). Default: none. */
+  readonly ignore?: IgnoreRules;
 }
 
 /**
@@ -46,7 +49,10 @@ export async function inspectSchemas(
     try {
       const models = await readModels(client, await withObjects(client, scope));
       await client.query('COMMIT');
-      return models;
+      const rules = options.ignore;
+      if (!rules) return models;
+      const scoped = (schema: string): Scope => (schema === options.sharedSchema ? 'shared' : 'tenant');
+      return new Map([...models].map(([schema, m]) => [schema, withoutIgnored(m, scoped(schema), rules)]));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;

@@ -31,6 +31,7 @@ interface Row {
   readonly on_update: string;
   readonly validated: boolean;
   readonly expression: string | null;
+  readonly nulls_not_distinct: boolean | null;
 }
 
 // Column lists follow conkey/confkey order (the order of the constraint's definition), not
@@ -61,12 +62,14 @@ SELECT s.nspname AS schema, c.relname::text AS table, k.conname::text AS name, k
        rn.nspname::text AS ref_schema, rc.relname::text AS ref_table,
        ${attnames('k.confrelid', 'k.confkey')} AS ref_columns,
        k.confdeltype::text AS on_delete, k.confupdtype::text AS on_update, k.convalidated AS validated,
-       CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END AS expression
+       CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, ${printedIn('k.conrelid')}) END AS expression,
+       ux.indnullsnotdistinct AS nulls_not_distinct
 FROM ${TABLES}
 JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype IN ('p', 'u', 'c', 'f') AND k.conparentid = 0
   AND (k.conislocal OR NOT c.relispartition)
 LEFT JOIN pg_class rc ON rc.oid = k.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+LEFT JOIN pg_index ux ON k.contype = 'u' AND ux.indexrelid = k.conindid
 ORDER BY s.nspname, c.relname`;
 
 /** The primary keys, unique, check and foreign key constraints of every table in the scope. */
@@ -85,7 +88,13 @@ function toConstraint(r: Row, sharedSchema: string): InspectedConstraint {
       return {
         ...at,
         kind: 'unique',
-        constraint: { kind: 'unique', name: r.name, columns: r.columns, deferrable: defer },
+        constraint: {
+          kind: 'unique',
+          name: r.name,
+          columns: r.columns,
+          deferrable: defer,
+          ...(r.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
+        },
       };
     case 'c':
       return {

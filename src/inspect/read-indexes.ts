@@ -26,6 +26,7 @@ interface Row {
   readonly nulls_first: boolean | null;
   readonly opclass: string | null;
   readonly collation: string | null;
+  readonly nulls_not_distinct: boolean;
 }
 
 // Quirks of pg_index:
@@ -47,8 +48,9 @@ interface Row {
 //   pg_attribute row has the expression's type); an expression over a column with a
 //   non-default collation therefore reports it, which CREATE INDEX accepts as the same index.
 //
-// Not read, as the model cannot say it yet: NULLS NOT DISTINCT (indnullsnotdistinct,
-// PG 15). An index left INVALID by an interrupted CREATE INDEX CONCURRENTLY is reported with
+// - indnullsnotdistinct (PG 15, the oldest major pgfleet supports) is NULLS NOT DISTINCT.
+//
+// An index left INVALID by an interrupted CREATE INDEX CONCURRENTLY is reported with
 // `invalid: true`, which no model asks for, so the diff rebuilds it.
 //
 // Indexes that back a primary key, unique or exclusion constraint (conindid) are part of
@@ -58,7 +60,7 @@ interface Row {
 // of its parent (pg_inherits between indexes) belong to the parent's index.
 const SQL = `
 SELECT s.nspname AS schema, c.relname::text AS table, ic.relname::text AS name,
-       x.indisunique AS unique, x.indisvalid AS valid, am.amname::text AS method,
+       x.indisunique AS unique, x.indnullsnotdistinct AS nulls_not_distinct, x.indisvalid AS valid, am.amname::text AS method,
        pg_get_expr(x.indpred, ${printedIn('x.indrelid')}) AS where,
        k.i < x.indnkeyatts AS key,
        ta.attname::text AS column,
@@ -99,6 +101,7 @@ export async function readIndexes(client: pg.ClientBase, scope: CatalogScope): P
       elements: columns.filter((r) => r.key).map(toElement),
       include: columns.filter((r) => !r.key).map((r) => r.column ?? ''),
       where: first.where,
+      ...(first.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
       ...(first.valid ? {} : { invalid: true as const }),
     };
     return { schema: first.schema, table: first.table, index };

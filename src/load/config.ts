@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type Diagnostic, PgfleetError } from '../errors.js';
+import { type IgnoreRules, NO_IGNORE, PRESETS } from '../model/ignore.js';
 import { schemaNameProblem } from '../model/names.js';
 import { interpolate } from './interpolate.js';
 import { configValidator } from './json-schemas.js';
@@ -26,6 +27,8 @@ export interface Config {
   readonly database: string | null;
   /** `embedded`, `docker:IMAGE` (a throw-away container, see src/devdb/container.ts) or the URL of a scratch server. */
   readonly devDatabase: string;
+  /** Production's Postgres major (`postgres: 15`): the embedded dev database runs it. Null: the one pgfleet ships. */
+  readonly postgres: number | null;
   /** Absolute path of the model folder (default `<root>/schema`). */
   readonly model: string;
   /** Absolute path of the generated migrations (default `<root>/generated`). */
@@ -37,8 +40,17 @@ export interface Config {
    * when configured, else the one `database` (empty when none is known). --database-url
    * narrows to that database.
    */
-  readonly databases: readonly { readonly url: string; readonly tenants: TenantsConfig }[];
+  readonly databases: readonly {
+    readonly url: string;
+    readonly tenants: TenantsConfig;
+    /** `directDatabase`: the same database reached without a pooler, for work that needs a real session; null when not given. */
+    readonly direct?: string | null;
+  }[];
   readonly concurrency: number;
+  /** Objects pgfleet never pulls, diffs, drops or reports as drift, per scope (presets expanded). */
+  readonly ignore: IgnoreRules;
+  /** The run lock's lease (see src/fleet/run-lease.ts); absent: its default expiry. */
+  readonly runLock?: { readonly expiryMs: number };
   /** Online forms, allowed hazards and lock discipline (`online`, `allowHazards`, `locks`); absent: the defaults. */
   readonly online?: OnlineConfig;
   /** `rollout:` (waves, failure budget, preflight), or null: every tenant is one wave. */
@@ -52,6 +64,8 @@ export interface TenantsConfig {
   readonly register: string | null;
   readonly unregister: string | null;
   readonly template: string | null;
+  /** `migrate` keeps `pgfleet.create_tenant(name)` current in the database (default true). */
+  readonly createFunction: boolean;
   /** What `tenant create` accepts as a new tenant's name (a regular expression over the whole name). */
   readonly namePattern: string;
 }
@@ -63,6 +77,7 @@ type RawTenants = {
   register?: string | null;
   unregister?: string | null;
   template?: string | null;
+  createFunction?: boolean;
   namePattern?: string;
 };
 
@@ -73,6 +88,7 @@ const tenantsConfig = (t: RawTenants = {}): TenantsConfig => ({
   register: t.register ?? null,
   unregister: t.unregister ?? null,
   template: t.template ?? null,
+  createFunction: t.createFunction ?? true,
   namePattern: t.namePattern ?? DEFAULT_TENANT_NAME_PATTERN,
 });
 
@@ -93,13 +109,29 @@ export interface LoadConfigOptions {
 interface RawConfig extends RawOnlineConfig {
   database?: string | null;
   devDatabase?: string;
+  postgres?: number;
   model?: string;
   migrations?: string;
   shared?: { schema?: string };
   tenants?: RawTenants;
-  databases?: { url: string; tenants?: RawTenants }[];
+  databases?: { url: string; tenants?: RawTenants; directDatabase?: string | null }[];
   concurrency?: number;
+  ignore?: { preset?: string | string[]; shared?: string[]; tenant?: string[] };
+  directDatabase?: string | null;
+  runLock?: { expirySeconds?: number };
   rollout?: RawRollout;
+}
+
+/** `ignore:` with its presets expanded into both scopes. */
+function ignoreRules(raw: RawConfig['ignore']): IgnoreRules {
+  if (!raw) return NO_IGNORE;
+  const presets = (Array.isArray(raw.preset) ? raw.preset : raw.preset ? [raw.preset] : []).flatMap(
+    (p) => PRESETS[p] ?? [],
+  );
+  return Object.freeze({
+    shared: Object.freeze([...presets, ...(raw.shared ?? [])]),
+    tenant: Object.freeze([...presets, ...(raw.tenant ?? [])]),
+  });
 }
 
 /**
@@ -130,28 +162,45 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
 
   const tenants = tenantsConfig(raw.tenants);
   const database = options.databaseUrl || raw.database || (raw.databases ? null : env.DATABASE_URL) || null;
+  // directDatabase: a database's own, else the top-level one (which goes with `database`,
+  // DATABASE_URL or --database-url); an empty value (e.g. ${DIRECT_DATABASE_URL:-}) is none.
+  // (Present only when given, so a config without it reads as before.)
+  const direct = (d?: { directDatabase?: string | null }, top = true) => {
+    const url = d?.directDatabase || (top ? raw.directDatabase : null);
+    return url ? { direct: url } : {};
+  };
   const databases = options.databaseUrl
     ? [
         {
           url: options.databaseUrl,
           tenants: tenantsConfig(raw.databases?.find((d) => d.url === options.databaseUrl)?.tenants ?? raw.tenants),
+          ...direct(raw.databases?.find((d) => d.url === options.databaseUrl)),
         },
       ]
     : raw.databases
-      ? raw.databases.map((d) => ({ url: d.url, tenants: d.tenants ? tenantsConfig(d.tenants) : tenants }))
+      ? raw.databases.map((d) => ({
+          url: d.url,
+          tenants: d.tenants ? tenantsConfig(d.tenants) : tenants,
+          ...direct(d, false),
+        }))
       : database
-        ? [{ url: database, tenants }]
+        ? [{ url: database, tenants, ...direct() }]
         : [];
   return {
     root,
     database: database ?? databases[0]?.url ?? null,
     databases,
     devDatabase: raw.devDatabase ?? 'embedded',
+    postgres: raw.postgres ?? null,
     model: resolve(root, raw.model ?? 'schema'),
     migrations: resolve(root, raw.migrations ?? 'generated'),
     shared: { schema: raw.shared?.schema ?? 'public' },
     tenants,
     concurrency: raw.concurrency ?? 4,
+    ignore: ignoreRules(raw.ignore),
+    ...(raw.runLock?.expirySeconds !== undefined
+      ? { runLock: { expiryMs: Math.round(raw.runLock.expirySeconds * 1000) } }
+      : {}),
     online: onlineConfig(raw),
     rollout: raw.rollout ? rolloutConfig(raw.rollout) : null,
   };
@@ -262,6 +311,15 @@ function semanticProblems(raw: RawConfig, source: YamlSource): Diagnostic[] {
         ['database'],
         'use either database or databases, not both',
         'databases lists every database of a sharded fleet',
+      ),
+    );
+  }
+  if (raw.databases && raw.directDatabase) {
+    problems.push(
+      source.diagnostic(
+        ['directDatabase'],
+        'with databases, give directDatabase on each database that needs it, not at the top',
+        'each database of a sharded fleet has its own server, so its own direct URL',
       ),
     );
   }

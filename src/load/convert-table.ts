@@ -95,11 +95,19 @@ export function convertTable(
   }
 
   for (const [uniqueName, rawUnique] of Object.entries(raw.unique ?? {})) {
-    const u = Array.isArray(rawUnique) ? { columns: rawUnique, deferrable: undefined } : rawUnique;
+    const u = Array.isArray(rawUnique)
+      ? { columns: rawUnique, deferrable: undefined, nullsNotDistinct: false }
+      : rawUnique;
     const at: Path = [...path, 'unique', uniqueName];
     requireColumns(u.columns, Array.isArray(rawUnique) ? at : [...at, 'columns'], `unique constraint ${uniqueName}`);
     named({ path: at, name: uniqueName, kind: 'unique constraint' });
-    uniques.push({ kind: 'unique', name: uniqueName, columns: u.columns, deferrable: deferrable(u.deferrable) });
+    uniques.push({
+      kind: 'unique',
+      name: uniqueName,
+      columns: u.columns,
+      deferrable: deferrable(u.deferrable),
+      ...(u.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+    });
   }
 
   for (const [checkName, expression] of Object.entries(raw.checks ?? {})) {
@@ -197,6 +205,15 @@ export function convertIndex(
   for (const [i, column] of (raw.include ?? []).entries()) {
     requireColumn(column, [...path, 'include', i], `the INCLUDE list of index ${name}`);
   }
+  if (raw.nullsNotDistinct && !raw.unique) {
+    ctx.report(
+      ctx.source.diagnostic(
+        [...path, 'nullsNotDistinct'],
+        `index ${name} says nullsNotDistinct but is not unique`,
+        'add `unique: true`, or remove nullsNotDistinct (it means something only for a unique index)',
+      ),
+    );
+  }
   return {
     kind: 'index',
     name,
@@ -205,6 +222,7 @@ export function convertIndex(
     elements,
     include: raw.include ?? [],
     where: raw.where ?? null,
+    ...(raw.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
     ...(raw.concurrently ? { concurrently: true } : {}),
   };
 }

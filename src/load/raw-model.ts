@@ -100,6 +100,7 @@ export interface RawIndex {
   method?: string;
   where?: string;
   include?: string[];
+  nullsNotDistinct?: boolean;
   concurrently?: boolean;
 }
 
@@ -116,7 +117,7 @@ export interface RawTable {
   renamedFrom?: string;
   columns: Record<string, RawColumn>;
   primaryKey?: string[] | { name?: string; columns: string[] };
-  unique?: Record<string, string[] | { columns: string[]; deferrable?: RawDeferrable }>;
+  unique?: Record<string, string[] | { columns: string[]; deferrable?: RawDeferrable; nullsNotDistinct?: boolean }>;
   checks?: Record<string, string>;
   foreignKeys?: Record<string, RawForeignKey>;
   indexes?: Record<string, RawIndex>;

@@ -69,6 +69,7 @@ export function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, 
       !partition &&
       u.columns.length === 1 &&
       u.deferrable === 'not deferrable' &&
+      !u.nullsNotDistinct &&
       u.name === defaultUniqueName(t.name, u.columns) &&
       !columnUnique.has(u.columns[0]);
     if (shorthand) columnUnique.add(u.columns[0]);
@@ -155,11 +156,12 @@ export function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, 
       [
         'unique',
         named(uniques, (u) =>
-          u.deferrable === 'not deferrable'
+          u.deferrable === 'not deferrable' && !u.nullsNotDistinct
             ? [...u.columns]
             : yamlMap([
                 ['columns', [...u.columns]],
-                ['deferrable', DEFERRABLE[u.deferrable]],
+                ['deferrable', u.deferrable !== 'not deferrable' ? DEFERRABLE[u.deferrable] : undefined],
+                ['nullsNotDistinct', u.nullsNotDistinct ? raw('true') : undefined],
               ]),
         ),
       ],
@@ -286,6 +288,7 @@ export function indexValue(i: Index): YamlValue {
     ['unique', i.unique ? raw('true') : undefined],
     ['method', i.method !== 'btree' ? i.method : undefined],
     ['include', i.include.length > 0 ? [...i.include] : undefined],
+    ['nullsNotDistinct', i.nullsNotDistinct ? raw('true') : undefined],
     ['where', i.where !== null ? expression(i.where) : undefined],
   ]);
 }

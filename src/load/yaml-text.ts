@@ -7,11 +7,11 @@
  */
 
 /** A value whose text is given exactly (a number with its digits as written, true/false). */
-export interface RawScalar {
+export interface VerbatimScalar {
   readonly raw: string;
 }
 
-export type YamlValue = string | RawScalar | readonly YamlValue[] | YamlMap;
+export type YamlValue = string | VerbatimScalar | readonly YamlValue[] | YamlMap;
 
 /** A map keeps its keys in insertion order; `align` lines up the values of one-line entries. */
 export interface YamlMap {
@@ -23,7 +23,7 @@ export interface YamlMap {
   readonly spaced?: boolean;
 }
 
-export const raw = (text: string): RawScalar => ({ raw: text });
+export const raw = (text: string): VerbatimScalar => ({ raw: text });
 
 export const yamlMap = (
   entries: readonly (readonly [string, YamlValue | undefined])[],
@@ -34,7 +34,7 @@ export const yamlMap = (
 });
 
 const isMap = (v: YamlValue): v is YamlMap => typeof v === 'object' && !Array.isArray(v) && 'entries' in v;
-const isRaw = (v: YamlValue): v is RawScalar => typeof v === 'object' && 'raw' in v;
+const isRaw = (v: YamlValue): v is VerbatimScalar => typeof v === 'object' && 'raw' in v;
 
 const LINE = 120;
 const INDENT = '  ';

@@ -68,24 +68,43 @@ const isInitial = (existing: readonly Migration[], changes: readonly Change[]) =
 /** One line a human reads in `generate`'s output, e.g. `add column services_service.capacity`. */
 export function describeChange(c: Change): string {
   const what = c.kind.replaceAll('_', ' ');
-  if ('from' in c && typeof c.from === 'string') {
-    return `${what} ${'table' in c ? `${c.table}: ` : ''}${c.from} → ${c.to}`;
-  }
-  if ('table' in c) {
-    if (typeof c.table !== 'string') return `${what} ${c.table.name}`;
-    const item =
-      'column' in c
-        ? c.column.name
-        : 'index' in c
-          ? c.index.name
-          : 'constraint' in c
-            ? c.constraint.name
-            : c.kind === 'alter_column'
-              ? c.to.name
-              : null;
-    return `${what} ${c.table}${item ? `.${item}` : ''}`;
-  }
+  const on = (table: string, item: string | null = null) => `${what} ${table}${item ? `.${item}` : ''}`;
   switch (c.kind) {
+    case 'rename_table':
+      return `${what} ${c.from} → ${c.to}`;
+    case 'rename_column':
+    case 'rename_constraint':
+    case 'rename_index':
+    case 'set_partition_bound':
+      return `${what} ${c.table}: ${c.from} → ${c.to}`;
+    case 'set_table_comment':
+      return typeof c.from === 'string' ? `${what} ${c.table}: ${c.from} → ${c.to}` : on(c.table);
+    case 'set_comment':
+      return typeof c.from === 'string' ? `${what} ${c.from} → ${c.to}` : what;
+    case 'create_table':
+    case 'drop_table':
+      return `${what} ${c.table.name}`;
+    case 'add_column':
+    case 'drop_column':
+      return on(c.table, c.column.name);
+    case 'alter_column':
+      return on(c.table, c.to.name);
+    case 'create_index':
+    case 'drop_index':
+      return on(c.table, c.index.name);
+    case 'add_constraint':
+    case 'drop_constraint':
+      return on(c.table, c.constraint.name);
+    case 'add_primary_key':
+    case 'drop_primary_key':
+    case 'create_trigger':
+    case 'drop_trigger':
+    case 'add_exclusion':
+    case 'drop_exclusion':
+    case 'create_policy':
+    case 'drop_policy':
+    case 'set_row_security':
+      return on(c.table);
     case 'create_extension':
     case 'drop_extension':
       return `${what} ${c.extension.name}`;
@@ -96,9 +115,29 @@ export function describeChange(c: Change): string {
     case 'drop_sequence':
       return `${what} ${c.sequence.name}`;
     case 'set_enum_comment':
-      return `${what} ${c.name}`;
-    default:
-      return `${what} ${'to' in c && typeof c.to === 'object' && c.to && 'name' in c.to ? c.to.name : ''}`.trim();
+      return typeof c.from === 'string' ? `${what} ${c.from} → ${c.to}` : `${what} ${c.name}`;
+    case 'add_enum_values':
+    case 'recreate_enum':
+    case 'alter_sequence':
+    case 'alter_domain':
+    case 'replace_function':
+    case 'alter_type':
+      return `${what} ${c.to.name}`;
+    case 'create_domain':
+    case 'drop_domain':
+    case 'create_function':
+    case 'drop_function':
+    case 'create_view':
+    case 'drop_view':
+    case 'create_type':
+    case 'drop_type':
+    case 'grant':
+    case 'revoke':
+      return what;
+    default: {
+      const never: never = c;
+      throw new Error(`describeChange: unknown change kind ${(never as Change).kind}`);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 export { checksum } from './checksum.js';
+export { firstSteps } from './first-steps.js';
 export { compareVersions, migrationId, migrationPath } from './migration-id.js';
 export { MAX_NAME_LENGTH, migrationName } from './migration-name.js';
 export { migrationSteps } from './migration-steps.js';

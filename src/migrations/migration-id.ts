@@ -16,6 +16,9 @@ export const isScope = (value: string): value is Scope => value === 'shared' || 
 /** `0002` + `add_capacity` → `0002_add_capacity`. */
 export const migrationId = (version: string, name: string): string => `${version}_${name}`;
 
+/** The id of a migration as history (or a draft) records it: its version and name. */
+export const idOf = (m: { readonly version: string; readonly name: string }): string => migrationId(m.version, m.name);
+
 /** Where a migration lives, relative to the migrations directory and always with `/`. */
 export const migrationPath = (scope: Scope, version: string, name: string): string =>
   `${scope}/${migrationId(version, name)}.sql`;

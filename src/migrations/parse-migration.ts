@@ -3,7 +3,7 @@ import { PgfleetError } from '../errors.js';
 import type { Scope } from '../model/types.js';
 import { checksum } from './checksum.js';
 import { parseHazards } from './hazard-list.js';
-import { isScope, MIGRATION_ID, VERSION } from './migration-id.js';
+import { isScope, MIGRATION_ID, migrationId, VERSION } from './migration-id.js';
 import { parseSteps, STEP_MARKER } from './parse-steps.js';
 import type { Migration } from './types.js';
 
@@ -186,7 +186,7 @@ export function parseMigration(text: string, path: string, file: string = path):
     scope,
     version,
     name,
-    id: `${version}_${name}`,
+    id: migrationId(version, name),
     requires,
     transactional,
     steps,

@@ -92,6 +92,8 @@ export interface UniqueConstraint {
   readonly name: string | null;
   readonly columns: readonly string[];
   readonly deferrable: Deferrable;
+  /** UNIQUE NULLS NOT DISTINCT (Postgres 15+): rows whose key columns are NULL still clash. Absent: false. */
+  readonly nullsNotDistinct?: boolean;
 }
 
 export interface CheckConstraint {
@@ -139,6 +141,8 @@ export interface Index {
   readonly elements: readonly IndexElement[];
   readonly include: readonly string[];
   readonly where: string | null;
+  /** A unique index with NULLS NOT DISTINCT (Postgres 15+). Absent: false. */
+  readonly nullsNotDistinct?: boolean;
   /** Build with CREATE INDEX CONCURRENTLY, in its own non-transactional step. A hint: never inspected. */
   readonly concurrently?: boolean;
   /**

@@ -1,95 +1,222 @@
-import type { Change, ChangeKind } from '../model/changes.js';
+import type { Change } from '../model/changes.js';
 
 /**
- * The dependency order of a migration, as phases. Renames come first so every later
- * statement uses the new names; dependents are dropped before what they depend on and
- * created after it (extensions and enums before columns, tables before the FKs and
- * indexes on them); columns are dropped before the enums they used are rebuilt.
- * The down section runs the reverses in exactly the opposite order, which is valid by
- * the same argument.
+ * The dependency order of a migration, as named phases, first to last. Renames come first
+ * so every later statement uses the new names; dependents are dropped before what they
+ * depend on and created after it (extensions and enums before columns, tables before the
+ * FKs and indexes on them); columns are dropped before the enums they used are rebuilt.
+ * The down section runs the reverses in exactly the opposite order, which is valid by the
+ * same argument. A new change kind gets a phase here (a new name between two others when
+ * none fits) and a case in `phaseOf`.
  */
-const PHASE: Record<ChangeKind, number> = {
-  rename_table: 0,
-  rename_column: 1,
-  rename_constraint: 2,
-  rename_index: 2,
-  drop_constraint: 3, // foreign keys are moved to 3 and others to 4 below
-  drop_index: 5,
-  drop_primary_key: 5,
-  create_extension: 6,
-  create_enum: 7,
-  add_enum_values: 8,
-  create_sequence: 9,
-  alter_sequence: 9,
-  create_table: 10,
-  add_column: 11,
-  alter_column: 12,
-  drop_column: 13,
-  drop_table: 14,
-  recreate_enum: 15,
-  drop_sequence: 16,
-  drop_enum: 17,
-  drop_extension: 18,
-  add_primary_key: 19,
-  add_constraint: 20, // foreign keys are moved to 22 below
-  create_index: 21,
-  set_table_comment: 23,
-  set_enum_comment: 23,
-  // Triggers and views go first, even before renames, and come back last: they read
-  // tables, columns and routines that the changes in between may rename or alter, and in
-  // the down section their old definitions (with the old names) come back only after the
-  // renames are undone. Routines are created before the tables whose defaults and checks
-  // may call them (bodies are not checked then), except those whose signature names a
-  // table's row type (`late`), which need the table.
-  drop_trigger: -2,
-  drop_view: -1, // deeper views first, see phase()
-  create_domain: 7.5,
-  alter_domain: 8.5,
-  create_function: 9.5, // late ones at 12.8, callers after callees, see phase()
-  replace_function: 9.5,
-  drop_function: 16.5, // late ones at 13.9
-  drop_domain: 16.8,
-  create_view: 22.5, // views they read first
-  create_trigger: 22.8,
-  set_comment: 23,
-  set_partition_bound: 12.9,
-  // Like triggers, exclusion constraints read columns by name: dropped before renames.
-  drop_exclusion: -1.5,
-  // Policies read columns by name too.
-  drop_policy: -1.4,
-  set_row_security: 19.5,
-  create_policy: 22.9,
-  // Grants name their table: revoked before renames, granted after everything exists.
-  revoke: -1.3,
-  grant: 23.5,
-  add_exclusion: 20.5,
-  create_type: 7.6,
-  alter_type: 8.6,
-  drop_type: 16.9,
-};
-
-function phase(c: Change): number {
-  if (c.kind === 'drop_constraint') return c.constraint.kind === 'foreignKey' ? 3 : 4;
+export const PHASES = [
+  // Triggers, exclusion constraints, policies, grants and views read tables, columns and
+  // routines by name that the changes in between may rename or alter: they go first, even
+  // before renames, and come back last; in the down section their old definitions (with
+  // the old names) come back only after the renames are undone.
+  'drop_triggers',
+  'drop_exclusions',
+  'drop_policies',
+  'revoke_grants',
+  'drop_views', // deeper views first
+  'rename_tables',
+  'rename_columns',
+  'rename_constraints_and_indexes',
+  'drop_foreign_keys',
+  'drop_other_constraints',
+  'drop_indexes_and_primary_keys',
+  'create_extensions',
+  'create_enums',
+  'create_domains',
+  'create_types',
+  'add_enum_values',
+  'alter_domains',
+  'alter_types',
+  'sequences',
+  // Routines are created before the tables whose defaults and checks may call them (bodies
+  // are not checked then), callees before callers.
+  'create_functions',
+  'create_tables',
+  'create_partitions', // after their parent
+  'add_columns',
   // Postgres cannot change the type of a column that a generated column reads: generated
   // columns are dropped before the alterations and added after them.
-  if (c.kind === 'drop_column' && c.column.generated !== null) return 11.5;
-  if (c.kind === 'add_column' && c.column.generated !== null) return 12.5;
-  if (c.kind === 'add_constraint') return c.constraint.kind === 'foreignKey' ? 22 : 20;
-  // A depth below 1000 keeps each kind inside its own phase.
-  // Partitions come after their parent and go before it.
-  if (c.kind === 'create_table' && c.table.partitionOf) return 10.2;
-  if (c.kind === 'drop_table' && c.table.partitionOf) return 13.8;
-  if (c.kind === 'drop_view') return PHASE.drop_view - c.depth / 1000;
-  if (c.kind === 'create_view') return PHASE.create_view + c.depth / 1000;
-  if (c.kind === 'create_function') return (c.late ? 12.8 : PHASE.create_function) + c.depth / 1000;
-  if (c.kind === 'drop_function') return (c.late ? 13.9 : PHASE.drop_function) - c.depth / 1000;
-  if (c.kind === 'replace_function' && c.late) return 12.8;
-  return PHASE[c.kind];
+  'drop_generated_columns',
+  'alter_columns',
+  'add_generated_columns',
+  // Routines whose signature names a table's row type need the table.
+  'create_late_functions',
+  'set_partition_bounds',
+  'drop_columns',
+  'drop_partitions', // before their parent
+  'drop_late_functions',
+  'drop_tables',
+  'recreate_enums',
+  'drop_sequences',
+  'drop_functions', // callers before callees
+  'drop_domains',
+  'drop_types',
+  'drop_enums',
+  'drop_extensions',
+  'add_primary_keys',
+  'set_row_security',
+  'add_other_constraints',
+  'add_exclusions',
+  'create_indexes',
+  'add_foreign_keys',
+  'create_views', // the views they read first
+  'create_triggers',
+  'create_policies',
+  'comments',
+  'grants', // once everything they name exists
+] as const;
+
+export type Phase = (typeof PHASES)[number];
+
+const RANK = new Map<Phase, number>(PHASES.map((p, i) => [p, i]));
+
+/** The phase a change runs in. */
+export function phaseOf(c: Change): Phase {
+  switch (c.kind) {
+    case 'drop_trigger':
+      return 'drop_triggers';
+    case 'drop_exclusion':
+      return 'drop_exclusions';
+    case 'drop_policy':
+      return 'drop_policies';
+    case 'revoke':
+      return 'revoke_grants';
+    case 'drop_view':
+      return 'drop_views';
+    case 'rename_table':
+      return 'rename_tables';
+    case 'rename_column':
+      return 'rename_columns';
+    case 'rename_constraint':
+    case 'rename_index':
+      return 'rename_constraints_and_indexes';
+    case 'drop_constraint':
+      return c.constraint.kind === 'foreignKey' ? 'drop_foreign_keys' : 'drop_other_constraints';
+    case 'drop_index':
+    case 'drop_primary_key':
+      return 'drop_indexes_and_primary_keys';
+    case 'create_extension':
+      return 'create_extensions';
+    case 'create_enum':
+      return 'create_enums';
+    case 'create_domain':
+      return 'create_domains';
+    case 'create_type':
+      return 'create_types';
+    case 'add_enum_values':
+      return 'add_enum_values';
+    case 'alter_domain':
+      return 'alter_domains';
+    case 'alter_type':
+      return 'alter_types';
+    case 'create_sequence':
+    case 'alter_sequence':
+      return 'sequences';
+    case 'create_function':
+    case 'replace_function':
+      return c.late ? 'create_late_functions' : 'create_functions';
+    case 'create_table':
+      return c.table.partitionOf ? 'create_partitions' : 'create_tables';
+    case 'add_column':
+      return c.column.generated !== null ? 'add_generated_columns' : 'add_columns';
+    case 'alter_column':
+      return 'alter_columns';
+    case 'set_partition_bound':
+      return 'set_partition_bounds';
+    case 'drop_column':
+      return c.column.generated !== null ? 'drop_generated_columns' : 'drop_columns';
+    case 'drop_function':
+      return c.late ? 'drop_late_functions' : 'drop_functions';
+    case 'drop_table':
+      return c.table.partitionOf ? 'drop_partitions' : 'drop_tables';
+    case 'recreate_enum':
+      return 'recreate_enums';
+    case 'drop_sequence':
+      return 'drop_sequences';
+    case 'drop_domain':
+      return 'drop_domains';
+    case 'drop_type':
+      return 'drop_types';
+    case 'drop_enum':
+      return 'drop_enums';
+    case 'drop_extension':
+      return 'drop_extensions';
+    case 'add_primary_key':
+      return 'add_primary_keys';
+    case 'set_row_security':
+      return 'set_row_security';
+    case 'add_constraint':
+      return c.constraint.kind === 'foreignKey' ? 'add_foreign_keys' : 'add_other_constraints';
+    case 'add_exclusion':
+      return 'add_exclusions';
+    case 'create_index':
+      return 'create_indexes';
+    case 'create_view':
+      return 'create_views';
+    case 'create_trigger':
+      return 'create_triggers';
+    case 'create_policy':
+      return 'create_policies';
+    case 'set_table_comment':
+    case 'set_enum_comment':
+    case 'set_comment':
+      return 'comments';
+    case 'grant':
+      return 'grants';
+    default: {
+      const never: never = c;
+      throw new Error(`phaseOf: unknown change kind ${(never as Change).kind}`);
+    }
+  }
 }
 
-function subject(c: Change): string {
-  if ('table' in c) return typeof c.table === 'string' ? c.table : c.table.name;
+/** Within a phase: views and routines that others depend on are created first and dropped last. */
+function depthOrder(c: Change): number {
   switch (c.kind) {
+    case 'create_view':
+    case 'create_function':
+      return c.depth;
+    case 'drop_view':
+    case 'drop_function':
+      return -c.depth;
+    default:
+      return 0;
+  }
+}
+
+/** The object a change is sorted by within its phase. */
+function subject(c: Change): string {
+  switch (c.kind) {
+    case 'create_table':
+    case 'drop_table':
+      return c.table.name;
+    case 'set_table_comment':
+    case 'add_column':
+    case 'drop_column':
+    case 'rename_column':
+    case 'alter_column':
+    case 'add_primary_key':
+    case 'drop_primary_key':
+    case 'add_constraint':
+    case 'drop_constraint':
+    case 'rename_constraint':
+    case 'create_index':
+    case 'drop_index':
+    case 'rename_index':
+    case 'create_trigger':
+    case 'drop_trigger':
+    case 'add_exclusion':
+    case 'drop_exclusion':
+    case 'create_policy':
+    case 'drop_policy':
+    case 'set_row_security':
+    case 'set_partition_bound':
+      return c.table;
     case 'create_extension':
     case 'drop_extension':
       return c.extension.name;
@@ -118,18 +245,42 @@ function subject(c: Change): string {
     case 'grant':
     case 'revoke':
       return `${c.on.name}\0${c.role}`;
-    default:
-      return 'to' in c && typeof c.to === 'object' && c.to !== null && 'name' in c.to ? String(c.to.name) : '';
+    case 'add_enum_values':
+    case 'recreate_enum':
+    case 'alter_sequence':
+    case 'alter_domain':
+    case 'replace_function':
+    case 'alter_type':
+      return c.to.name;
+    // Table renames keep the diff's order (a chain a -> b, b -> c).
+    case 'rename_table':
+      return '';
+    default: {
+      const never: never = c;
+      throw new Error(`subject: unknown change kind ${(never as Change).kind}`);
+    }
   }
 }
 
 /**
- * Changes sorted by phase, then by the object they concern; changes to one table keep the
+ * Changes sorted by phase (and depth, see `depthOrder`), then by the object they concern; changes to one table keep the
  * order the diff gave them (columns in model order). Deterministic for equal input.
  */
 export function orderChanges(changes: readonly Change[]): Change[] {
   return changes
-    .map((change, i) => ({ change, i, phase: phase(change), subject: subject(change) }))
-    .sort((a, b) => a.phase - b.phase || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) || a.i - b.i)
+    .map((change, i) => ({
+      change,
+      i,
+      rank: RANK.get(phaseOf(change))!,
+      depth: depthOrder(change),
+      subject: subject(change),
+    }))
+    .sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        a.depth - b.depth ||
+        (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||
+        a.i - b.i,
+    )
     .map((x) => x.change);
 }

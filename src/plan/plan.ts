@@ -2,11 +2,16 @@ import { type Change, invert } from '../model/changes.js';
 import { type OnlineContext, onlineStages, replacementKey } from './online/online-stages.js';
 import { orderChanges } from './order.js';
 import { ident } from './quote.js';
+import { narrows } from './render/columns.js';
 import { render } from './render/index.js';
+import { restarts } from './render/sequences.js';
 import { planSteps } from './steps.js';
 import type { Hazard, Plan, PlannedChange, PlanOptions, Stage, Statement } from './types.js';
 
-/** Why a change's reverse cannot give back exactly what was there, or null. */
+/**
+ * Why a change's reverse cannot give back exactly what was there, or null: every change
+ * that deletes data (a `deletes_data` hazard) has one.
+ */
 function downCaveat(change: Change): string | null {
   switch (change.kind) {
     case 'drop_table':
@@ -15,13 +20,74 @@ function downCaveat(change: Change): string | null {
       return `re-adds column ${change.table}.${change.column.name} without its data`;
     case 'drop_sequence':
       return `recreates sequence ${change.sequence.name} at its start value`;
+    case 'drop_extension':
+      return `recreates extension ${change.extension.name} without the data of the objects it owned`;
+    case 'alter_sequence':
+      return restarts(change.from, change.to)
+        ? `does not restore the value sequence ${change.to.name} had before its restart`
+        : null;
+    case 'alter_type': {
+      const kept = new Set(change.to.attributes.map((a) => a.name));
+      const dropped = change.from.attributes.filter((a) => !kept.has(a.name)).map((a) => a.name);
+      return dropped.length > 0
+        ? `re-adds attribute(s) ${dropped.join(', ')} of type ${change.to.name} empty in every value`
+        : null;
+    }
     case 'alter_column':
       if (change.to.hints?.backfill !== undefined && change.from.nullable && !change.to.nullable) {
         return `keeps the values backfilled into ${change.table}.${change.to.name}`;
       }
+      if (change.from.type !== change.to.type && narrows(change.from.type, change.to.type)) {
+        return `does not restore what narrowing ${change.table}.${change.to.name} to ${change.to.type} cut off`;
+      }
       return null;
-    default:
+    // A removed enum value used by a row makes the migration fail rather than lose it.
+    case 'recreate_enum':
+    case 'create_extension':
+    case 'create_enum':
+    case 'drop_enum':
+    case 'add_enum_values':
+    case 'set_enum_comment':
+    case 'create_sequence':
+    case 'create_table':
+    case 'rename_table':
+    case 'set_table_comment':
+    case 'add_column':
+    case 'rename_column':
+    case 'add_primary_key':
+    case 'drop_primary_key':
+    case 'add_constraint':
+    case 'drop_constraint':
+    case 'rename_constraint':
+    case 'create_index':
+    case 'drop_index':
+    case 'rename_index':
+    case 'create_domain':
+    case 'drop_domain':
+    case 'alter_domain':
+    case 'create_function':
+    case 'drop_function':
+    case 'replace_function':
+    case 'create_view':
+    case 'drop_view':
+    case 'create_trigger':
+    case 'drop_trigger':
+    case 'add_exclusion':
+    case 'drop_exclusion':
+    case 'create_policy':
+    case 'drop_policy':
+    case 'set_row_security':
+    case 'grant':
+    case 'revoke':
+    case 'create_type':
+    case 'drop_type':
+    case 'set_partition_bound':
+    case 'set_comment':
       return null;
+    default: {
+      const never: never = change;
+      throw new Error(`downCaveat: unknown change kind ${(never as Change).kind}`);
+    }
   }
 }
 

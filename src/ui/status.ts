@@ -4,8 +4,12 @@ import type { FleetStatus, SchemaStatus } from '../fleet/index.js';
 export function schemaStatusText(s: SchemaStatus): string {
   const lines = [`${s.schema} (${s.scope})${s.exists ? '' : ' — schema does not exist'}`];
   for (const id of s.applied) lines.push(` [X] ${id}`);
-  for (const id of s.pending)
-    lines.push(` [ ] ${id}${s.failed?.migration === id ? `  FAILED: ${s.failed.error}` : ''}`);
+  for (const id of s.pending) {
+    const inside = s.inside?.migration === id ? ` [${s.inside.stepsDone}/${s.inside.steps} steps done]` : '';
+    lines.push(
+      ` [${inside ? '~' : ' '}] ${id}${inside}${s.failed?.migration === id ? `  FAILED: ${s.failed.error}` : ''}`,
+    );
+  }
   for (const id of s.unknown) lines.push(` [?] ${id}  applied, but not in the migration directory`);
   for (const p of s.problems) lines.push(` ! ${p}`);
   return lines.join('\n');
@@ -24,7 +28,13 @@ export function fleetStatusText(f: FleetStatus): string {
   for (const g of f.groups) {
     const where = g.version ? `at ${g.version}` : 'with nothing applied';
     const more = g.count > g.schemas.length ? `, … ${g.count - g.schemas.length} more` : '';
-    const state = g.failed ? `failed at ${g.failed}` : g.pending > 0 ? `${g.pending} pending` : 'up to date';
+    const state = g.failed
+      ? `failed at ${g.failed}${g.inside ? ` (inside ${g.inside})` : ''}`
+      : g.inside
+        ? `inside ${g.inside}, ${g.pending} pending`
+        : g.pending > 0
+          ? `${g.pending} pending`
+          : 'up to date';
     lines.push(`  ${g.count} ${where}, ${state}: ${g.schemas.join(', ')}${more}`);
   }
   for (const t of f.tenants.filter((x) => x.problems.length > 0 || x.unknown.length > 0)) {

@@ -93,6 +93,14 @@ CREATE TABLE orders_line (
   FOREIGN KEY (code, region) REFERENCES orders_order (code, region) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED,
   CONSTRAINT orders_line_order FOREIGN KEY (order_id) REFERENCES orders_order (id) ON DELETE RESTRICT
 );
+-- What Django's UniqueConstraint(nulls_distinct=False) makes (Postgres 15+).
+CREATE TABLE orders_slot_hold (
+  id integer PRIMARY KEY,
+  room text,
+  day date,
+  CONSTRAINT orders_slot_hold_room_day UNIQUE NULLS NOT DISTINCT (room, day)
+);
+CREATE UNIQUE INDEX orders_slot_hold_room ON orders_slot_hold (room) NULLS NOT DISTINCT;
 ALTER TABLE orders_order ADD COLUMN year year;
 CREATE VIEW orders_by_account AS
   SELECT a.handle, count(o.id) AS orders FROM "Account" a LEFT JOIN orders_order o ON o.account_id = a.id GROUP BY a.handle;

@@ -154,6 +154,8 @@ describe('pull of a hand-written schema', { timeout: 120_000 }, () => {
       '        default: true',
       "          orders_event_other_at_check: at > '2000-01-01'::date",
       '      orders_id_code: { columns: [id, code], deferrable: initially deferred }',
+      '      orders_slot_hold_room_day: { columns: [room, day], nullsNotDistinct: true }',
+      '      orders_slot_hold_room: { columns: [room], unique: true, nullsNotDistinct: true }',
     ]) {
       expect(tenant).toContain(`${line}\n`);
     }

@@ -40,7 +40,8 @@ async function helpCommands(): Promise<string[]> {
 // Where the CLI and cli.md disagree today, named so that closing a gap fails this test
 // until the entry is removed.
 const NOT_BUILT: string[] = [];
-const NOT_IN_SPEC = ['hash'];
+// codegen django: proposed for cli.md in #21's note.
+const NOT_IN_SPEC = ['codegen django', 'hash'];
 
 describe('pgfleet --help', () => {
   let helpListing: Promise<string[]> | undefined;

@@ -165,7 +165,7 @@ describe('drift across the shared schema and 30 tenants', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/13 drifted/);
     expect(run.stdout).toMatch(
-      /^SET search_path = tenant_05, public;\nBEGIN;\n(-- hazard .*\n)+CREATE INDEX bookings_booking_status_idx ON bookings_booking \(status\);\nCOMMIT;$/m,
+      /^BEGIN;\nSET LOCAL search_path = tenant_05, public;\n(-- hazard .*\n)+CREATE INDEX bookings_booking_status_idx ON bookings_booking \(status\);\nCOMMIT;$/m,
     );
     expect(run.stdout).toMatch(/^-- hazard deletes_data: .*legacy_code/m);
     expect(run.stdout).toMatch(

@@ -6,7 +6,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, migrate, rollback, status } from '../../src/api/fleet.js';
 import { loadProject } from '../../src/api/project.js';
 import { PgfleetError } from '../../src/errors.js';
-import { LOCK_NAMESPACE } from '../../src/fleet/claim.js';
 import { ident } from '../../src/plan/quote.js';
 import { runCli } from '../cli/run-cli.js';
 import { expectFleetAtRecordedVersions } from '../faults/invariant.js';
@@ -130,13 +129,9 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     await blocker.connect();
     await blocker.query('BEGIN; LOCK TABLE tenant_09.services_service IN ACCESS EXCLUSIVE MODE');
     const first = migrate(project, { lockTimeoutMs: 10_000 });
+    // The run lock is a lease row (src/fleet/run-lease.ts).
     const runLockHeld = async () =>
-      (
-        await db.client.query(
-          "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = 0 AND objsubid = 2 AND granted",
-          [LOCK_NAMESPACE],
-        )
-      ).rowCount === 1;
+      (await db.client.query('SELECT 1 FROM pgfleet.run_lock WHERE expires_at > clock_timestamp()')).rowCount === 1;
     for (let i = 0; i < 500 && !(await runLockHeld()); i++) await new Promise((r) => setTimeout(r, 20));
     const second = await migrate(project).catch((error: unknown) => error);
     await blocker.query('ROLLBACK');

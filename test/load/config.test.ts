@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are pgfleet.yaml text, where ${VAR} is literal.
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/load/index.js';
+import { DEFAULT_ONLINE } from '../../src/load/online-config.js';
 import { at, brief, inputProblems, project } from './project.js';
 
 const problemsOf = (text: string, env: Record<string, string> = {}) =>
@@ -15,6 +17,7 @@ describe('loadConfig', () => {
       root,
       database: 'postgres://db/app',
       devDatabase: 'embedded',
+      postgres: null,
       model: join(root, 'schema'),
       migrations: join(root, 'generated'),
       shared: { schema: 'public' },
@@ -26,6 +29,7 @@ describe('loadConfig', () => {
         unregister: null,
         template: null,
         namePattern: '^[a-z_][a-z0-9_]*$',
+        createFunction: true,
       },
       databases: [
         {
@@ -38,11 +42,24 @@ describe('loadConfig', () => {
             unregister: null,
             template: null,
             namePattern: '^[a-z_][a-z0-9_]*$',
+            createFunction: true,
+            createFunction: true,
+            createFunction: true,
           },
         },
       ],
       concurrency: 4,
+      online: DEFAULT_ONLINE,
       rollout: null,
+      online: {
+        enabled: true,
+        allowHazards: ['index_build', 'validates'],
+        lockTimeoutMs: 1000,
+        lockBudgetMs: 120000,
+        statementTimeoutMs: 60000,
+        longStatementTimeoutMs: 0,
+      },
+      ignore: { shared: [], tenant: [] },
     });
     expect((await loadConfig({ cwd: root, env: {} })).database).toBeNull();
     expect((await loadConfig({ cwd: root, env: {} })).databases).toEqual([]);
@@ -76,18 +93,30 @@ concurrency: 16
       unregister: 'DELETE FROM tenants WHERE name = $1',
       template: 'tenant_template',
       namePattern: '^[a-z_][a-z0-9_]*$',
+      createFunction: true,
     };
     expect(config).toEqual({
       root: join(root, 'conf'),
       database: 'postgres://db/fleet',
       devDatabase: 'postgres://scratch/postgres',
+      postgres: null,
       model: join(root, 'model'),
       migrations: join(root, 'conf', 'out'),
       shared: { schema: 'common' },
       tenants,
       databases: [{ url: 'postgres://db/fleet', tenants }],
       concurrency: 16,
+      online: DEFAULT_ONLINE,
       rollout: null,
+      online: {
+        enabled: true,
+        allowHazards: ['index_build', 'validates'],
+        lockTimeoutMs: 1000,
+        lockBudgetMs: 120000,
+        statementTimeoutMs: 60000,
+        longStatementTimeoutMs: 0,
+      },
+      ignore: { shared: [], tenant: [] },
     });
   });
 
@@ -211,6 +240,8 @@ tenants: { match: 'tenant_%' }
           unregister: null,
           template: null,
           namePattern: '^[a-z_][a-z0-9_]*$',
+          createFunction: true,
+          createFunction: true,
         },
       },
     ]);
@@ -230,5 +261,75 @@ databases:
         expect.objectContaining({ line: 4, message: expect.stringMatching(/one of query, match and list/) }),
       ],
     });
+  });
+
+  it('reads directDatabase (top level or per database, empty is none) and runLock.expirySeconds', async () => {
+    const root = await project({
+      'pgfleet.yaml': `database: postgres://pooler:6432/app
+directDatabase: \${DIRECT_URL:-}
+runLock: { expirySeconds: 2.5 }
+`,
+    });
+    const given = await loadConfig({ cwd: root, env: { DIRECT_URL: 'postgres://db:5432/app' } });
+    expect(given.databases).toEqual([expect.objectContaining({ direct: 'postgres://db:5432/app' })]);
+    expect(given.runLock).toEqual({ expiryMs: 2500 });
+    const flag = await loadConfig({
+      cwd: root,
+      env: { DIRECT_URL: 'postgres://db:5432/app' },
+      databaseUrl: 'postgres://p/app',
+    });
+    expect(flag.databases[0].direct).toBe('postgres://db:5432/app');
+    expect((await loadConfig({ cwd: root, env: {} })).databases[0].direct).toBeUndefined();
+
+    const sharded = await project({
+      'pgfleet.yaml': `databases:
+  - url: postgres://pooler1/app
+    directDatabase: postgres://db1/app
+  - url: postgres://pooler2/app
+`,
+    });
+    expect((await loadConfig({ cwd: sharded, env: {} })).databases.map((d) => d.direct)).toEqual([
+      'postgres://db1/app',
+      undefined,
+    ]);
+  });
+
+  it('refuses a directDatabase that is not a URL, one at the top with databases, and a lease of no time', async () => {
+    expect(await problemsOf('directDatabase: localhost:5432\n')).toEqual([
+      expect.objectContaining({
+        line: 1,
+        message: expect.stringMatching(/`directDatabase` must be a postgres:\/\/ URL/),
+      }),
+    ]);
+    expect(await problemsOf('directDatabase: postgres://db/app\ndatabases:\n  - url: postgres://p/app\n')).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/give directDatabase on each database/) }),
+    ]);
+    expect(await problemsOf('runLock: { expirySeconds: 0 }\n')).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/expirySeconds/) }),
+    ]);
+  });
+});
+
+describe('online settings in pgfleet.yaml', () => {
+  it('reads online, allowHazards and locks, and refuses an unknown hazard kind', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'pgfleet-online-'));
+    await writeFile(
+      join(dir, 'pgfleet.yaml'),
+      'online: false\nallowHazards: [blocks_writes]\nlocks: { timeoutMs: 500, budgetMs: 30000, statementTimeoutMs: 1000 }\n',
+    );
+    const c = await loadConfig({ cwd: dir, env: {} });
+    expect(c.online).toEqual({
+      enabled: false,
+      allowHazards: ['blocks_writes'],
+      lockTimeoutMs: 500,
+      lockBudgetMs: 30000,
+      statementTimeoutMs: 1000,
+      longStatementTimeoutMs: 0,
+    });
+    await writeFile(join(dir, 'pgfleet.yaml'), 'allowHazards: [explodes]\n');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/1 problem in pgfleet.yaml/);
   });
 });

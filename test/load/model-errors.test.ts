@@ -369,4 +369,18 @@ tables:
       `tenant/a.yaml:${at(b, '{ column: id')} an index entry has either \`column\` or \`expression\`, not both`,
     ]);
   });
+
+  it('NULLS NOT DISTINCT on an index that is not unique', async () => {
+    const a = `tables:
+  t:
+    columns:
+      id: { type: int }
+    indexes:
+      t_idx: { columns: [id], nullsNotDistinct: true }
+`;
+    const problems = await modelProblems({ 'schema/tenant/a.yaml': a });
+    expect(brief(problems)).toEqual([
+      `tenant/a.yaml:${at(a, 'nullsNotDistinct')} index t_idx says nullsNotDistinct but is not unique`,
+    ]);
+  });
 });

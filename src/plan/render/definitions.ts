@@ -35,7 +35,7 @@ const action = (on: string, a: FkAction) => (a === 'no action' ? '' : ` ON ${on}
 export const primaryKeyClause = (pk: PrimaryKey): string => `${named(pk.name)}PRIMARY KEY (${identList(pk.columns)})`;
 
 export const uniqueClause = (u: UniqueConstraint): string =>
-  `${named(u.name)}UNIQUE (${identList(u.columns)})${deferrable(u.deferrable)}`;
+  `${named(u.name)}UNIQUE ${u.nullsNotDistinct ? 'NULLS NOT DISTINCT ' : ''}(${identList(u.columns)})${deferrable(u.deferrable)}`;
 
 export const checkClause = (c: CheckConstraint): string => `${named(c.name)}CHECK (${roundTripSql(c.expression)})`;
 
@@ -77,5 +77,6 @@ export function createIndexSql(table: string, i: Index): string {
   const using = i.method === 'btree' ? '' : ` USING ${ident(i.method)}`;
   const include = i.include.length > 0 ? ` INCLUDE (${identList(i.include)})` : '';
   const where = i.where !== null ? ` WHERE ${roundTripSql(i.where)}` : '';
-  return `${head}${name}ON ${ident(table)}${using} (${i.elements.map(indexElement).join(', ')})${include}${where}`;
+  const nulls = i.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
+  return `${head}${name}ON ${ident(table)}${using} (${i.elements.map(indexElement).join(', ')})${include}${nulls}${where}`;
 }

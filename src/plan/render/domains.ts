@@ -1,3 +1,4 @@
+import { PgfleetError } from '../../errors.js';
 import type { Domain } from '../../model/types.js';
 import { ident, literal } from '../quote.js';
 import { roundTripSql } from '../round-trip-sql.js';
@@ -30,9 +31,10 @@ export const dropDomain = (d: Domain): Rendered => rendered([sql(`DROP DOMAIN ${
  */
 export function alterDomain(from: Domain, to: Domain): Rendered {
   if (from.type !== to.type || from.collation !== to.collation) {
-    throw new Error(
-      `changing the base type or collation of domain ${to.name} (${from.type} → ${to.type}) is not supported yet: ` +
-        'write it by hand with `pgfleet new`',
+    throw new PgfleetError(
+      'unsupported',
+      `changing the base type or collation of domain ${to.name} (${from.type} → ${to.type}) is not supported yet`,
+      { hint: 'write it by hand, in a migration of its own: `pgfleet new --scope S --name N`' },
     );
   }
   const alter = (what: string) => sql(`ALTER DOMAIN ${ident(to.name)} ${what}`);

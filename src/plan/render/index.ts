@@ -1,3 +1,4 @@
+import { PgfleetError } from '../../errors.js';
 import { type Change, unreachable } from '../../model/changes.js';
 import type { PlanOptions } from '../types.js';
 import { addColumn, alterColumn, dropColumn, renameColumn } from './columns.js';
@@ -57,9 +58,10 @@ export function render(change: Change, options: PlanOptions): Rendered {
       return renameColumn(change.table, change.from, change.to);
     case 'alter_column':
       if (change.from.type !== change.to.type && (SERIAL.test(change.from.type) || SERIAL.test(change.to.type))) {
-        throw new Error(
-          `changing ${change.table}.${change.to.name} between ${change.from.type} and ${change.to.type} is not supported yet: ` +
-            'write it by hand with `pgfleet new`',
+        throw new PgfleetError(
+          'unsupported',
+          `changing ${change.table}.${change.to.name} between ${change.from.type} and ${change.to.type} is not supported yet`,
+          { hint: 'write it by hand, in a migration of its own: `pgfleet new --scope S --name N`' },
         );
       }
       return alterColumn(change.table, change.from, change.to, options.serverMajor);

@@ -19,17 +19,23 @@ export const dropSequence = (s: Sequence): Rendered =>
     [hazard('deletes_data', s.name, `drops sequence ${s.name} and its current value`)],
   );
 
+/**
+ * Postgres refuses new bounds that exclude the sequence's current value ("RESTART value
+ * cannot be greater than MAXVALUE"). When they exclude where it started (a direction
+ * change, a range moved away), it is restarted at the new start, losing its value.
+ */
+export function restarts(from: Sequence, to: Sequence): boolean {
+  const start = BigInt(from.start);
+  return start < BigInt(to.min) || start > BigInt(to.max);
+}
+
 export function alterSequence(from: Sequence, to: Sequence): Rendered {
   const { comment: _a, ...a } = from;
   const { comment: _b, ...b } = to;
   const statements = [];
   const hazards = [];
   if (stableKey(a) !== stableKey(b)) {
-    // Postgres refuses new bounds that exclude the sequence's current value ("RESTART value
-    // cannot be greater than MAXVALUE"). When they exclude where it started (a direction
-    // change, a range moved away), it is restarted at the new start.
-    const start = BigInt(from.start);
-    const restart = start < BigInt(to.min) || start > BigInt(to.max);
+    const restart = restarts(from, to);
     statements.push(sql(`ALTER SEQUENCE ${ident(to.name)} ${options(to)}${restart ? ' RESTART' : ''}`));
     if (restart) {
       hazards.push(

@@ -1,3 +1,4 @@
+import { PgfleetError } from '../../errors.js';
 import type { CompositeAttribute, CompositeType } from '../../model/types.js';
 import { ident, literal } from '../quote.js';
 import type { Statement } from '../types.js';
@@ -28,9 +29,10 @@ export function alterType(from: CompositeType, to: CompositeType): Rendered {
   const stay = from.attributes.filter((a) => kept.has(a.name)).map((a) => a.name);
   const order = to.attributes.map((a) => a.name);
   if (stay.some((name, i) => order[i] !== name)) {
-    throw new Error(
-      `reordering the attributes of composite type ${to.name} is not supported yet: new attributes can only go last; ` +
-        'write it by hand with `pgfleet new`',
+    throw new PgfleetError(
+      'unsupported',
+      `reordering the attributes of composite type ${to.name} is not supported yet: new attributes can only go last`,
+      { hint: 'write it by hand, in a migration of its own: `pgfleet new --scope S --name N`' },
     );
   }
   const alter = (what: string) => sql(`ALTER TYPE ${ident(to.name)} ${what}`);
