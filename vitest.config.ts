@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Test files wait on Postgres and on CLI processes most of the time, and each has its own
 // databases, so two run at once even on 2 cores (where vitest's default is one): the whole
@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],
+    // The Docker lane (`npm run test:docker`, vitest.docker.config.ts) needs dockerd and an image.
+    exclude: [...configDefaults.exclude, 'test/docker/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

