@@ -86,8 +86,10 @@ DROP INDEX i;
   it('parses every file of the example project with the same checksum as before', () => {
     const dir = join(import.meta.dirname, '..', '..', 'generated');
     for (const scope of ['shared', 'tenant']) {
-      for (const file of readdirSync(join(dir, scope))) {
+      // The SQL files written before steps existed (no step lines): code migrations are modules, not SQL.
+      for (const file of readdirSync(join(dir, scope)).filter((f) => f.endsWith('.sql'))) {
         const text = readFileSync(join(dir, scope, file), 'utf8');
+        if (text.includes('-- +step')) continue;
         const m = parseMigration(text, `${scope}/${file}`);
         expect(m.checksum).toBe(checksum(text));
         expect(m.steps?.up).toHaveLength(1);
