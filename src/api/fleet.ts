@@ -19,6 +19,7 @@ import {
   type PreflightResult,
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
+import { isFailure } from '../fleet/results.js';
 import { type RolloutReport, runRollout } from '../fleet/rollout.js';
 import { wavesUpTo } from '../fleet/waves.js';
 import type { Config } from '../load/config.js';
@@ -75,41 +76,22 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
   };
   // The run lock taken over from a dead run, and for --plan what the connection was taken to be.
   const notes = { planOnly: !!options.planOnly, fake: !!options.fake };
-  if (waves === null) {
-    return withHazards(
-      await acrossDatabases(
-        project,
-        concurrency,
-        { ...options, direction: 'up' },
-        keepCreateFunction(options, set, async (fleet, config) =>
-          withConnectionNotes(
-            fleet,
-            set,
-            notes,
-            await runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' }),
-          ),
-        ),
-        options,
-      ),
-    );
-  }
-  // A wave may ask for more connections than the run's default.
-  const poolSize = Math.max(concurrency, ...waves.waves.map((w) => w.concurrency ?? 0));
+  // Every tenant as one run, or the waves; a wave may ask for more connections than the run's default.
+  const poolSize = waves === null ? concurrency : Math.max(concurrency, ...waves.waves.map((w) => w.concurrency ?? 0));
+  const run = (fleet: FleetConnection, config: Config): Promise<MigrateResult> =>
+    waves === null
+      ? runFleet(fleet, config, set, { ...options, concurrency, direction: 'up' })
+      : runRollout(fleet, config, set, waves, {
+          ...options,
+          concurrency,
+          preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
+        });
   const result = await acrossDatabases(
     project,
     poolSize,
     { ...options, direction: 'up' },
     keepCreateFunction(options, set, async (fleet, config) =>
-      withConnectionNotes(
-        fleet,
-        set,
-        notes,
-        await runRollout(fleet, config, set, waves, {
-          ...options,
-          concurrency,
-          preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
-        }),
-      ),
+      withConnectionNotes(fleet, set, notes, await run(fleet, config)),
     ),
     options,
   );
@@ -128,9 +110,7 @@ function keepCreateFunction<R extends RunResult>(
 ): (fleet: FleetConnection, config: Config) => Promise<R> {
   return async (fleet, config) => {
     const result = await run(fleet, config);
-    const sharedFailed = result.results.some(
-      (r) => r.schema === config.shared.schema && (r.status === 'failed' || r.status === 'locked'),
-    );
+    const sharedFailed = result.results.some((r) => r.schema === config.shared.schema && isFailure(r));
     if (config.tenants.createFunction && !options.planOnly && !sharedFailed) {
       await installCreateTenantFunction(fleet.coordinator, config, set);
     }
