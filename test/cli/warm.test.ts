@@ -100,6 +100,8 @@ describe('the warm dev database', () => {
     const after = (await server())!;
     expect(after.postmaster).not.toBe(before.postmaster);
     expect(alive(after.postmaster)).toBe(true);
+    // The dead server's watchdog notices on its next poll and exits: give it that long.
+    for (let i = 0; i < 100 && alive(before.pid); i++) await new Promise((r) => setTimeout(r, 100));
     expect(alive(before.pid)).toBe(false);
   });
 
