@@ -63,11 +63,12 @@ export async function newCodeMigration(
   const set = await readMigrations(dir);
   const version = nextVersion(set[scope]);
   const clean = cleanName(name);
-  const path = join(dir, scope, `${version}_${clean}.ts`);
+  const id = migrationId(version, clean);
+  const path = join(dir, scope, `${id}.ts`);
   await mkdir(join(dir, scope), { recursive: true });
   await writeFileAtomic(path, CODE_TEMPLATE);
   await writeSum(dir);
-  return { id: `${version}_${clean}`, path };
+  return { id, path };
 }
 
 /** `pgfleet hash`: accept the directory as it is now, after a human reviewed the change. */

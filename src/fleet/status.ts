@@ -1,5 +1,6 @@
 import type { Config } from '../load/config.js';
 import { type MigrationSet, migrationSteps } from '../migrations/index.js';
+import { idOf } from '../migrations/migration-id.js';
 import type { Scope } from '../model/types.js';
 import { type FleetConnection, snapshot } from './fleet.js';
 import { schemaState } from './pending.js';
@@ -69,9 +70,9 @@ export async function fleetStatus(
       applied: s.applied.map((m) => m.id),
       pending: s.pending.map((m) => m.id),
       failed: s.failed
-        ? { migration: `${s.failed.version}_${s.failed.name}`, error: s.failed.error, at: s.failed.appliedAt }
+        ? { migration: idOf(s.failed), error: s.failed.error, at: s.failed.appliedAt }
         : null,
-      unknown: s.unknown.map((r) => `${r.version}_${r.name}`),
+      unknown: s.unknown.map(idOf),
       problems: [...s.edited, ...s.problems],
       inside: s.inside
         ? {

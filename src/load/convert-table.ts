@@ -12,7 +12,8 @@ import type {
 import { closest } from './closest.js';
 import { convertColumn } from './convert-column.js';
 import { convertGrants, convertTriggers } from './convert-objects.js';
-import { byName, deferrable, fkAction } from './convert-values.js';
+import { byName } from '../model/by-name.js';
+import { deferrable, fkAction } from './convert-values.js';
 import type { ConvertContext, ForeignKeyDraft, NamedThing, TableDraft } from './drafts.js';
 import type { RawIndex, RawIndexElement, RawTable } from './raw-model.js';
 import { referencedTable } from './referenced-table.js';
