@@ -69,9 +69,7 @@ export async function fleetStatus(
       version: s.applied.at(-1)?.version ?? null,
       applied: s.applied.map((m) => m.id),
       pending: s.pending.map((m) => m.id),
-      failed: s.failed
-        ? { migration: idOf(s.failed), error: s.failed.error, at: s.failed.appliedAt }
-        : null,
+      failed: s.failed ? { migration: idOf(s.failed), error: s.failed.error, at: s.failed.appliedAt } : null,
       unknown: s.unknown.map(idOf),
       problems: [...s.edited, ...s.problems],
       inside: s.inside

@@ -1,8 +1,8 @@
 import { DEFAULT_ROUTINE_GRANTS } from '../model/build.js';
+import { byName } from '../model/by-name.js';
 import { identifierProblem } from '../model/names.js';
 import type { CheckConstraint, CompositeType, Domain, Grant, Index, Routine, Trigger, View } from '../model/types.js';
 import { convertIndex } from './convert-table.js';
-import { byName } from '../model/by-name.js';
 import { literalOrSql } from './convert-values.js';
 import type { ConvertContext } from './drafts.js';
 import type { RawCompositeType, RawDomain, RawGrants, RawIndex, RawSql } from './raw-model.js';

@@ -1,3 +1,4 @@
+import { byName } from '../model/by-name.js';
 import { identifierProblem } from '../model/names.js';
 import type {
   CheckConstraint,
@@ -12,7 +13,6 @@ import type {
 import { closest } from './closest.js';
 import { convertColumn } from './convert-column.js';
 import { convertGrants, convertTriggers } from './convert-objects.js';
-import { byName } from '../model/by-name.js';
 import { deferrable, fkAction } from './convert-values.js';
 import type { ConvertContext, ForeignKeyDraft, NamedThing, TableDraft } from './drafts.js';
 import type { RawIndex, RawIndexElement, RawTable } from './raw-model.js';
