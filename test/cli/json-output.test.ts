@@ -27,7 +27,7 @@ afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true 
 beforeAll(async () => {
   const ajv = await newAjv({ allErrors: true });
   const files = (await readdir(SCHEMAS)).filter((f) => f.endsWith('.schema.json'));
-  for (const f of files) ajv.addSchema(JSON.parse(await readFile(join(SCHEMAS, f), 'utf8')), f);
+  for (const f of files) ajv.addSchema(JSON.parse(await readFile(join(SCHEMAS, f), 'utf8')));
   for (const f of files) {
     const command = f.replace(/\.schema\.json$/, '');
     if (command !== 'defs') validators.set(command, ajv.getSchema(f) as ValidateFunction);
