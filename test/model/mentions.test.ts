@@ -47,9 +47,9 @@ describe('diff with an expression that writes a column name in upper case', () =
   // read `price`, so the plan changed price's type under the generated column, which Postgres
   // refuses ("cannot alter type of a column used by a generated column").
   it('still takes the generation expression off while the column it reads changes type', () => {
-    const before = (type: string) =>
+    const items = (type: string) =>
       table('items', [column('price', type), column('total', 'bigint', { generated: 'PRICE * 2' })]);
-    const changes = diff(model({ tables: [before('integer')] }), model({ tables: [before('bigint')] }));
+    const changes = diff(model({ tables: [items('integer')] }), model({ tables: [items('bigint')] }));
     expect(
       changes.map((c) => (c.kind === 'alter_column' ? `${c.to.name} ${c.to.generated ?? c.to.type}` : c.kind)),
     ).toEqual(['total bigint', 'price bigint', 'total PRICE * 2']);
