@@ -4,6 +4,5 @@
  */
 export { unknownTypes } from './check-types.js';
 export { type Config, displayName, type LoadConfigOptions, loadConfig } from './config.js';
-export { CONFIG_SCHEMA_URL, MODEL_SCHEMA_URL } from './json-schemas.js';
 export { type LoadedModel, loadModel, modelError } from './model-files.js';
 export type { SourceIndex } from './source-index.js';
