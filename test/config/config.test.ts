@@ -2,9 +2,9 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/load/index.js';
-import { DEFAULT_ONLINE } from '../../src/load/online-config.js';
-import { at, brief, inputProblems, project } from './project.js';
+import { loadConfig } from '../../src/config/config.js';
+import { DEFAULT_ONLINE } from '../../src/config/online-config.js';
+import { at, brief, inputProblems, project } from '../load/project.js';
 
 const problemsOf = (text: string, env: Record<string, string> = {}) =>
   project({ 'pgfleet.yaml': text }).then((root) => inputProblems(loadConfig({ cwd: root, env })));
