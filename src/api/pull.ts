@@ -14,10 +14,10 @@ import {
 } from '../inspect/own-schema-references.js';
 import { countByKind, readUnmodelled, type UnmodelledObject } from '../inspect/read-unmodelled.js';
 import { scopeOf } from '../inspect/scope.js';
-import { writeModel } from '../load/write-model.js';
 import { emptyModel } from '../model/build.js';
 import { schemaNameProblem } from '../model/names.js';
 import { type Model, type Scope, SHARED_PREFIX } from '../model/types.js';
+import { writeModel } from '../write-yaml/write-model.js';
 
 export interface PullOptions {
   /** The shared schema to read; default: `shared.schema` of pgfleet.yaml. */
