@@ -3,7 +3,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { DEFAULT_ONLINE } from '../../src/config/online-config.js';
 import { at, brief, inputProblems, project } from '../load/project.js';
 
 const problemsOf = (text: string, env: Record<string, string> = {}) =>
@@ -43,13 +42,10 @@ describe('loadConfig', () => {
             template: null,
             namePattern: '^[a-z_][a-z0-9_]*$',
             createFunction: true,
-            createFunction: true,
-            createFunction: true,
           },
         },
       ],
       concurrency: 4,
-      online: DEFAULT_ONLINE,
       rollout: null,
       online: {
         enabled: true,
@@ -106,7 +102,6 @@ concurrency: 16
       tenants,
       databases: [{ url: 'postgres://db/fleet', tenants }],
       concurrency: 16,
-      online: DEFAULT_ONLINE,
       rollout: null,
       online: {
         enabled: true,
@@ -240,7 +235,6 @@ tenants: { match: 'tenant_%' }
           unregister: null,
           template: null,
           namePattern: '^[a-z_][a-z0-9_]*$',
-          createFunction: true,
           createFunction: true,
         },
       },
