@@ -1,4 +1,4 @@
-import type { Config } from '../load/config.js';
+import type { Config } from '../config/config.js';
 import { type MigrationSet, migrationSteps } from '../migrations/index.js';
 import { idOf } from '../migrations/migration-id.js';
 import type { Scope } from '../model/types.js';

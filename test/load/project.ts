@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, expect } from 'vitest';
+import { type Config, loadConfig } from '../../src/config/config.js';
 import { type Diagnostic, PgfleetError } from '../../src/errors.js';
-import { type Config, type LoadedModel, loadConfig, loadModel } from '../../src/load/index.js';
+import { type LoadedModel, loadModel } from '../../src/load/index.js';
 import { projectDir } from '../support/project-dir.js';
 
 const made: string[] = [];

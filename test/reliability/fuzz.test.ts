@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { loadConfig } from '../../src/config/config.js';
 import { PgfleetError } from '../../src/errors.js';
-import { loadConfig } from '../../src/load/config.js';
 import { loadModel } from '../../src/load/index.js';
 import { projectDir } from '../support/project-dir.js';
 
