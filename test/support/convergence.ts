@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { expect } from 'vitest';
@@ -16,15 +15,18 @@ import { stored } from '../../src/model/compare.js';
 import type { Model } from '../../src/model/types.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Plan, PlanStep } from '../../src/plan/types.js';
+import { projectDir } from './project-dir.js';
 
 /** A model written as one YAML document (scope by `scope:`, tenant by default). */
 export async function modelsFromYaml(yamlText: string, extraShared = ''): Promise<ScopedModels> {
-  const root = await mkdtemp(join(tmpdir(), 'pgfleet-case-'));
+  const root = await projectDir({
+    prefix: 'pgfleet-case-',
+    files: {
+      'schema/tenant/case.yaml': yamlText,
+      ...(extraShared ? { 'schema/shared/shared.yaml': extraShared } : {}),
+    },
+  });
   try {
-    await mkdir(join(root, 'schema', 'tenant'), { recursive: true });
-    await mkdir(join(root, 'schema', 'shared'), { recursive: true });
-    await writeFile(join(root, 'schema', 'tenant', 'case.yaml'), yamlText);
-    if (extraShared) await writeFile(join(root, 'schema', 'shared', 'shared.yaml'), extraShared);
     const config: Config = {
       root,
       database: null,
