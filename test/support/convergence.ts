@@ -1,8 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type pg from 'pg';
 import { expect } from 'vitest';
-import type { Config } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { applyStatements } from '../../src/devdb/apply.js';
 import type { DevDatabase } from '../../src/devdb/dev-database.js';
 import { serverMajor } from '../../src/devdb/server-major.js';
@@ -27,26 +26,8 @@ export async function modelsFromYaml(yamlText: string, extraShared = ''): Promis
     },
   });
   try {
-    const config: Config = {
-      root,
-      database: null,
-      devDatabase: 'embedded',
-      model: join(root, 'schema'),
-      migrations: join(root, 'generated'),
-      shared: { schema: 'public' },
-      tenants: {
-        query: null,
-        match: null,
-        list: null,
-        register: null,
-        unregister: null,
-        template: null,
-        namePattern: '^[a-z_][a-z0-9_]*$',
-      },
-      databases: [],
-      concurrency: 4,
-      rollout: null,
-    };
+    // No pgfleet.yaml: every default, as a user's empty project has them.
+    const config = await loadConfig({ cwd: root, env: {} });
     const { shared, tenant } = await loadModel(config);
     return { shared, tenant };
   } finally {
