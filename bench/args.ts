@@ -22,7 +22,7 @@ export const HELP = `npm run bench -- [flags]
   --runs K             repetitions per figure (default 3; generate 2 unless given)
   --only f1,f2         only these figures: startup, dev-loop, introspect, canonicalise, diff-two,
                        generate, bootstrap, migrate, cli-migrate, reads, tenant-create, drift, cli-reads,
-                       adopt
+                       adopt, preflight
   --floor psql|pg      the floor's client (default: psql when installed, else one pg connection)
   --history TxM        generate figure: T tables reached by M migrations (default 150x200)
   --core-tables T      tables of the canonicalise / introspect / diff figures (default 200)

@@ -5,6 +5,7 @@
  *   npm run bench                         (N = 1,000; fleet figures at 100 and 1,000)
  *   npm run bench -- --tenants 10000      (on demand)
  *   npm run bench -- --only reads,status --runs 5
+ *   npm run bench -- --only preflight --sweep 1000
  *
  * Each figure runs in a process of its own (bench/child.ts), so its peak RSS is its own.
  * Prints one table, writes bench/results/latest.json (and tenants-<N>.json), compares with
@@ -185,9 +186,9 @@ try {
         // The peers cost 10-100 ms a schema: by default they run at the smallest N only.
         peerRuns: n === options.sweep[0] ? options.runs : (options.peerRuns ?? 0),
       };
-      // Reads only look at namespaces and the ledger: without bootstrap, migrate and drift
-      // figures the fleet is made of empty schemas whose ledger says 0001 and 0002 (migrate --fake).
-      const ledgerOnly = !want('bootstrap') && !want('migrate') && !want('drift') && !want('cli-migrate');
+      // Reads only look at namespaces and the ledger: without bootstrap, migrate, drift and
+      // preflight figures the fleet is made of empty schemas whose ledger says 0001 and 0002 (migrate --fake).
+      const ledgerOnly = !['bootstrap', 'migrate', 'drift', 'cli-migrate', 'preflight'].some(want);
       if (want('bootstrap')) await figure('bootstrap', `bootstrap @${n}`);
       else {
         await untimed(`bootstrap of ${n} schemas${ledgerOnly ? ' (ledger only: migrate --fake)' : ''}`, async () => {
@@ -205,6 +206,8 @@ try {
       if (want('reads')) await figure('reads', `nothing to do + status @${n}`);
       if (want('tenant-create')) await figure('tenant-create', `tenant create @${n}`);
       if (want('drift')) await figure('drift', `drift @${n}`);
+      // Last at this N: it leaves rows in two tables of every schema (the reads after it only read the ledger).
+      if (want('preflight')) await figure('preflight', `migrate --preflight @${n}`);
       if (n === max && want('cli-reads')) await figure('cli-reads', `CLI nothing to do + status @${n}`);
     }
     await p.remove();
