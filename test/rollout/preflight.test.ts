@@ -146,16 +146,17 @@ describe(`preflight on ${N} tenants`, { timeout: 300_000 }, () => {
       const unknown = await runCli(['migrate', '--preflight', '--wave', 'nope', '--config', path], { cwd: fleet.dir });
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toContain('--wave "nope": no such wave');
-      await expect(preflight(await fleet.project(), { wave: 'canary', only: { schema: 'tenant_05' } })).rejects.toThrow(
-        '--wave does not go with --shared or --schema',
-      );
+      await expect(
+        preflight(await fleet.project(), { wave: 'canary', only: { schema: 'tenant_05' } }),
+      ).rejects.toMatchObject({ code: 'input', hint: '--wave does not go with --shared or --schema' });
       expect(await fingerprint(db)).toBe(before);
     } finally {
       await writeFile(path, original);
     }
-    await expect(preflight(await fleet.project(), { wave: 'canary' })).rejects.toThrow(
-      'needs rollout waves in pgfleet.yaml',
-    );
+    await expect(preflight(await fleet.project(), { wave: 'canary' })).rejects.toMatchObject({
+      code: 'input',
+      message: '--wave "canary" needs rollout waves in pgfleet.yaml',
+    });
   });
 
   it('then migrate fails exactly those 5 and no others', async () => {
