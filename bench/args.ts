@@ -15,6 +15,16 @@ export interface BenchOptions {
   readonly save: boolean;
 }
 
+/**
+ * Figures that need the fleet's tables (and their rows): without any of them, the fleet is
+ * made of empty schemas whose ledger says 0001 and 0002 (`migrate --fake`), all the reads look at.
+ */
+const NEEDS_TABLES = ['bootstrap', 'migrate', 'drift', 'cli-migrate', 'preflight'];
+
+/** Whether a run of `only` (null: every figure) builds a ledger-only fleet. */
+export const ledgerOnly = (only: readonly string[] | null): boolean =>
+  only !== null && !NEEDS_TABLES.some((f) => only.includes(f));
+
 export const HELP = `npm run bench -- [flags]
 
   --tenants N          fleet size of the full table (default 1000; 10000 on demand)

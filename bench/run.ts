@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { migrate } from '../src/api/fleet.js';
 import { HISTORY } from '../src/fleet/index.js';
-import { HELP, parseOptions } from './args.js';
+import { HELP, ledgerOnly, parseOptions } from './args.js';
 import { REPO } from './cli-process.js';
 import { prepareCore } from './core-setup.js';
 import { FIGURES, FLEET_FIGURES } from './figures/index.js';
@@ -164,6 +164,7 @@ try {
     await p.withNewMigration(false);
     await migrate(await p.loadFleet(), { only: { scope: 'shared' } });
     const max = options.sweep[options.sweep.length - 1];
+    const fakeFleet = ledgerOnly(options.only);
     for (const n of options.sweep) {
       console.log(`fleet of ${n.toLocaleString('en-US')} tenant schemas:`);
       await p.setMatch(fleetMatch(n));
@@ -186,21 +187,18 @@ try {
         // The peers cost 10-100 ms a schema: by default they run at the smallest N only.
         peerRuns: n === options.sweep[0] ? options.runs : (options.peerRuns ?? 0),
       };
-      // Reads only look at namespaces and the ledger: without bootstrap, migrate, drift and
-      // preflight figures the fleet is made of empty schemas whose ledger says 0001 and 0002 (migrate --fake).
-      const ledgerOnly = !['bootstrap', 'migrate', 'drift', 'cli-migrate', 'preflight'].some(want);
       if (want('bootstrap')) await figure('bootstrap', `bootstrap @${n}`);
       else {
-        await untimed(`bootstrap of ${n} schemas${ledgerOnly ? ' (ledger only: migrate --fake)' : ''}`, async () => {
+        await untimed(`bootstrap of ${n} schemas${fakeFleet ? ' (ledger only: migrate --fake)' : ''}`, async () => {
           await createSchemas(server.url, names(fleetPrefix(n), n));
-          await migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly });
+          await migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: fakeFleet });
         });
       }
       await p.withNewMigration(true);
       if (want('migrate')) await figure('migrate', `one new migration @${n}`);
       else
         await untimed('one new migration', async () =>
-          migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly }),
+          migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: fakeFleet }),
         );
       if (want('cli-migrate')) await figure('cli-migrate', `one new migration through the CLI @${n}`);
       if (want('reads')) await figure('reads', `nothing to do + status @${n}`);
