@@ -27,7 +27,7 @@ export function needsOwnSession(statement: string): boolean {
 }
 
 /** What stands for the statement of a batched code migration in the refusal: its module's code. */
-export const BATCHED_CODE = 'its code (export const transaction = false)';
+const BATCHED_CODE = 'its code (export const transaction = false)';
 
 /**
  * The first statement of `m`'s `direction` section that needs a session, or null. A code
