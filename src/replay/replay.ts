@@ -13,6 +13,7 @@ import { migrationContext } from '../fleet/migration-context.js';
 import { createLayout, type ScopedModels, type ScratchLayout, scratchLayout } from '../inspect/canonicalise.js';
 import { inspectSchema } from '../inspect/index.js';
 import { type Migration, type MigrationSet, migrationSteps } from '../migrations/index.js';
+import { emptyModel } from '../model/build.js';
 
 // The layout is canonicalisation's (a canonicalised scratch database is a replayed one's twin).
 export { createLayout, type ScratchLayout, scratchLayout };
@@ -129,6 +130,8 @@ function cacheKey(set: MigrationSet, sharedSchema: string): string {
  * replayed once, not at every `generate`.
  */
 export async function replayedState(dev: DevDatabase, set: MigrationSet, sharedSchema: string): Promise<ScopedModels> {
+  // No migrations yet (a project being adopted): empty schemas, read as empty models.
+  if (set.shared.length === 0 && set.tenant.length === 0) return { shared: emptyModel(), tenant: emptyModel() };
   const file = join(cacheDir(), 'replay', `${cacheKey(set, sharedSchema)}.json`);
   try {
     return JSON.parse(await readFile(file, 'utf8')) as ScopedModels;
