@@ -1,5 +1,6 @@
 import type { Change, CollationUsage, TextObjectTarget } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
+import { mentions } from '../model/mentions.js';
 import type {
   Collation,
   CompositeType,
@@ -9,7 +10,6 @@ import type {
   TextSearchConfiguration,
   TextSearchDictionary,
 } from '../model/types.js';
-import { names } from './diff-objects.js';
 import { matchByName } from './match.js';
 
 /**
@@ -58,7 +58,7 @@ export function diffTextObjects(from: Model, to: Model, others: readonly Change[
   for (const [a, b] of configurations.pairs) {
     if (a.parser !== b.parser) {
       changes.push({ kind: 'recreate_ts_configuration', from: a, to: b });
-      const named = (text: string | null) => text !== null && names(text, b.name);
+      const named = (text: string | null) => text !== null && mentions(text, b.name);
       rebuiltIndexes((i) => named(i.where) || i.elements.some((e) => named(e.expression)));
     } else if (stableKey(a) !== stableKey(b)) changes.push({ kind: 'alter_ts_configuration', from: a, to: b });
   }
@@ -135,14 +135,14 @@ function collationTypes(
 function typeUsers(model: Model, name: string): string[] {
   return [
     ...model.tables.flatMap((t) =>
-      t.columns.filter((c) => names(c.type, name)).map((c) => `column ${t.name}.${c.name}`),
+      t.columns.filter((c) => mentions(c.type, name)).map((c) => `column ${t.name}.${c.name}`),
     ),
     ...model.types.flatMap((t) =>
-      t.attributes.filter((a) => names(a.type, name)).map((a) => `attribute ${t.name}.${a.name}`),
+      t.attributes.filter((a) => mentions(a.type, name)).map((a) => `attribute ${t.name}.${a.name}`),
     ),
-    ...model.domains.filter((d) => names(d.type, name)).map((d) => `domain ${d.name}`),
-    ...model.functions.filter((f) => names(`${f.name} ${f.definition}`, name)).map((f) => `routine ${f.name}`),
-    ...model.views.filter((v) => names(v.definition, name)).map((v) => `view ${v.name}`),
+    ...model.domains.filter((d) => mentions(d.type, name)).map((d) => `domain ${d.name}`),
+    ...model.functions.filter((f) => mentions(`${f.name} ${f.definition}`, name)).map((f) => `routine ${f.name}`),
+    ...model.views.filter((v) => mentions(v.definition, name)).map((v) => `view ${v.name}`),
   ];
 }
 
