@@ -1,6 +1,5 @@
-import { canonicalModel } from '../devdb/canonical-model.js';
+import { withCanonicalDatabase } from '../devdb/canonical-model.js';
 import { devServerMajor } from '../devdb/server-major.js';
-import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { cleanName, draftsFor } from '../migrations/drafts-for.js';
@@ -14,6 +13,7 @@ import {
   writeMigrations,
 } from '../migrations/index.js';
 import { migrationPath } from '../migrations/migration-id.js';
+import { sameSchema } from '../model/compare.js';
 import type { Scope } from '../model/types.js';
 import { plan } from '../plan/plan.js';
 import type { Hazard } from '../plan/types.js';
@@ -73,7 +73,7 @@ function refuseDestructive(hazards: readonly { scope: Scope; hazard: Hazard }[])
 /**
  * `pgfleet generate`: diff the state the migration directory produces with the model and
  * write the next migration of each scope that changed, after proving it on the dev
- * database (up gives the model, down gives the previous state, up again).
+ * database (from the model's state, down gives the previous state and up the model again).
  *
  * @example
  * const result = await generate(await loadProject(), { name: 'add capacity' });
@@ -82,8 +82,10 @@ export async function generate(project: Project, options: GenerateOptions = {}):
   const dir = project.config.migrations;
   const sharedSchema = project.config.shared.schema;
   const set = await readMigrations(dir);
-  return withDevDatabase(project, async (dev) => {
-    const desired = await canonicalModel(project, dev);
+  // The scratch database the model is canonicalised in holds the state the new migrations
+  // must give: verification starts there instead of creating the schema once more.
+  return withCanonicalDatabase(project, async (dev, canonical) => {
+    const desired = canonical.models;
     const current = await replayedState(dev, set, sharedSchema);
     // A migration is written for the dev database's major (see the README: run it at production's).
     const serverMajor = await devServerMajor(dev);
@@ -144,7 +146,9 @@ export async function generate(project: Project, options: GenerateOptions = {}):
       shared: scopes.includes('shared') ? desired.shared : current.shared,
       tenant: scopes.includes('tenant') ? desired.tenant : current.tenant,
     };
-    await verifyMigrations(dev, sharedSchema, current, target, rendered);
+    // Unless a scope left out has changes too, the canonical database is in the target state.
+    const atTarget = SCOPES.every((s) => sameSchema(target[s], desired[s])) ? canonical.scratch : null;
+    await verifyMigrations(dev, sharedSchema, current, target, rendered, atTarget);
     await writeMigrations(
       dir,
       drafts.map((d) => d.draft),
