@@ -7,6 +7,7 @@ import { createFromModel, type ScopedModels } from '../inspect/canonicalise.js';
 import type { Migration, MigrationSet } from '../migrations/index.js';
 import { sameSchema, stored } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';
+import { type Rewrites, upDetectingRewrites } from './detect-rewrites.js';
 import {
   createLayout,
   inspectLayout,
@@ -50,7 +51,8 @@ async function expectState(client: pg.ClientBase, layout: ScratchLayout, expecte
 /**
  * Prove new migrations on a scratch database before they are written: from the state the
  * directory produces (`current`), up gives `desired`, down gives `current` back, and up
- * again gives `desired` again.
+ * again gives `desired` again. Returns the statements that rewrote a table that existed
+ * before (see detect-rewrites.ts).
  */
 export async function verifyMigrations(
   dev: DevDatabase,
@@ -58,7 +60,7 @@ export async function verifyMigrations(
   current: ScopedModels,
   desired: ScopedModels,
   migrations: readonly Migration[],
-): Promise<void> {
+): Promise<Rewrites> {
   const scratch = await dev.scratch();
   try {
     const { client } = scratch;
@@ -68,12 +70,14 @@ export async function verifyMigrations(
     await createFromModel(client, current.shared, 'shared', [layout.shared], { sharedSchema });
     await createFromModel(client, current.tenant, 'tenant', pathFor(layout, { scope: 'tenant' }), { sharedSchema });
     const ordered = [...migrations].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'shared' ? -1 : 1));
-    for (const m of ordered) await runSection(client, layout, m, 'up');
+    // The first pass up also reads, from the catalog, which tables Postgres rewrote.
+    const rewrites = await upDetectingRewrites(client, layout, ordered);
     await expectState(client, layout, desired, 'up');
     for (const m of [...ordered].reverse()) await runSection(client, layout, m, 'down');
     await expectState(client, layout, current, 'down');
     for (const m of ordered) await runSection(client, layout, m, 'up');
     await expectState(client, layout, desired, 'up again');
+    return rewrites;
   } finally {
     await scratch.drop();
   }

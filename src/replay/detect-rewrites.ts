@@ -1,0 +1,108 @@
+import type pg from 'pg';
+import { applyStatements, searchPath } from '../devdb/apply.js';
+import { type Migration, migrationSteps } from '../migrations/index.js';
+import type { DetectedRewrite } from '../plan/detected-rewrites.js';
+import { pathFor, runSection, runStatements, type ScratchLayout } from './replay.js';
+
+/**
+ * What the catalog showed for each migration (by path) that rewrote a table: the statements
+ * after which a table that existed before had new storage (0-based up step and statement).
+ */
+export type Rewrites = ReadonlyMap<string, readonly DetectedRewrite[]>;
+
+interface Watched {
+  readonly name: string;
+  relfilenode: string;
+}
+
+/** A result row of the snapshot query sent between statements. */
+const MARK = 'pgfleet_rewrite_snapshot';
+
+const snapshotSql = (oids: readonly string[]) =>
+  `SELECT 1 AS ${MARK}, c.oid::int8::text AS oid, c.relfilenode::int8::text AS relfilenode FROM pg_catalog.pg_class c WHERE c.oid IN (${oids.join(', ')})`;
+
+async function tablesOf(client: pg.ClientBase, layout: ScratchLayout): Promise<Map<string, Watched>> {
+  // Plain tables and partitions only: a partitioned parent, a view or a sequence has no
+  // table storage to copy. (A SET TABLESPACE moves the files too, and counts.)
+  const { rows } = await client.query<{ oid: string; relfilenode: string; relname: string }>(
+    `SELECT c.oid::int8::text AS oid, c.relfilenode::int8::text AS relfilenode, c.relname
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname = ANY($1)`,
+    [[layout.shared, layout.tenant]],
+  );
+  return new Map(rows.map((r) => [r.oid, { name: r.relname, relfilenode: r.relfilenode }]));
+}
+
+type Row = { oid: string; relfilenode: string };
+
+/** The snapshots' rows from the results of one multi-statement message, in order. */
+function snapshots(result: pg.QueryResult | pg.QueryResult[]): Row[][] {
+  const all = Array.isArray(result) ? result : [result];
+  return all.filter((r) => r.fields?.[0]?.name === MARK).map((r) => r.rows as Row[]);
+}
+
+/**
+ * Run `migrations` up (in the order given) in the scratch layout, as the verification's first
+ * pass does, and say which statements made Postgres rewrite a table that was there before.
+ *
+ * This is the catalog's word, not a rule's: Postgres gives a table a new relfilenode whenever
+ * it copies it (a type change that is not binary-coercible, a column added with a volatile
+ * default, SET LOGGED/UNLOGGED, SET TABLESPACE, SET ACCESS METHOD), even when the table is
+ * empty, as the scratch tables are. It costs one catalog row set per statement, sent in the
+ * same message as the step's statements, so it adds no round trip to a transactional step.
+ */
+export async function upDetectingRewrites(
+  client: pg.ClientBase,
+  layout: ScratchLayout,
+  migrations: readonly Migration[],
+): Promise<Rewrites> {
+  const watched = await tablesOf(client, layout);
+  const found = new Map<string, DetectedRewrite[]>();
+  if (watched.size === 0) {
+    for (const m of migrations) await runSection(client, layout, m, 'up');
+    return found;
+  }
+  const snapshot = snapshotSql([...watched.keys()]);
+  for (const m of migrations) {
+    if (m.code) {
+      await runSection(client, layout, m, 'up');
+      continue;
+    }
+    const path = pathFor(layout, m);
+    const rewrites: DetectedRewrite[] = [];
+    const compare = (rows: readonly Row[], step: number, statement: number) => {
+      for (const r of rows) {
+        const w = watched.get(r.oid);
+        if (!w || w.relfilenode === r.relfilenode) continue;
+        w.relfilenode = r.relfilenode;
+        rewrites.push({ step, statement, table: w.name });
+      }
+    };
+    for (const [stepIndex, step] of migrationSteps(m).up.entries()) {
+      const runnables = step.statements.map((s) => ({ sql: s.sql, transactional: step.transactional }));
+      if (!step.transactional) {
+        for (const [i, s] of runnables.entries()) {
+          await runStatements(m, 'up', () => applyStatements(client, [s], path));
+          compare((await client.query<Row>(snapshot)).rows, stepIndex, i);
+        }
+        continue;
+      }
+      // A statement may end in a `--` comment: its `;` goes on a line of its own.
+      const body = runnables.map((s) => `${s.sql}\n;\n${snapshot};`).join('\n');
+      let result: pg.QueryResult | pg.QueryResult[];
+      try {
+        result = (await client.query(`BEGIN;\n${searchPath(path)};\n${body}\nCOMMIT;`)) as unknown as
+          | pg.QueryResult
+          | pg.QueryResult[];
+      } catch {
+        // Rejected (and rolled back): run the step the usual way, which names the failing statement.
+        await client.query('ROLLBACK').catch(() => {});
+        await runStatements(m, 'up', () => applyStatements(client, runnables, path));
+        continue;
+      }
+      for (const [i, rows] of snapshots(result).entries()) compare(rows, stepIndex, i);
+    }
+    if (rewrites.length > 0) found.set(m.path, rewrites);
+  }
+  return found;
+}
