@@ -147,7 +147,25 @@ function onlineContext(changes: readonly Change[], options: PlanOptions): Online
       return old ? [[key, old.index] as const] : [];
     }),
   );
-  return { created, dropped, partitioned, replaced };
+  // A constraint of the same name and kind whose definition changes (a foreign key dropped
+  // and added unchanged, around a rebuilt key it references, is not one).
+  const droppedConstraints = new Map(
+    changes.flatMap((c) =>
+      c.kind === 'drop_constraint' && c.constraint.name !== null
+        ? [[replacementKey(c.table, c.constraint.name), c.constraint] as const]
+        : [],
+    ),
+  );
+  const replacedConstraints = new Map(
+    changes.flatMap((c) => {
+      if (c.kind !== 'add_constraint' || c.constraint.name === null) return [];
+      const key = replacementKey(c.table, c.constraint.name);
+      const old = droppedConstraints.get(key);
+      const changed = old && old.kind === c.constraint.kind && JSON.stringify(old) !== JSON.stringify(c.constraint);
+      return changed ? [[key, old] as const] : [];
+    }),
+  );
+  return { created, dropped, partitioned, replaced, replacedConstraints };
 }
 
 /** Hazards on the statements that carry them: a plain change's go on its first statement. */

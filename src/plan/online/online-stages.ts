@@ -1,8 +1,14 @@
 import type { Change } from '../../model/changes.js';
 import { defaultPrimaryKeyName, makeObjectName } from '../../model/default-names.js';
-import type { Index } from '../../model/types.js';
+import type { Index, TableConstraint } from '../../model/types.js';
 import type { PlanOptions, Stage } from '../types.js';
-import { addCheckOrForeignKey, addPrimaryKey, addUnique } from './constraints.js';
+import {
+  addCheckOrForeignKey,
+  addPrimaryKey,
+  addUnique,
+  dropConstraintOnline,
+  replaceConstraint,
+} from './constraints.js';
 import { createIndex, dropIndex, partitionedIndex, replaceIndex } from './indexes.js';
 import { setNotNull } from './not-null.js';
 
@@ -16,6 +22,8 @@ export interface OnlineContext {
   readonly partitioned: ReadonlySet<string>;
   /** Indexes dropped and created again under the same name (`table\0name`): built before the old one goes. */
   readonly replaced: ReadonlyMap<string, Index>;
+  /** Constraints dropped and added again under the same name with another definition (`table\0name`): the old one. */
+  readonly replacedConstraints: ReadonlyMap<string, TableConstraint>;
 }
 
 const named = <T extends { name: string | null }>(x: T): x is T & { name: string } => x.name !== null;
@@ -38,8 +46,17 @@ export function onlineStages(change: Change, options: PlanOptions, ctx: OnlineCo
       // Postgres refuses NOT VALID foreign keys on partitioned tables, and a CHECK added
       // NOT VALID there is not validated per partition the same way: plain forms.
       if (!named(c) || partitioned) return null;
+      const old = ctx.replacedConstraints.get(replacementKey(table, c.name));
+      if (old && named(old)) return replaceConstraint(table, old, c, makeObjectName(c.name, null, 'new'), options);
       if (c.kind === 'unique') return addUnique(table, c);
       return addCheckOrForeignKey(table, c, options);
+    }
+    case 'drop_constraint': {
+      const c = change.constraint;
+      if (!named(c) || partitioned) return null;
+      // Replaced: the add_constraint of the same name builds the new one first and drops this one after.
+      if (ctx.replacedConstraints.has(replacementKey(table, c.name))) return [];
+      return dropConstraintOnline(table, c, options);
     }
     case 'add_primary_key':
       if (partitioned) return null;
