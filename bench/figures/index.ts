@@ -8,6 +8,7 @@ import { adoptFigure } from './adopt.js';
 import { canonicaliseDiff, diffTwo, introspect } from './core.js';
 import { driftHook } from './drift-hook.js';
 import { generateFigure } from './generate.js';
+import { onlineFigure } from './online.js';
 import { startup } from './startup.js';
 
 /** Every figure of the suite by the name `--only` takes; each runs in a process of its own. */
@@ -26,6 +27,7 @@ export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   'cli-reads': cliReads,
   'cli-migrate': cliMigrate,
   adopt: adoptFigure,
+  online: onlineFigure,
 };
 
 /** Figures that need the fleet of N tenant schemas, run for each N of the sweep. */
