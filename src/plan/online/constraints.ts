@@ -94,16 +94,23 @@ type Named<T> = T & { name: string };
  * online, as `generate` would have: a CHECK or FK NOT VALID and then validated in a step of
  * its own, a UNIQUE through a concurrent index.
  */
-export function dropConstraintOnline(table: string, c: Named<TableConstraint>, options: PlanOptions): Stage[] {
+export function dropConstraintOnline(
+  table: string,
+  c: Named<TableConstraint>,
+  options: PlanOptions,
+  ifExists = false,
+): Stage[] {
   if (c.kind === 'unique') {
     return [
       {
-        up: [dropConstraint(table, c.name)],
+        up: [dropConstraint(table, c.name, ifExists)],
         down: [uniqueBuild(table, c.name, c.columns, c.nullsNotDistinct), useIndex(table, c, c.name)],
       },
     ];
   }
-  return [{ up: [dropConstraint(table, c.name)], down: [addNotValid(table, c, options), validate(table, c.name)] }];
+  return [
+    { up: [dropConstraint(table, c.name, ifExists)], down: [addNotValid(table, c, options), validate(table, c.name)] },
+  ];
 }
 
 /**

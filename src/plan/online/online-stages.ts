@@ -22,8 +22,14 @@ export interface OnlineContext {
   readonly partitioned: ReadonlySet<string>;
   /** Indexes dropped and created again under the same name (`table\0name`): built before the old one goes. */
   readonly replaced: ReadonlyMap<string, Index>;
-  /** Constraints dropped and added again under the same name with another definition (`table\0name`): the old one. */
+  /**
+   * Constraints that take an old one's place (`table\0name` of the new one → the old one):
+   * the same name with another definition, or another name (see plan.ts). The new one is
+   * built first; the old one goes after it.
+   */
   readonly replacedConstraints: ReadonlyMap<string, TableConstraint>;
+  /** The old ones of `replacedConstraints` (`table\0name`): their drops are part of the new one's stages. */
+  readonly supersededConstraints: ReadonlySet<string>;
 }
 
 const named = <T extends { name: string | null }>(x: T): x is T & { name: string } => x.name !== null;
@@ -47,15 +53,18 @@ export function onlineStages(change: Change, options: PlanOptions, ctx: OnlineCo
       // NOT VALID there is not validated per partition the same way: plain forms.
       if (!named(c) || partitioned) return null;
       const old = ctx.replacedConstraints.get(replacementKey(table, c.name));
-      if (old && named(old)) return replaceConstraint(table, old, c, makeObjectName(c.name, null, 'new'), options);
-      if (c.kind === 'unique') return addUnique(table, c);
-      return addCheckOrForeignKey(table, c, options);
+      if (old && named(old) && old.name === c.name) {
+        return replaceConstraint(table, old, c, makeObjectName(c.name, null, 'new'), options);
+      }
+      const add = c.kind === 'unique' ? addUnique(table, c) : addCheckOrForeignKey(table, c, options);
+      // Another name: the new one is in force before the old one goes.
+      return old && named(old) ? [...add, ...dropConstraintOnline(table, old, options, true)] : add;
     }
     case 'drop_constraint': {
       const c = change.constraint;
       if (!named(c) || partitioned) return null;
-      // Replaced: the add_constraint of the same name builds the new one first and drops this one after.
-      if (ctx.replacedConstraints.has(replacementKey(table, c.name))) return [];
+      // Replaced: the add_constraint that takes its place builds the new one first and drops this one after.
+      if (ctx.supersededConstraints.has(replacementKey(table, c.name))) return [];
       return dropConstraintOnline(table, c, options);
     }
     case 'add_primary_key':
