@@ -17,9 +17,11 @@ const V0 = `tables:
       label: { type: varchar(50) }
       price: { type: "numeric(10,2)" }
       seen: { type: timestamp, nullable: true }
+      title: { type: text }
     primaryKey: [id]
     indexes:
       shop_item_code_idx: { columns: [code] }
+      shop_item_title_idx: { columns: [title] }
 `;
 // The rule (types compared by name) is wrong both ways here: it calls the numeric widening
 // a rewrite and misses the volatile default. The catalog decides.
@@ -34,16 +36,18 @@ const V1 = `tables:
       seen: { type: timestamptz, nullable: true }
       added_at: { type: timestamptz, default: { sql: clock_timestamp() } }
       origin: { type: text, default: shop }
+      title: { type: text, collation: C }
     primaryKey: [id]
     indexes:
       shop_item_code_idx: { columns: [code] }
+      shop_item_title_idx: { columns: [title] }
 `;
 
-/** The rewrites_table hazards written above each up statement, by the statement's first line. */
-const rewriteLines = (m: Migration) =>
+/** The up statements with a hazard of `kind` written above them, by their first line. */
+const rewriteLines = (m: Migration, kind = 'rewrites_table') =>
   m.steps.up.flatMap((step) =>
     step.statements
-      .filter((s) => s.hazards.some((h) => h.kind === 'rewrites_table'))
+      .filter((s) => s.hazards.some((h) => h.kind === kind))
       .map((s) => s.sql.split('\n').filter((l) => !l.startsWith('--'))[0]),
   );
 
@@ -75,8 +79,16 @@ describe('rewrites_table comes from the catalog', { timeout: 120_000 }, () => {
     // database's is, production's may not be): the rule's label stands.
     expect(labelled).toContainEqual(expect.stringMatching(/ALTER COLUMN seen TYPE timestamp with time zone/));
     expect(labelled).toHaveLength(3);
-    expect(migration.hazards.filter((h) => /rewrites/.test(h))).toHaveLength(3);
+    expect(migration.hazards.filter((h) => /rewrites /.test(h))).toHaveLength(3);
     expect(migration.hazards.join('\n')).not.toMatch(/price/);
+  });
+
+  it('labels an index rebuilt by a statement that does not copy its table', () => {
+    // A collation change keeps the table but rebuilds its index under ACCESS EXCLUSIVE.
+    expect(rewriteLines(migration, 'blocks_reads')).toEqual([
+      expect.stringMatching(/ALTER COLUMN title TYPE text COLLATE "C"/),
+    ]);
+    expect(migration.hazards.join('\n')).toMatch(/rebuilds index shop_item_title_idx of shop_item/);
   });
 
   it('is refused by migrate unless allowed, before any schema is touched', async () => {
