@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/api/fleet.js';
 import { generate } from '../../src/api/generate.js';
-import { readMigrations } from '../../src/migrations/index.js';
+import { parseMigration, readMigrations } from '../../src/migrations/index.js';
 import type { Migration } from '../../src/migrations/types.js';
+import { upDetectingRewrites } from '../../src/replay/detect-rewrites.js';
+import { createLayout, type ScratchLayout } from '../../src/replay/replay.js';
 import { fleetProject } from '../fleet/fleet-project.js';
 import { type TestDatabase, testDatabase } from '../support/db.js';
 
@@ -98,5 +100,48 @@ describe('rewrites_table comes from the catalog', { timeout: 120_000 }, () => {
       "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'tenant_a'",
     );
     expect(rows).toEqual([]);
+  });
+});
+
+describe('upDetectingRewrites on a hand-made migration', { timeout: 60_000 }, () => {
+  it('finds each statement that gave a table or an index new storage, in any kind of step', async () => {
+    const db = await testDatabase();
+    const layout: ScratchLayout = { shared: 'rw_shared', tenant: 'rw_tenant' };
+    await createLayout(db.client, layout);
+    await db.client.query(
+      'CREATE TABLE rw_tenant.t (id int, v varchar(10), c text); CREATE INDEX t_c_idx ON rw_tenant.t (c); CREATE TABLE rw_tenant.u (id int)',
+    );
+    const m = parseMigration(
+      `-- pgfleet 0002_x
+-- scope: tenant
+-- hazards: none
+
+-- +up
+-- +step transaction: true
+ALTER TABLE t ALTER COLUMN v TYPE varchar(20);
+COMMENT ON TABLE t IS 'not a copy';
+ALTER TABLE t SET UNLOGGED;
+ALTER TABLE u ADD COLUMN at timestamptz DEFAULT now();
+-- +step transaction: false
+CREATE INDEX CONCURRENTLY u_id_idx ON u (id);
+-- +step transaction: true
+ALTER TABLE t ALTER COLUMN c TYPE text COLLATE "C";
+ALTER TABLE u ADD COLUMN seen timestamptz DEFAULT clock_timestamp();
+
+-- +down
+`,
+      'tenant/0002_x.sql',
+    );
+    const found = await upDetectingRewrites(db.client, layout, [m]);
+    expect(found.get('tenant/0002_x.sql')).toEqual([
+      { step: 0, statement: 2, table: 't' },
+      { step: 2, statement: 0, table: 't', index: 't_c_idx' },
+      { step: 2, statement: 1, table: 'u' },
+    ]);
+    // The migration ran, and the baseline table is gone.
+    const { rows } = await db.client.query(
+      "SELECT to_regclass('pg_temp.pgfleet_storage_before') AS t, to_regclass('rw_tenant.u_id_idx') AS i",
+    );
+    expect(rows[0]).toEqual({ t: null, i: 'rw_tenant.u_id_idx' });
   });
 });
