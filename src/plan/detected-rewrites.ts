@@ -42,8 +42,9 @@ export function withDetectedRewrites(plan: Plan, rewrites: readonly DetectedRewr
   const replaced = new Map<Statement, Statement>();
   for (const step of plan.steps.up) {
     for (const st of step.statements) {
-      const tables = at.get(st) ?? [];
       const kept = (st.hazards ?? []).filter((h) => !overruled(h));
+      // A rule-only label already says it (a dev database whose TimeZone is not UTC copies too).
+      const tables = kept.some((h) => h.kind === 'rewrites_table') ? [] : (at.get(st) ?? []);
       const indexes = rebuilt.get(st) ?? [];
       if (tables.length === 0 && indexes.length === 0 && kept.length === (st.hazards ?? []).length) continue;
       const change = owner.get(st);
