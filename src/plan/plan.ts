@@ -164,9 +164,16 @@ const sameColumns = (a: TableConstraint, b: TableConstraint) =>
  */
 function constraintReplacements(changes: readonly Change[], partitioned: ReadonlySet<string>) {
   type Named = { table: string; constraint: TableConstraint & { name: string } };
+  // A column dropped or retyped may take the old constraint with it (or be refused while it
+  // stands): on such a table the old one goes first, as in the plain order.
+  const columnsChange = new Set(
+    changes.flatMap((c) =>
+      c.kind === 'drop_column' || (c.kind === 'alter_column' && c.from.type !== c.to.type) ? [c.table] : [],
+    ),
+  );
   const named = (kind: 'add_constraint' | 'drop_constraint'): Named[] =>
     changes.flatMap((c) =>
-      c.kind === kind && c.constraint.name !== null && !partitioned.has(c.table)
+      c.kind === kind && c.constraint.name !== null && !partitioned.has(c.table) && !columnsChange.has(c.table)
         ? [{ table: c.table, constraint: c.constraint as Named['constraint'] }]
         : [],
     );

@@ -74,42 +74,40 @@ export function addUnique(table: string, u: UniqueConstraint & { name: string })
   ];
 }
 
-// IF EXISTS where a DROP COLUMN of the same plan may have taken the old constraint with it.
-const dropConstraint = (table: string, name: string, ifExists = false) =>
-  sql(`ALTER TABLE ${ident(table)} DROP CONSTRAINT ${ifExists ? 'IF EXISTS ' : ''}${ident(name)}`);
+const dropConstraint = (table: string, name: string) =>
+  sql(`ALTER TABLE ${ident(table)} DROP CONSTRAINT ${ident(name)}`);
+
+const addNotValid = (table: string, c: (CheckConstraint | ForeignKey) & { name: string }, options: PlanOptions) =>
+  sql(`ALTER TABLE ${ident(table)} ADD ${constraintClause(c, options)} NOT VALID`);
 
 /**
- * A CHECK or FK added NOT VALID in a step that may run again (a rollback killed inside its
- * group reruns it): whatever a run before left of it goes in the same statement.
+ * The constraint is kept, and still checks new rows, but marked NOT VALID: a step of its own
+ * before it is dropped, whose reverse (VALIDATE) is a step of its own too. So each down step
+ * gives back exactly the state of a recorded step, and a rollback killed between two of
+ * them leaves the schema where the ledger says.
  */
-const addNotValid = (table: string, c: (CheckConstraint | ForeignKey) & { name: string }, options: PlanOptions) =>
-  sql(
-    `ALTER TABLE ${ident(table)} DROP CONSTRAINT IF EXISTS ${ident(c.name)}, ADD ${constraintClause(c, options)} NOT VALID`,
-  );
+const markNotValid = (table: string, c: (CheckConstraint | ForeignKey) & { name: string }, options: PlanOptions) =>
+  sql(`ALTER TABLE ${ident(table)} DROP CONSTRAINT ${ident(c.name)}, ADD ${constraintClause(c, options)} NOT VALID`);
 
 type Named<T> = T & { name: string };
 
 /**
  * Dropping a constraint of a table that exists is a short lock; its reverse adds it back
  * online, as `generate` would have: a CHECK or FK NOT VALID and then validated in a step of
- * its own, a UNIQUE through a concurrent index.
+ * its own (see `markNotValid`), a UNIQUE through a concurrent index.
  */
-export function dropConstraintOnline(
-  table: string,
-  c: Named<TableConstraint>,
-  options: PlanOptions,
-  ifExists = false,
-): Stage[] {
+export function dropConstraintOnline(table: string, c: Named<TableConstraint>, options: PlanOptions): Stage[] {
   if (c.kind === 'unique') {
     return [
       {
-        up: [dropConstraint(table, c.name, ifExists)],
+        up: [dropConstraint(table, c.name)],
         down: [uniqueBuild(table, c.name, c.columns, c.nullsNotDistinct), useIndex(table, c, c.name)],
       },
     ];
   }
   return [
-    { up: [dropConstraint(table, c.name, ifExists)], down: [addNotValid(table, c, options), validate(table, c.name)] },
+    { up: [markNotValid(table, c, options)], down: [validate(table, c.name)] },
+    { up: [dropConstraint(table, c.name)], down: [addNotValid(table, c, options)] },
   ];
 }
 
@@ -135,7 +133,7 @@ export function replaceConstraint(
         down: [sql(`DROP INDEX CONCURRENTLY IF EXISTS ${ident(temp)}`, false)],
       },
       {
-        up: [dropConstraint(table, from.name, true), useIndex(table, to, temp)],
+        up: [dropConstraint(table, from.name), useIndex(table, to, temp)],
         down: [
           uniqueBuild(table, temp, from.columns, from.nullsNotDistinct),
           dropConstraint(table, to.name),
@@ -151,16 +149,16 @@ export function replaceConstraint(
       up: [addNotValid(table, { ...to, name: temp }, options)],
       down: [sql(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${ident(temp)}`)],
     },
-    // Rolled back after this step, the old constraint is still there and valid: validating it again is a no-op.
-    { up: [validate(table, temp)], down: [validate(table, from.name)] },
+    { up: [validate(table, temp)], down: [] },
+    { up: [markNotValid(table, from, options)], down: [validate(table, from.name)] },
     {
       up: [
-        dropConstraint(table, from.name, true),
+        dropConstraint(table, from.name),
         sql(`ALTER TABLE ${t} RENAME CONSTRAINT ${ident(temp)} TO ${ident(to.name)}`),
       ],
       down: [
         sql(`ALTER TABLE ${t} RENAME CONSTRAINT ${ident(to.name)} TO ${ident(temp)}`),
-        sql(`ALTER TABLE ${t} ADD ${constraintClause(from, options)} NOT VALID`),
+        addNotValid(table, from, options),
       ],
     },
   ];

@@ -58,7 +58,7 @@ export function onlineStages(change: Change, options: PlanOptions, ctx: OnlineCo
       }
       const add = c.kind === 'unique' ? addUnique(table, c) : addCheckOrForeignKey(table, c, options);
       // Another name: the new one is in force before the old one goes.
-      return old && named(old) ? [...add, ...dropConstraintOnline(table, old, options, true)] : add;
+      return old && named(old) ? [...add, ...dropConstraintOnline(table, old, options)] : add;
     }
     case 'drop_constraint': {
       const c = change.constraint;
