@@ -15,6 +15,7 @@ import {
 import { migrationPath } from '../migrations/migration-id.js';
 import { sameSchema } from '../model/compare.js';
 import type { Scope } from '../model/types.js';
+import { withDetectedRewrites } from '../plan/detected-rewrites.js';
 import { plan } from '../plan/plan.js';
 import type { Hazard } from '../plan/types.js';
 import { replayedState } from '../replay/replay.js';
@@ -109,22 +110,27 @@ export async function generate(project: Project, options: GenerateOptions = {}):
     if (!options.allowDestructive && !options.check) {
       refuseDestructive(plans.flatMap((p) => p.plan.hazards.map((hazard) => ({ scope: p.scope, hazard }))));
     }
-    const drafts: { draft: MigrationDraft; summary: string[] }[] = [];
-    let sharedRequire: MigrationDraft['requires'] = null;
-    for (const { scope, plan: p } of plans) {
-      const made = draftsFor(scope, p, set[scope], {
-        name: options.name,
-        requires: scope === 'tenant' ? sharedRequire : null,
-        online,
-      });
-      if (scope === 'shared' && made.length > 0)
-        sharedRequire = { scope: 'shared', version: made[made.length - 1].draft.version };
-      drafts.push(...made);
-    }
-    const rendered = drafts.map(({ draft }) => {
-      const path = migrationPath(draft.scope, draft.version, draft.name);
-      return parseMigration(renderMigration(draft), path);
-    });
+    const draftsOf = (planned: typeof plans) => {
+      const out: { draft: MigrationDraft; summary: string[] }[] = [];
+      let sharedRequire: MigrationDraft['requires'] = null;
+      for (const { scope, plan: p } of planned) {
+        const made = draftsFor(scope, p, set[scope], {
+          name: options.name,
+          requires: scope === 'tenant' ? sharedRequire : null,
+          online,
+        });
+        if (scope === 'shared' && made.length > 0)
+          sharedRequire = { scope: 'shared', version: made[made.length - 1].draft.version };
+        out.push(...made);
+      }
+      return out;
+    };
+    const renderedOf = (made: readonly { draft: MigrationDraft }[]) =>
+      made.map(({ draft }) =>
+        parseMigration(renderMigration(draft), migrationPath(draft.scope, draft.version, draft.name)),
+      );
+    let drafts = draftsOf(plans);
+    let rendered = renderedOf(drafts);
     const result = (written: boolean): GenerateResult => ({
       upToDate: false,
       written,
@@ -148,7 +154,15 @@ export async function generate(project: Project, options: GenerateOptions = {}):
     };
     // Unless a scope left out has changes too, the canonical database is in the target state.
     const atTarget = SCOPES.every((s) => sameSchema(target[s], desired[s])) ? canonical.scratch : null;
-    await verifyMigrations(dev, sharedSchema, current, target, rendered, atTarget);
+    const rewrites = await verifyMigrations(dev, sharedSchema, current, target, rendered, atTarget);
+    // The catalog, not the planner's rule, says which statements rewrite a table: the files
+    // get its hazards (only comments change, so what was verified is what is written).
+    const checked = plans.map((p) => {
+      const m = rendered.find((r) => r.scope === p.scope);
+      return { ...p, plan: (m && withDetectedRewrites(p.plan, rewrites.get(m.path) ?? [])) ?? p.plan };
+    });
+    drafts = draftsOf(checked);
+    rendered = renderedOf(drafts);
     await writeMigrations(
       dir,
       drafts.map((d) => d.draft),

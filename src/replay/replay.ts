@@ -32,8 +32,13 @@ export const pathFor = (layout: ScratchLayout, m: { scope: 'shared' | 'tenant' }
 /** Run one section of a migration in the scratch layout; a failure names the migration. */
 export async function runSection(client: pg.ClientBase, layout: ScratchLayout, m: Migration, section: 'up' | 'down') {
   if (m.code) return runCodeSection(client, layout, m, section);
+  await runStatements(m, section, () => applyStatements(client, sectionStatements(m, section), pathFor(layout, m)));
+}
+
+/** `run` (statements of `m`'s section); a failure names the migration and the failing statement. */
+export async function runStatements(m: Migration, section: 'up' | 'down', run: () => Promise<void>): Promise<void> {
   try {
-    await applyStatements(client, sectionStatements(m, section), pathFor(layout, m));
+    await run();
   } catch (cause) {
     const e = cause as Error & { statement?: string };
     throw new PgfleetError('input', `replaying ${m.path} (${section}) failed: ${e.message}`, {

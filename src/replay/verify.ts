@@ -7,6 +7,7 @@ import { createFromModel, type ScopedModels } from '../inspect/canonicalise.js';
 import type { Migration, MigrationSet } from '../migrations/index.js';
 import { sameSchema, stored } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';
+import { type Rewrites, upDetectingRewrites } from './detect-rewrites.js';
 import {
   createLayout,
   inspectLayout,
@@ -56,6 +57,9 @@ async function expectState(client: pg.ClientBase, layout: ScratchLayout, expecte
  * of up from `current`: that pass would only make, at the cost of creating the whole schema
  * again, a state that compares equal to the one already there. The up that is proven is the
  * one that runs on the state the down left, as a rollback and a new rollout would run it.
+ *
+ * Returns the statements that rewrote a table that existed before (see detect-rewrites.ts),
+ * read while that up runs.
  */
 export async function verifyMigrations(
   dev: DevDatabase,
@@ -64,7 +68,7 @@ export async function verifyMigrations(
   target: ScopedModels,
   migrations: readonly Migration[],
   atTarget: ScratchDatabase | null = null,
-): Promise<void> {
+): Promise<Rewrites> {
   const scratch = atTarget ?? (await dev.scratch());
   try {
     const { client } = scratch;
@@ -77,9 +81,11 @@ export async function verifyMigrations(
     const ordered = [...migrations].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'shared' ? -1 : 1));
     for (const m of [...ordered].reverse()) await runSection(client, layout, m, 'down');
     await expectState(client, layout, current, 'down');
-    // Each migration's up on a database in the state before it (what the fleet will run).
-    for (const m of ordered) await runSection(client, layout, m, 'up');
+    // Each migration's up on a database in the state before it (what the fleet will run),
+    // reading from the catalog which tables Postgres rewrote.
+    const rewrites = await upDetectingRewrites(client, layout, ordered);
     await expectState(client, layout, target, 'up');
+    return rewrites;
   } finally {
     if (!atTarget) await scratch.drop();
   }
