@@ -174,6 +174,14 @@ describe('migrate across the shared schema and 50 tenants', { timeout: 180_000 }
     }
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
+    // A COMMIT the killed process had sent still lands: read only once its backends are gone.
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+      const { rows } = await db.client.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pgfleet' AND datname = current_database()`,
+      );
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
     const v = await versions(db);
     const at5 = tenants.filter((t) => v.get(t) === '0005');
     expect(at5.length).toBeGreaterThan(0);
