@@ -56,7 +56,11 @@ export async function applyStatements(
 }
 
 /** `statements` in one transaction and one message; false (rolled back) when Postgres rejects any. */
-async function runAtOnce(client: pg.ClientBase, statements: readonly Runnable[], schemas: readonly string[]) {
+export async function runAtOnce(
+  client: pg.ClientBase,
+  statements: readonly { readonly sql: string }[],
+  schemas: readonly string[],
+): Promise<boolean> {
   // A statement may end in a `--` comment: its `;` goes on a line of its own.
   const body = statements.map((s) => `${s.sql}\n;`).join('\n');
   try {

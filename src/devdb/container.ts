@@ -4,6 +4,7 @@ import type { ContainerRuntimeClient, StartedTestContainer } from 'testcontainer
 import { PgfleetError } from '../errors.js';
 import { dockerHostProblem } from './docker-host.js';
 import { freePort } from './embedded.js';
+import { alive } from './process-alive.js';
 import { scratchArgs } from './scratch-settings.js';
 import { stopOnSignal } from './stop-on-signal.js';
 
@@ -35,15 +36,6 @@ const LABEL_OWNER = 'org.pgfleet.owner';
 const USER = 'pgfleet';
 /** The official images' default data directory up to Postgres 17 (their VOLUME). */
 const PGDATA = '/var/lib/postgresql/data';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 const alternatives = (setting: string) =>
   `start Docker (\`dockerd\`, or Docker Desktop), or change ${setting}: \`embedded\` (the default: ` +

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { binDir, DEFAULT_MAJOR } from './postgres-binaries.js';
+import { alive } from './process-alive.js';
 import { scratchArgs } from './scratch-settings.js';
 
 const run = promisify(execFile);
@@ -154,15 +155,6 @@ export async function freePort(): Promise<number> {
     });
   });
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Servers and data directories of runs whose process died without `stop()` (killed, or a crash). */
 async function removeOrphans(root: string): Promise<void> {

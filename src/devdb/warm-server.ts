@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from './embedded.js';
 import { DEFAULT_MAJOR } from './postgres-binaries.js';
+import { alive } from './process-alive.js';
 import { warmIdleMs } from './warm-setting.js';
 
 /**
@@ -66,15 +67,7 @@ export function warmKey(major: number): string {
 export const warmRoot = (): string => join(cacheDir(), 'warm');
 export const warmDir = (major: number): string => join(warmRoot(), warmKey(major));
 
-export const alive = (pid: number): boolean => {
-  if (!(pid > 0)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+export { alive };
 
 export async function readServerInfo(dir: string): Promise<WarmServerInfo | null> {
   try {

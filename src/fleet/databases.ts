@@ -4,6 +4,7 @@ import { PgfleetError } from '../errors.js';
 import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, openFleet } from './fleet.js';
 import { privilegeError } from './privileges.js';
+import { summaryOf } from './results.js';
 import type { RolloutReport } from './rollout.js';
 import type { RunOptions, RunResult } from './run.js';
 
@@ -129,7 +130,7 @@ export async function acrossDatabases(
           direction: target.direction,
           results: [failed],
           plan: [],
-          summary: { schemas: 1, applied: 0, upToDate: 0, failed: 1, locked: 0, skipped: 0, invalidNames: [] },
+          summary: summaryOf([failed], 1, []),
         };
       }
     }),

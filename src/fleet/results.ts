@@ -1,6 +1,7 @@
 import type { Scope } from '../model/types.js';
 import type { SchemaResult } from './apply-schema.js';
 import { LOCKED } from './claim.js';
+import type { RunSummary } from './run.js';
 
 /** A schema that failed before or without running anything (`migration`: the one it was about). */
 export const failedResult = (
@@ -48,3 +49,21 @@ export const lockedResult = (
 
 /** Whether a result counts as a failure of the run (exit code 1, `--fail-fast`). */
 export const isFailure = (r: SchemaResult): boolean => r.status === 'failed' || r.status === 'locked';
+
+/** A run's counts by status, over `schemas` schemas in all (some may have no result). */
+export function summaryOf(
+  results: readonly SchemaResult[],
+  schemas: number,
+  invalidNames: RunSummary['invalidNames'],
+): RunSummary {
+  const count = (s: SchemaResult['status']) => results.filter((r) => r.status === s).length;
+  return {
+    schemas,
+    applied: count('applied'),
+    upToDate: count('up-to-date'),
+    failed: count('failed'),
+    locked: count('locked'),
+    skipped: count('skipped'),
+    invalidNames,
+  };
+}

@@ -5,7 +5,7 @@ import type { MigrationSet } from '../migrations/index.js';
 import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, snapshot } from './fleet.js';
 import type { PreflightResult } from './preflight/run-preflight.js';
-import { skippedResult } from './results.js';
+import { skippedResult, summaryOf } from './results.js';
 import { type PlannedSchema, type RunOptions, type RunResult, runFleet } from './run.js';
 import { failureAllowance, type ResolvedWave, resolveWaves, wavesUpTo } from './waves.js';
 
@@ -236,20 +236,11 @@ function merge(
 ): RolloutResult {
   const results = [...parts.flatMap((p) => p.results), ...skippedResults];
   const plan = parts.flatMap((p) => p.plan);
-  const count = (s: SchemaResult['status']) => results.filter((r) => r.status === s).length;
   return {
     direction: 'up',
     results,
     plan,
-    summary: {
-      schemas: Math.max(plan.length, results.length),
-      applied: count('applied'),
-      upToDate: count('up-to-date'),
-      failed: count('failed'),
-      locked: count('locked'),
-      skipped: count('skipped'),
-      invalidNames,
-    },
+    summary: summaryOf(results, Math.max(plan.length, results.length), invalidNames),
     rollout: { waves, halted, paused },
   };
 }

@@ -13,7 +13,7 @@ import { readHistory } from './history.js';
 import type { SchemaState } from './pending.js';
 import { type PlannedSchema, planOf, refuseEdited, type Selection, selectionOf, statesOf, workOf } from './prepare.js';
 import { refuseHazards } from './refuse-hazards.js';
-import { isFailure, skippedResult } from './results.js';
+import { isFailure, skippedResult, summaryOf } from './results.js';
 import { type ProgressEvent, RunLog } from './run-log.js';
 import { stepSession } from './session-step.js';
 import { sharedHasOf, type TriageContext, triage } from './triage.js';
@@ -219,21 +219,7 @@ function finish(
   plan: PlannedSchema[],
   invalidNames: RunSummary['invalidNames'],
 ): RunResult {
-  const count = (s: SchemaResult['status']) => results.filter((r) => r.status === s).length;
   const order = new Map(plan.map((p, i) => [p.schema, i]));
   const sorted = [...results].sort((a, b) => (order.get(a.schema) ?? 0) - (order.get(b.schema) ?? 0));
-  return {
-    direction,
-    results: sorted,
-    plan,
-    summary: {
-      schemas: plan.length,
-      applied: count('applied'),
-      upToDate: count('up-to-date'),
-      failed: count('failed'),
-      locked: count('locked'),
-      skipped: count('skipped'),
-      invalidNames,
-    },
-  };
+  return { direction, results: sorted, plan, summary: summaryOf(results, plan.length, invalidNames) };
 }

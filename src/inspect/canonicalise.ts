@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { applyStatements, searchPath } from '../devdb/apply.js';
+import { applyStatements, runAtOnce } from '../devdb/apply.js';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
@@ -126,21 +126,13 @@ export async function createFromModel(
 }
 
 /** All statements in one transaction and one message; false (rolled back) when Postgres rejects any. */
-async function createAtOnce(
+function createAtOnce(
   client: Parameters<typeof applyStatements>[0],
   rendered: readonly { readonly statements: readonly { readonly sql: string }[] }[],
   schemas: readonly string[],
 ): Promise<boolean> {
-  // A statement may end in a `--` comment: its `;` goes on a line of its own.
-  const body = rendered.flatMap((r) => r.statements.map((s) => `${s.sql}\n;`)).join('\n');
-  if (body === '') return true;
-  try {
-    await client.query(`BEGIN;\n${searchPath(schemas)};\n${body}\nCOMMIT;`);
-    return true;
-  } catch {
-    await client.query('ROLLBACK').catch(() => {});
-    return false;
-  }
+  const statements = rendered.flatMap((r) => r.statements);
+  return statements.length === 0 ? Promise.resolve(true) : runAtOnce(client, statements, schemas);
 }
 
 function changePath(change: Change): string[] {

@@ -7,7 +7,7 @@ import {
   fitsBatch,
   takeBatch,
 } from '../../src/fleet/apply-batch.js';
-import { type Unit, transactions, unitsOf } from '../../src/fleet/units.js';
+import { transactions, type Unit, unitsOf } from '../../src/fleet/units.js';
 import { tenantMigration } from './tenant-migration.js';
 
 /** A unit's SQL; the units here are all SQL ones (a code unit has none). */
