@@ -1,5 +1,5 @@
 import { PgfleetError } from '../errors.js';
-import { canonicalise, type ScopedModels } from '../inspect/canonicalise.js';
+import { canonicaliseIn, type ScopedModels } from '../inspect/canonicalise.js';
 import { unknownTypes } from '../load/check-types.js';
 import type { SourceIndex } from '../load/source-index.js';
 import type { Model } from '../model/types.js';
@@ -18,6 +18,7 @@ export interface LoadedModel {
  * every diff compares against.
  */
 export async function canonicalModel(project: LoadedModel, dev: DevDatabase): Promise<ScopedModels> {
+  // One scratch database for both: the type check rolls back everything it creates.
   const scratch = await dev.scratch();
   try {
     const diagnostics = await unknownTypes(project, scratch.client, project.sources);
@@ -31,8 +32,11 @@ export async function canonicalModel(project: LoadedModel, dev: DevDatabase): Pr
         },
       );
     }
+    return await canonicaliseIn(scratch.client, project, {
+      sharedSchema: project.config.shared.schema,
+      sources: project.sources,
+    });
   } finally {
     await scratch.drop();
   }
-  return canonicalise(project, dev, { sharedSchema: project.config.shared.schema, sources: project.sources });
 }

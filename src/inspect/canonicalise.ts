@@ -10,7 +10,7 @@ import type { Model, Scope, Table } from '../model/types.js';
 import { orderChanges } from '../plan/order.js';
 import { ident } from '../plan/quote.js';
 import { render } from '../plan/render/index.js';
-import { inspectSchema } from './index.js';
+import { inspectSchemas } from './index.js';
 
 export interface ScopedModels {
   readonly shared: Model;
@@ -40,21 +40,29 @@ export async function canonicalise(
 ): Promise<ScopedModels> {
   const scratch = await dev.scratch();
   try {
-    const { client } = scratch;
-    const shared = options.sharedSchema;
-    const tenant = shared === SCRATCH_TENANT ? `${SCRATCH_TENANT}_t` : SCRATCH_TENANT;
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(shared)}`);
-    await client.query(`CREATE SCHEMA ${ident(tenant)}`);
-    await createFromModel(client, models.shared, 'shared', [shared], options);
-    await createFromModel(client, models.tenant, 'tenant', [tenant, shared], options);
-    const inspectOptions = { sharedSchema: shared };
-    return {
-      shared: withHints(await inspectSchema(client, shared, inspectOptions), models.shared),
-      tenant: withHints(await inspectSchema(client, tenant, inspectOptions), models.tenant),
-    };
+    return await canonicaliseIn(scratch.client, models, options);
   } finally {
     await scratch.drop();
   }
+}
+
+/** {@link canonicalise} in a scratch database the caller holds (empty, not in a transaction). */
+export async function canonicaliseIn(
+  client: Parameters<typeof applyStatements>[0],
+  models: ScopedModels,
+  options: { sharedSchema: string; sources?: SourceLookup },
+): Promise<ScopedModels> {
+  const shared = options.sharedSchema;
+  const tenant = shared === SCRATCH_TENANT ? `${SCRATCH_TENANT}_t` : SCRATCH_TENANT;
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(shared)}; CREATE SCHEMA ${ident(tenant)}`);
+  await createFromModel(client, models.shared, 'shared', [shared], options);
+  await createFromModel(client, models.tenant, 'tenant', [tenant, shared], options);
+  // Both schemas in one inspection: one snapshot and one query per object kind, not two.
+  const inspected = await inspectSchemas(client, [shared, tenant], { sharedSchema: shared });
+  return {
+    shared: withHints(inspected.get(shared)!, models.shared),
+    tenant: withHints(inspected.get(tenant)!, models.tenant),
+  };
 }
 
 /**
