@@ -136,7 +136,7 @@ const result = await build({
 });
 rmSync(mainSource);
 // The library finds the build's precompiled JSON Schema validators beside its own module
-// (./validators/, see src/load/json-schemas.ts); in the bundle that module is a chunk here.
-cpSync(join(dist, 'load', 'validators'), join(outdir, 'validators'), { recursive: true });
+// (./validators/, see src/yaml/json-schemas.ts); in the bundle that module is a chunk here.
+cpSync(join(dist, 'yaml', 'validators'), join(outdir, 'validators'), { recursive: true });
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 console.log(`dist/bundle: ${commands.length} commands, ${Math.round(bytes / 1024)} KiB`);

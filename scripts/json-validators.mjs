@@ -1,6 +1,6 @@
-// Writes each JSON Schema's ajv validator as code into dist/load/validators (run by
+// Writes each JSON Schema's ajv validator as code into dist/yaml/validators (run by
 // `npm run build`, after tsc), so that a run loads it instead of compiling the schema.
-// dist/load/json-schemas.js uses one only while its recorded hash matches the schema file.
+// dist/yaml/json-schemas.js uses one only while its recorded hash matches the schema file.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import standaloneCode from 'ajv/dist/standalone/index.js';
@@ -10,7 +10,7 @@ import {
   newAjv,
   precompiledValidatorUrl,
   schemaTextHash,
-} from '../dist/load/json-schemas.js';
+} from '../dist/yaml/json-schemas.js';
 
 for (const url of [CONFIG_SCHEMA_URL, MODEL_SCHEMA_URL]) {
   const text = readFileSync(url, 'utf8');

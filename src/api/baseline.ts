@@ -1,10 +1,10 @@
+import type { Config } from '../config/config.js';
 import { connect, safeUrl } from '../devdb/dev-database.js';
 import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { type BaselineSchema, type BaselineStatus, checkBaseline } from '../drift/check-baseline.js';
 import { PgfleetError } from '../errors.js';
 import { openFleet } from '../fleet/fleet.js';
 import { recordBaseline } from '../fleet/record-baseline.js';
-import type { Config } from '../load/config.js';
 import { compareVersions, type Migration, type MigrationSet, readMigrations } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { replayedState } from '../replay/replay.js';

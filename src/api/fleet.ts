@@ -1,3 +1,4 @@
+import type { Config } from '../config/config.js';
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { withConnectionNotes } from '../fleet/connection-report.js';
@@ -22,7 +23,6 @@ import {
 import { isFailure } from '../fleet/results.js';
 import { type RolloutReport, runRollout } from '../fleet/rollout.js';
 import { wavesUpTo } from '../fleet/waves.js';
-import type { Config } from '../load/config.js';
 import { type MigrationSet, readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
 import { refuseIrreversible } from './irreversible.js';

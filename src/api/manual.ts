@@ -8,6 +8,12 @@ import { writeFileAtomic } from '../migrations/write-file-atomic.js';
 import type { Scope } from '../model/types.js';
 import type { Project } from './project.js';
 
+/** The version after the scope's last migration, and `name` made fit for a file name. */
+async function nextInLine(dir: string, scope: Scope, name: string): Promise<{ version: string; clean: string }> {
+  const set = await readMigrations(dir);
+  return { version: nextVersion(set[scope]), clean: cleanName(name) };
+}
+
 /**
  * `pgfleet new`: an empty migration for hand-written SQL (data changes, backfills). It is
  * replayed like any other, and generate never rewrites it.
@@ -18,9 +24,7 @@ export async function newMigration(
   name: string,
 ): Promise<{ id: string; path: string }> {
   const dir = project.config.migrations;
-  const set = await readMigrations(dir);
-  const version = nextVersion(set[scope]);
-  const clean = cleanName(name);
+  const { version, clean } = await nextInLine(dir, scope, name);
   const [path] = await writeMigrations(dir, [
     {
       scope,
@@ -60,14 +64,13 @@ export async function newCodeMigration(
   name: string,
 ): Promise<{ id: string; path: string }> {
   const dir = project.config.migrations;
-  const set = await readMigrations(dir);
-  const version = nextVersion(set[scope]);
-  const clean = cleanName(name);
-  const path = join(dir, scope, `${version}_${clean}.ts`);
+  const { version, clean } = await nextInLine(dir, scope, name);
+  const id = migrationId(version, clean);
+  const path = join(dir, scope, `${id}.ts`);
   await mkdir(join(dir, scope), { recursive: true });
   await writeFileAtomic(path, CODE_TEMPLATE);
   await writeSum(dir);
-  return { id: `${version}_${clean}`, path };
+  return { id, path };
 }
 
 /** `pgfleet hash`: accept the directory as it is now, after a human reviewed the change. */

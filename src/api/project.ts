@@ -1,5 +1,5 @@
-import type { Config } from '../load/config.js';
-import { loadConfig } from '../load/config.js';
+import type { Config } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
 import type { SourceIndex } from '../load/index.js';
 import type { Model } from '../model/types.js';
 

@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type pg from 'pg';
+import { type Config, displayName } from '../config/config.js';
 import { connect, safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { listTenants } from '../fleet/targets.js';
@@ -13,11 +14,10 @@ import {
 } from '../inspect/own-schema-references.js';
 import { countByKind, readUnmodelled, type UnmodelledObject } from '../inspect/read-unmodelled.js';
 import { scopeOf } from '../inspect/scope.js';
-import { type Config, displayName } from '../load/config.js';
-import { writeModel } from '../load/write-model.js';
 import { emptyModel } from '../model/build.js';
 import { schemaNameProblem } from '../model/names.js';
 import { type Model, type Scope, SHARED_PREFIX } from '../model/types.js';
+import { writeModel } from '../write-yaml/write-model.js';
 
 export interface PullOptions {
   /** The shared schema to read; default: `shared.schema` of pgfleet.yaml. */

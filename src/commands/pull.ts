@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { type PullResult, pull } from '../api/pull.js';
 import { BaseCommand } from '../cli/base.js';
-import { loadConfig } from '../load/config.js';
+import { loadConfig } from '../config/config.js';
 
 export default class Pull extends BaseCommand {
   static summary = 'Write the YAML model of a live database (adopt an existing project).';

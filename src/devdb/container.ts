@@ -4,6 +4,7 @@ import type { ContainerRuntimeClient, StartedTestContainer } from 'testcontainer
 import { PgfleetError } from '../errors.js';
 import { dockerHostProblem } from './docker-host.js';
 import { freePort } from './embedded.js';
+import { scratchArgs } from './scratch-settings.js';
 import { stopOnSignal } from './stop-on-signal.js';
 
 /** `devDatabase: docker:IMAGE` (and `TEST_DATABASE=docker:IMAGE`): the image, else null. */
@@ -119,22 +120,7 @@ export async function startContainer(image: string, options: StartContainerOptio
         // In memory: a scratch cluster needs no disk, and removing the container is then ~5x
         // faster (no overlay layer of initdb's files to delete, no anonymous volume).
         .withTmpFs({ [PGDATA]: 'rw' })
-        .withCommand([
-          'postgres',
-          '-p',
-          String(port),
-          '-c',
-          'listen_addresses=127.0.0.1',
-          // A scratch server: durability buys nothing here.
-          '-c',
-          'fsync=off',
-          '-c',
-          'synchronous_commit=off',
-          '-c',
-          'full_page_writes=off',
-          '-c',
-          'max_connections=300',
-        ])
+        .withCommand(['postgres', '-p', String(port), '-c', 'listen_addresses=127.0.0.1', ...scratchArgs()])
         .start();
       const url = `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
       await waitUntilReady(url, started, startupMs);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { binDir, DEFAULT_MAJOR } from './postgres-binaries.js';
+import { scratchArgs } from './scratch-settings.js';
 
 const run = promisify(execFile);
 
@@ -189,15 +190,7 @@ export async function startEmbedded(
     'listen_addresses=127.0.0.1',
     '-c',
     `unix_socket_directories=${dataDir}`,
-    // A scratch server: durability buys nothing here and costs seconds per test run.
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
-    '-c',
-    'max_connections=300',
+    ...scratchArgs(),
   ]);
   try {
     await waitUntilReady(child);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Config } from '../config/config.js';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
 import { diff } from '../diff/diff.js';
@@ -9,7 +10,6 @@ import { inspectSchemas } from '../inspect/index.js';
 import { readUnmodelled } from '../inspect/read-unmodelled.js';
 import { scopeOf as catalogScope } from '../inspect/scope.js';
 import { settleExpressions } from '../inspect/settle.js';
-import type { Config } from '../load/config.js';
 import { emptyModel } from '../model/build.js';
 import { sameSchema, stableKey, stored } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';

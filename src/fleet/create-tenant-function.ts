@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { Config } from '../load/config.js';
+import type { Config } from '../config/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { literal, qualified } from '../plan/quote.js';
 import { LOCK_NAMESPACE } from './claim.js';

@@ -1,6 +1,6 @@
+import type { Config } from '../config/config.js';
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
-import type { Config } from '../load/config.js';
 import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, openFleet } from './fleet.js';
 import { privilegeError } from './privileges.js';

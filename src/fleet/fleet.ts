@@ -1,7 +1,7 @@
 import pg from 'pg';
+import type { Config } from '../config/config.js';
 import { connect } from '../devdb/dev-database.js';
 import type { PgfleetError } from '../errors.js';
-import type { Config } from '../load/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { LOCK_NAMESPACE } from './claim.js';
 import { CREATE_HISTORY, CREATE_STEP_PROGRESS, type HistoryRow, readHistory, STEP_PROGRESS } from './history.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import type { Config, RolloutConfig } from '../config/config.js';
 import { PgfleetError } from '../errors.js';
-import type { Config, RolloutConfig } from '../load/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import type { SchemaResult } from './apply-schema.js';
 import { type FleetConnection, snapshot } from './fleet.js';

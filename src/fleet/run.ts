@@ -1,7 +1,7 @@
+import type { Config } from '../config/config.js';
+import { DEFAULT_ONLINE } from '../config/online-config.js';
 import { safeUrl } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
-import type { Config } from '../load/config.js';
-import { DEFAULT_ONLINE } from '../load/online-config.js';
 import { type MigrationSet, refuseNewerPostgres } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import type { ApplyOptions, SchemaResult } from './apply-schema.js';

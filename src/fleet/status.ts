@@ -1,4 +1,4 @@
-import type { Config } from '../load/config.js';
+import type { Config } from '../config/config.js';
 import { type MigrationSet, migrationSteps } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { type FleetConnection, snapshot } from './fleet.js';

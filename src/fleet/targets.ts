@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import type { Config } from '../config/config.js';
 import { PgfleetError } from '../errors.js';
-import type { Config } from '../load/config.js';
 import { schemaNameProblem } from '../model/names.js';
 
 /** Schemas pgfleet never treats as tenants, whatever `match` or `query` says. */

@@ -1,6 +1,6 @@
+import type { Config } from '../config/config.js';
+import { DEFAULT_TENANT_NAME_PATTERN } from '../config/rollout-config.js';
 import { PgfleetError } from '../errors.js';
-import type { Config } from '../load/config.js';
-import { DEFAULT_TENANT_NAME_PATTERN } from '../load/rollout-config.js';
 import type { Migration, MigrationSet } from '../migrations/index.js';
 import { schemaNameProblem } from '../model/names.js';
 import { ident, literal } from '../plan/quote.js';

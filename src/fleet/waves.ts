@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { FailureBudget, WaveConfig } from '../config/rollout-config.js';
 import { PgfleetError } from '../errors.js';
-import type { FailureBudget, WaveConfig } from '../load/rollout-config.js';
 
 /** A wave with the tenants it holds in this run. */
 export interface ResolvedWave {

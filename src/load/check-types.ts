@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { Diagnostic } from '../errors.js';
 import type { Model, Scope } from '../model/types.js';
 import { ident, literal, qualified } from '../plan/quote.js';
-import { closest } from './closest.js';
+import { closest } from '../yaml/closest.js';
+import { pointer } from '../yaml/yaml-source.js';
 import type { SourceIndex } from './source-index.js';
-import { pointer } from './yaml-source.js';
 
 // serial types are not types: CREATE TABLE expands them into an integer, a sequence and a
 // default, so to_regtype does not know them.

@@ -1,11 +1,11 @@
 import { DEFAULT_ROUTINE_GRANTS } from '../model/build.js';
 import { identifierProblem } from '../model/names.js';
 import type { CheckConstraint, CompositeType, Domain, Grant, Index, Routine, Trigger, View } from '../model/types.js';
+import type { Path } from '../yaml/yaml-source.js';
 import { convertIndex } from './convert-table.js';
 import { byName, literalOrSql } from './convert-values.js';
 import type { ConvertContext } from './drafts.js';
 import type { RawCompositeType, RawDomain, RawGrants, RawIndex, RawSql } from './raw-model.js';
-import type { Path } from './yaml-source.js';
 
 /** SQL as written, without surrounding blanks and a final `;` (the planner ends statements). */
 export const statementText = (sql: string): string => sql.trim().replace(/;\s*$/, '').trimEnd();

@@ -1,9 +1,9 @@
 import { identifierProblem } from '../model/names.js';
 import type { Sequence } from '../model/types.js';
+import type { Path } from '../yaml/yaml-source.js';
 import { convertGrants, SEQUENCE_PRIVILEGES } from './convert-objects.js';
 import type { ConvertContext } from './drafts.js';
 import type { RawInteger, RawSequence } from './raw-model.js';
-import type { Path } from './yaml-source.js';
 
 const TYPES: Record<string, { type: string; min: bigint; max: bigint }> = {
   smallint: { type: 'smallint', min: -32768n, max: 32767n },

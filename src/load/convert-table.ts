@@ -9,14 +9,14 @@ import type {
   Table,
   UniqueConstraint,
 } from '../model/types.js';
-import { closest } from './closest.js';
+import { closest } from '../yaml/closest.js';
+import type { Path } from '../yaml/yaml-source.js';
 import { convertColumn } from './convert-column.js';
 import { convertGrants, convertTriggers } from './convert-objects.js';
 import { byName, deferrable, fkAction } from './convert-values.js';
 import type { ConvertContext, ForeignKeyDraft, NamedThing, TableDraft } from './drafts.js';
 import type { RawIndex, RawIndexElement, RawTable } from './raw-model.js';
 import { referencedTable } from './referenced-table.js';
-import type { Path } from './yaml-source.js';
 
 /**
  * One table of a file: its columns in file order, its constraints and indexes sorted by

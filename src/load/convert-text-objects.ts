@@ -1,8 +1,8 @@
 import { identifierProblem } from '../model/names.js';
 import type { Collation, TextSearchConfiguration, TextSearchDictionary } from '../model/types.js';
+import type { Path } from '../yaml/yaml-source.js';
 import type { ConvertContext, Declared, FileObjects } from './drafts.js';
 import type { RawCollation, RawFile, RawTextSearchConfiguration, RawTextSearchDictionary } from './raw-model.js';
-import type { Path } from './yaml-source.js';
 
 type TextObjects = Pick<FileObjects, 'collations' | 'textSearchDictionaries' | 'textSearchConfigurations'>;
 

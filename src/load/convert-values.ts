@@ -1,8 +1,8 @@
 import type { Deferrable, FkAction } from '../model/types.js';
 import { literal } from '../plan/quote.js';
+import type { Path } from '../yaml/yaml-source.js';
 import type { ConvertContext } from './drafts.js';
 import type { RawDeferrable, RawLiteralOrSql } from './raw-model.js';
-import type { Path } from './yaml-source.js';
 
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 

@@ -1,4 +1,4 @@
-import type { Path } from './yaml-source.js';
+import type { Path } from '../yaml/yaml-source.js';
 
 const NAMED: Record<string, string> = {
   indexes: 'index',

@@ -14,7 +14,7 @@ import type {
   TextSearchDictionary,
   View,
 } from '../model/types.js';
-import type { Path, YamlSource } from './yaml-source.js';
+import type { Path, YamlSource } from '../yaml/yaml-source.js';
 
 /**
  * What one file contributes to one scope, with where each thing is written, before the

@@ -1,9 +1,7 @@
 /**
- * Loading: pgfleet.yaml and the YAML model files → `Config` and one `Model` per scope, with
- * every problem reported at `file:line:col`.
+ * Loading the YAML model files → one `Model` per scope, with every problem reported at
+ * `file:line:col` (pgfleet.yaml is read by `config/`).
  */
 export { unknownTypes } from './check-types.js';
-export { type Config, displayName, type LoadConfigOptions, loadConfig } from './config.js';
-export { CONFIG_SCHEMA_URL, MODEL_SCHEMA_URL } from './json-schemas.js';
 export { type LoadedModel, loadModel, modelError } from './model-files.js';
 export type { SourceIndex } from './source-index.js';

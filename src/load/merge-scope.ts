@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../errors.js';
 import { type ForeignKey, type Model, type Scope, SHARED_PREFIX, type Table } from '../model/types.js';
-import { closest } from './closest.js';
+import { closest } from '../yaml/closest.js';
 import { byName } from './convert-values.js';
 import type { Declared, FileObjects, ForeignKeyDraft, Located, NamedKind, NamedThing, TableDraft } from './drafts.js';
 

@@ -1,18 +1,18 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import { displayName } from '../config/config.js';
 import { type Diagnostic, PgfleetError } from '../errors.js';
 import type { Model, Scope } from '../model/types.js';
-import type { Config } from './config.js';
-import { displayName } from './config.js';
+import { modelFileValidator } from '../yaml/json-schemas.js';
+import { schemaDiagnostics } from '../yaml/schema-diagnostics.js';
+import { isStackOverflow, YamlSource } from '../yaml/yaml-source.js';
 import { convertFile, fileScopes } from './convert-file.js';
 import { describeModelPath } from './describe-path.js';
 import type { FileObjects } from './drafts.js';
-import { modelFileValidator } from './json-schemas.js';
 import { firstTables, mergeScope } from './merge-scope.js';
 import type { RawFile } from './raw-model.js';
-import { schemaDiagnostics } from './schema-diagnostics.js';
 import { type SourceIndex, sourceIndex } from './source-index.js';
-import { isStackOverflow, YamlSource } from './yaml-source.js';
 
 export type { SourceIndex } from './source-index.js';
 

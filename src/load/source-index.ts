@@ -1,5 +1,5 @@
 import type { Scope } from '../model/types.js';
-import type { YamlSource } from './yaml-source.js';
+import type { YamlSource } from '../yaml/yaml-source.js';
 
 /** Where the objects of the model are written, for messages about them found later. */
 export interface SourceIndex {

@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA_URL, MODEL_SCHEMA_URL, newAjv } from '../../dist/load/json-schemas.js';
+import { CONFIG_SCHEMA_URL, MODEL_SCHEMA_URL, newAjv } from '../../dist/yaml/json-schemas.js';
 import { fleetProject } from '../fleet/fleet-project.js';
 import { testDatabase } from '../support/db.js';
 import { runCli } from './run-cli.js';
@@ -135,7 +135,7 @@ describe('the validators the build precompiles', () => {
   ];
 
   it.each(cases)('give the errors ajv gives at run time (%s)', async (url, data) => {
-    const { precompiledValidatorUrl } = await import('../../dist/load/json-schemas.js');
+    const { precompiledValidatorUrl } = await import('../../dist/yaml/json-schemas.js');
     const built = (await import(precompiledValidatorUrl(url).href)).default;
     const schema = JSON.parse(await readFile(url, 'utf8'));
     const compiled = (await newAjv()).compile(schema);

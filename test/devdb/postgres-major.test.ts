@@ -2,10 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
 import { connect } from '../../src/devdb/dev-database.js';
 import { withDevDatabase } from '../../src/devdb/with-dev-database.js';
 import { PgfleetError } from '../../src/errors.js';
-import { loadConfig } from '../../src/load/config.js';
 
 /**
  * `postgres: 15`: the dev database runs production's major. Its binaries come through npm on

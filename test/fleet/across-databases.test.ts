@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/config.js';
 import { acrossDatabases } from '../../src/fleet/databases.js';
-import type { Config } from '../../src/load/config.js';
 
 // Two databases nobody listens on (port 1 refuses at once): each becomes one failed entry.
 const project = {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drift } from '../../src/api/drift.js';
@@ -72,10 +72,7 @@ describe('a migration of steps on a fleet', { timeout: 240_000 }, () => {
     expect(m.steps?.up.flatMap((s) => s.statements.flatMap((x) => x.hazards.map((h) => h.kind)))).toEqual(
       expect.arrayContaining(['validates', 'index_build']),
     );
-    await writeFile(
-      join(fleet.dir, 'pgfleet.yaml'),
-      (await import('node:fs')).readFileSync(join(fleet.dir, 'pgfleet.yaml'), 'utf8') + 'allowHazards: [validates]\n',
-    );
+    await appendFile(join(fleet.dir, 'pgfleet.yaml'), 'allowHazards: [validates]\n');
     const cli = await runCli(['migrate', '--config', join(fleet.dir, 'pgfleet.yaml')], { cwd: fleet.dir });
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/tenant\/0002_\w+\.sql/);

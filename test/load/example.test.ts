@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadModel, unknownTypes } from '../../src/load/index.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadModel, unknownTypes } from '../../src/load/index.js';
 import { testDatabase } from '../support/db.js';
 
 describe('the example model (pgfleet.yaml and schema/ at the repository root)', () => {

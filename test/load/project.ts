@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { type Config, loadConfig } from '../../src/config/config.js';
 import { type Diagnostic, PgfleetError } from '../../src/errors.js';
-import { type Config, type LoadedModel, loadConfig, loadModel } from '../../src/load/index.js';
+import { type LoadedModel, loadModel } from '../../src/load/index.js';
 
 const made: string[] = [];
 afterAll(async () => {

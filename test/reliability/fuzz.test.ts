@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { loadConfig } from '../../src/config/config.js';
 import { PgfleetError } from '../../src/errors.js';
-import { loadConfig } from '../../src/load/config.js';
 import { loadModel } from '../../src/load/index.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 60);

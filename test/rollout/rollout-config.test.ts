@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/load/index.js';
+import { loadConfig } from '../../src/config/config.js';
 import { at, inputProblems, project } from '../load/project.js';
 
 const configOf = async (text: string) => loadConfig({ cwd: await project({ 'pgfleet.yaml': text }), env: {} });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { WaveConfig } from '../../src/config/rollout-config.js';
 import { PgfleetError } from '../../src/errors.js';
 import { failureAllowance, likeToRegExp, resolveWaves, stableOrder, wavesUpTo } from '../../src/fleet/waves.js';
-import type { WaveConfig } from '../../src/load/rollout-config.js';
 
 const wave = (name: string, w: Partial<WaveConfig> = {}): WaveConfig => ({
   name,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Config } from '../../load/config.js';
+import type { Config } from '../../config/config.js';
 import type { MigrationSet } from '../../migrations/index.js';
 import type { Scope } from '../../model/types.js';
 import { type FleetConnection, snapshot } from '../fleet.js';

@@ -7,7 +7,7 @@ import type { Ajv, AnySchemaObject, Options, ValidateFunction } from 'ajv';
 /**
  * The JSON Schemas that ship in the package root (editors read the same files through the
  * `# yaml-language-server: $schema=` line). The URL is relative to this module, which sits
- * two levels down both in src/load and in dist/load.
+ * two levels down both in src/yaml and in dist/yaml.
  */
 export const MODEL_SCHEMA_URL = new URL('../../pgfleet.schema.json', import.meta.url);
 export const CONFIG_SCHEMA_URL = new URL('../../pgfleet-config.schema.json', import.meta.url);

@@ -3,8 +3,10 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type Diagnostic, PgfleetError } from '../errors.js';
 import { type IgnoreRules, NO_IGNORE, PRESETS } from '../model/ignore.js';
 import { schemaNameProblem } from '../model/names.js';
+import { configValidator } from '../yaml/json-schemas.js';
+import { schemaDiagnostics } from '../yaml/schema-diagnostics.js';
+import { isStackOverflow, YamlSource } from '../yaml/yaml-source.js';
 import { interpolate } from './interpolate.js';
-import { configValidator } from './json-schemas.js';
 import { type OnlineConfig, onlineConfig, type RawOnlineConfig } from './online-config.js';
 import {
   DEFAULT_TENANT_NAME_PATTERN,
@@ -14,8 +16,6 @@ import {
   rolloutConfig,
   rolloutProblems,
 } from './rollout-config.js';
-import { schemaDiagnostics } from './schema-diagnostics.js';
-import { isStackOverflow, YamlSource } from './yaml-source.js';
 
 export type { RolloutConfig, WaveConfig } from './rollout-config.js';
 

@@ -2,8 +2,12 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { CONFIG_SCHEMA_URL, MODEL_SCHEMA_URL } from '../../src/load/index.js';
-import { configValidator, modelFileValidator } from '../../src/load/json-schemas.js';
+import {
+  CONFIG_SCHEMA_URL,
+  configValidator,
+  MODEL_SCHEMA_URL,
+  modelFileValidator,
+} from '../../src/yaml/json-schemas.js';
 
 type Schema = Record<string, unknown>;
 

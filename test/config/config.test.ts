@@ -2,9 +2,8 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/load/index.js';
-import { DEFAULT_ONLINE } from '../../src/load/online-config.js';
-import { at, brief, inputProblems, project } from './project.js';
+import { loadConfig } from '../../src/config/config.js';
+import { at, brief, inputProblems, project } from '../load/project.js';
 
 const problemsOf = (text: string, env: Record<string, string> = {}) =>
   project({ 'pgfleet.yaml': text }).then((root) => inputProblems(loadConfig({ cwd: root, env })));
@@ -43,13 +42,10 @@ describe('loadConfig', () => {
             template: null,
             namePattern: '^[a-z_][a-z0-9_]*$',
             createFunction: true,
-            createFunction: true,
-            createFunction: true,
           },
         },
       ],
       concurrency: 4,
-      online: DEFAULT_ONLINE,
       rollout: null,
       online: {
         enabled: true,
@@ -106,7 +102,6 @@ concurrency: 16
       tenants,
       databases: [{ url: 'postgres://db/fleet', tenants }],
       concurrency: 16,
-      online: DEFAULT_ONLINE,
       rollout: null,
       online: {
         enabled: true,
@@ -240,7 +235,6 @@ tenants: { match: 'tenant_%' }
           unregister: null,
           template: null,
           namePattern: '^[a-z_][a-z0-9_]*$',
-          createFunction: true,
           createFunction: true,
         },
       },
