@@ -81,7 +81,8 @@ function refuseDestructive(hazards: readonly { scope: Scope; hazard: Hazard }[])
 export async function generate(project: Project, options: GenerateOptions = {}): Promise<GenerateResult> {
   const dir = project.config.migrations;
   const sharedSchema = project.config.shared.schema;
-  const set = await readMigrations(dir);
+  // A code migration is imported only if the replay (not cached) runs it.
+  const set = await readMigrations(dir, { codeFromCache: true });
   return withDevDatabase(project, async (dev) => {
     const desired = await canonicalModel(project, dev);
     const current = await replayedState(dev, set, sharedSchema);
