@@ -15,6 +15,16 @@ export interface BenchOptions {
   readonly save: boolean;
 }
 
+/**
+ * Figures that need the fleet's tables (and their rows): without any of them, the fleet is
+ * made of empty schemas whose ledger says 0001 and 0002 (`migrate --fake`), all the reads look at.
+ */
+const NEEDS_TABLES = ['bootstrap', 'migrate', 'drift', 'cli-migrate', 'preflight'];
+
+/** Whether a run of `only` (null: every figure) builds a ledger-only fleet. */
+export const ledgerOnly = (only: readonly string[] | null): boolean =>
+  only !== null && !NEEDS_TABLES.some((f) => only.includes(f));
+
 export const HELP = `npm run bench -- [flags]
 
   --tenants N          fleet size of the full table (default 1000; 10000 on demand)
@@ -22,7 +32,7 @@ export const HELP = `npm run bench -- [flags]
   --runs K             repetitions per figure (default 3; generate 2 unless given)
   --only f1,f2         only these figures: startup, dev-loop, introspect, canonicalise, diff-two,
                        generate, bootstrap, migrate, cli-migrate, reads, tenant-create, drift, cli-reads,
-                       adopt
+                       adopt, preflight
   --floor psql|pg      the floor's client (default: psql when installed, else one pg connection)
   --history TxM        generate figure: T tables reached by M migrations (default 150x200)
   --core-tables T      tables of the canonicalise / introspect / diff figures (default 200)

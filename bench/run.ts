@@ -5,6 +5,7 @@
  *   npm run bench                         (N = 1,000; fleet figures at 100 and 1,000)
  *   npm run bench -- --tenants 10000      (on demand)
  *   npm run bench -- --only reads,status --runs 5
+ *   npm run bench -- --only preflight --sweep 1000
  *
  * Each figure runs in a process of its own (bench/child.ts), so its peak RSS is its own.
  * Prints one table, writes bench/results/latest.json (and tenants-<N>.json), compares with
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { migrate } from '../src/api/fleet.js';
 import { HISTORY } from '../src/fleet/index.js';
-import { HELP, parseOptions } from './args.js';
+import { HELP, ledgerOnly, parseOptions } from './args.js';
 import { REPO } from './cli-process.js';
 import { prepareCore } from './core-setup.js';
 import { FIGURES, FLEET_FIGURES } from './figures/index.js';
@@ -163,6 +164,7 @@ try {
     await p.withNewMigration(false);
     await migrate(await p.loadFleet(), { only: { scope: 'shared' } });
     const max = options.sweep[options.sweep.length - 1];
+    const fakeFleet = ledgerOnly(options.only);
     for (const n of options.sweep) {
       console.log(`fleet of ${n.toLocaleString('en-US')} tenant schemas:`);
       await p.setMatch(fleetMatch(n));
@@ -185,26 +187,25 @@ try {
         // The peers cost 10-100 ms a schema: by default they run at the smallest N only.
         peerRuns: n === options.sweep[0] ? options.runs : (options.peerRuns ?? 0),
       };
-      // Reads only look at namespaces and the ledger: without bootstrap, migrate and drift
-      // figures the fleet is made of empty schemas whose ledger says 0001 and 0002 (migrate --fake).
-      const ledgerOnly = !want('bootstrap') && !want('migrate') && !want('drift') && !want('cli-migrate');
       if (want('bootstrap')) await figure('bootstrap', `bootstrap @${n}`);
       else {
-        await untimed(`bootstrap of ${n} schemas${ledgerOnly ? ' (ledger only: migrate --fake)' : ''}`, async () => {
+        await untimed(`bootstrap of ${n} schemas${fakeFleet ? ' (ledger only: migrate --fake)' : ''}`, async () => {
           await createSchemas(server.url, names(fleetPrefix(n), n));
-          await migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly });
+          await migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: fakeFleet });
         });
       }
       await p.withNewMigration(true);
       if (want('migrate')) await figure('migrate', `one new migration @${n}`);
       else
         await untimed('one new migration', async () =>
-          migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: ledgerOnly }),
+          migrate(await p.loadFleet(), { only: { scope: 'tenant' }, concurrency: 4, fake: fakeFleet }),
         );
       if (want('cli-migrate')) await figure('cli-migrate', `one new migration through the CLI @${n}`);
       if (want('reads')) await figure('reads', `nothing to do + status @${n}`);
       if (want('tenant-create')) await figure('tenant-create', `tenant create @${n}`);
       if (want('drift')) await figure('drift', `drift @${n}`);
+      // Last at this N: it leaves rows in two tables of every schema (the reads after it only read the ledger).
+      if (want('preflight')) await figure('preflight', `migrate --preflight @${n}`);
       if (n === max && want('cli-reads')) await figure('cli-reads', `CLI nothing to do + status @${n}`);
     }
     await p.remove();

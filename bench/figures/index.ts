@@ -2,6 +2,7 @@ import { devLoop } from '../cli/dev-loop.js';
 import { cliMigrate } from '../cli/migrate.js';
 import { bootstrap } from '../fleet/bootstrap.js';
 import { oneMigration } from '../fleet/migrate.js';
+import { preflightFigure } from '../fleet/preflight.js';
 import { cliReads, reads, tenantCreate } from '../fleet/reads.js';
 import type { BenchContext, Row } from '../types.js';
 import { adoptFigure } from './adopt.js';
@@ -26,7 +27,8 @@ export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   'cli-reads': cliReads,
   'cli-migrate': cliMigrate,
   adopt: adoptFigure,
+  preflight: preflightFigure,
 };
 
 /** Figures that need the fleet of N tenant schemas, run for each N of the sweep. */
-export const FLEET_FIGURES = ['bootstrap', 'migrate', 'reads', 'tenant-create', 'drift'] as const;
+export const FLEET_FIGURES = ['bootstrap', 'migrate', 'reads', 'tenant-create', 'drift', 'preflight'] as const;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { ledgerOnly } from '../args.js';
 import type { Results } from './results.js';
 import { checkGoal, floorLegend, markdownTable } from './table.js';
 
@@ -23,7 +24,7 @@ function section(r: Results): string {
       `${r.options.runs} runs per figure unless the spread column says otherwise; the whole suite took ${Math.round(r.elapsedS / 60)} min.`,
     '',
     `Floor: ${r.floor}.` +
-      (r.options.only && !r.options.only.includes('bootstrap') && !r.options.only.includes('migrate')
+      (ledgerOnly(r.options.only)
         ? ' The fleet of this run is ledger-only: empty schemas whose history says 0001 and 0002 (`migrate --fake`), which is all that the reads look at.'
         : ''),
     '',

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js';
+import type { Config, RolloutConfig } from '../config/config.js';
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { withConnectionNotes } from '../fleet/connection-report.js';
@@ -21,7 +21,7 @@ import {
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
 import { isFailure } from '../fleet/results.js';
-import { type RolloutReport, runRollout } from '../fleet/rollout.js';
+import { type RolloutReport, runRollout, tenantsUpToWave } from '../fleet/rollout.js';
 import { wavesUpTo } from '../fleet/waves.js';
 import { type MigrationSet, readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
@@ -55,19 +55,7 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
-  const rollout = project.config.rollout;
-  const only = options.only;
-  const waves = rollout !== null && !(only && ('schema' in only || only.scope === 'shared')) ? rollout : null;
-  if (options.wave !== undefined && waves === null) {
-    throw new PgfleetError('input', `--wave ${JSON.stringify(options.wave)} needs rollout waves in pgfleet.yaml`, {
-      hint:
-        rollout === null
-          ? 'add `rollout: { waves: [...] }` to pgfleet.yaml (see the README), or drop --wave'
-          : '--wave does not go with --shared or --schema',
-    });
-  }
-  // Bad input changes nothing: an unknown wave is refused before the shared schema runs.
-  if (options.wave !== undefined && waves !== null) wavesUpTo(waves.waves, options.wave);
+  const waves = rolloutOf(project.config.rollout, options);
   const withHazards = (r: MigrateResult): MigrateResult => {
     if (!options.planOnly) return r;
     const ids = new Set(r.plan.flatMap((p) => p.migrations));
@@ -84,7 +72,8 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
       : runRollout(fleet, config, set, waves, {
           ...options,
           concurrency,
-          preflight: (tenants) => runPreflight(fleet, config, set, { tenants, concurrency, to: options.to }),
+          preflight: (tenants) =>
+            runPreflight(fleet, config, set, { tenants, only: { scope: 'tenant' }, concurrency, to: options.to }),
         });
   const result = await acrossDatabases(
     project,
@@ -96,6 +85,29 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
     options,
   );
   return withHazards(result);
+}
+
+/**
+ * The rollout a run goes by: none without `rollout:` or with --shared / --schema (which name
+ * what to run). `--wave` without one, or naming no wave, is bad input, refused before any
+ * schema is touched.
+ */
+function rolloutOf(
+  rollout: RolloutConfig | null,
+  options: { readonly only?: RunOptions['only']; readonly wave?: string },
+): RolloutConfig | null {
+  const only = options.only;
+  const waves = rollout !== null && !(only && ('schema' in only || only.scope === 'shared')) ? rollout : null;
+  if (options.wave !== undefined && waves === null) {
+    throw new PgfleetError('input', `--wave ${JSON.stringify(options.wave)} needs rollout waves in pgfleet.yaml`, {
+      hint:
+        rollout === null
+          ? 'add `rollout: { waves: [...] }` to pgfleet.yaml (see the README), or drop --wave'
+          : '--wave does not go with --shared or --schema',
+    });
+  }
+  if (options.wave !== undefined && waves !== null) wavesUpTo(waves.waves, options.wave);
+  return waves;
 }
 
 /**
@@ -185,11 +197,15 @@ export async function statusAll(project: FleetProject, schema?: string): Promise
   );
 }
 
-export type PreflightApiOptions = Omit<PreflightOptions, 'concurrency' | 'tenants'> & { readonly concurrency?: number };
+export type PreflightApiOptions = Omit<PreflightOptions, 'concurrency' | 'tenants'> & {
+  readonly concurrency?: number;
+  /** With `rollout:` in pgfleet.yaml: only the tenants of the waves up to and including this one (and the shared schema). */
+  readonly wave?: string;
+};
 
 /**
  * `pgfleet migrate --preflight`: which schemas' data would make a pending migration fail,
- * read-only, on every database of the fleet.
+ * read-only, on every database of the fleet; with `wave`, the schemas `migrate --wave` would run.
  *
  * @example
  * const { failures } = await preflight(await loadFleetProject(), { concurrency: 8 });
@@ -198,12 +214,17 @@ export async function preflight(project: FleetProject, options: PreflightApiOpti
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
+  const waves = rolloutOf(project.config.rollout, options);
+  const wave = options.wave;
   const dbs = databasesOf(project);
   const parts = await Promise.all(
     dbs.map(async (db) => {
-      const r = await withFleet(project, db, concurrency, (fleet, config) =>
-        runPreflight(fleet, config, set, { ...options, concurrency }),
-      );
+      const r = await withFleet(project, db, concurrency, async (fleet, config) => {
+        // Waves are resolved per database, as migrate resolves them.
+        const tenants =
+          waves !== null && wave !== undefined ? await tenantsUpToWave(fleet, config, waves, wave) : undefined;
+        return runPreflight(fleet, config, set, { ...options, concurrency, tenants });
+      });
       if (dbs.length === 1) return r;
       const database = safeUrl(db.url);
       return {

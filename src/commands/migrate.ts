@@ -14,13 +14,14 @@ export default class Migrate extends BaseCommand {
 
 With rollout: in pgfleet.yaml the tenants go in waves (canary first): a wave with failures over its budget ends the run before the next wave (exit 1), a pause: true wave ends it after itself (exit 0); the next migrate carries on. --wave NAME runs up to and including that wave.
 
---preflight runs nothing: for every pending statement whose success depends on data (a new UNIQUE or primary key, NOT NULL, CHECK, FOREIGN KEY, a removed enum value, a narrowing type change), it counts each schema's offending rows in a read-only transaction and exits 1 when any schema would fail.`;
+--preflight runs nothing: for every pending statement whose success depends on data (a new UNIQUE or primary key, NOT NULL, CHECK, FOREIGN KEY, a removed enum value, a narrowing type change), it counts each schema's offending rows in a read-only transaction and exits 1 when any schema would fail. With --wave NAME it checks only what migrate --wave NAME would run.`;
   static examples = [
     '<%= config.bin %> migrate',
     '<%= config.bin %> migrate --tenant --concurrency 8',
     '<%= config.bin %> migrate --plan',
     '<%= config.bin %> migrate --plan --format markdown >> "$GITHUB_STEP_SUMMARY"',
     '<%= config.bin %> migrate --preflight',
+    '<%= config.bin %> migrate --preflight --wave canary',
     '<%= config.bin %> migrate --wave canary',
     '<%= config.bin %> migrate --schema tenant_acme --to 0004',
   ];
@@ -30,10 +31,12 @@ With rollout: in pgfleet.yaml the tenants go in waves (canary first): a wave wit
     to: Flags.string({ description: 'apply migrations up to this version' }),
     fake: Flags.boolean({ description: 'record migrations as applied without running them' }),
     plan: Flags.boolean({ description: 'show what would run (per wave with rollout:); run nothing' }),
-    wave: Flags.string({ description: 'with rollout: waves, run up to and including this wave' }),
+    wave: Flags.string({
+      description: 'with rollout: waves, run (or with --preflight, check) up to and including this wave',
+    }),
     preflight: Flags.boolean({
       description: 'report the schemas whose data would make a pending migration fail; read-only, runs nothing',
-      exclusive: ['plan', 'fake', 'wave'],
+      exclusive: ['plan', 'fake'],
     }),
     'statement-timeout': Flags.integer({
       description: "with --preflight: statement_timeout of each schema's checks, in ms",
@@ -58,6 +61,7 @@ With rollout: in pgfleet.yaml the tenants go in waves (canary first): a wave wit
       const result = await preflight(project, {
         only: onlyOf(flags),
         to: flags.to,
+        wave: flags.wave,
         concurrency: flags.concurrency,
         statementTimeoutMs: flags['statement-timeout'],
       });

@@ -83,8 +83,10 @@ const finishSql = (schema: string, m: Migration, direction: 'up' | 'down', ms?: 
  * A code migration with `export const transaction = false`: its queries commit as they go
  * and `ctx.batches` commits each batch with its progress, so a large table is not held in
  * one transaction and a killed run continues after the last batch that committed. The
- * schema is held with a session advisory lock meanwhile; the history row is written when
- * the module returns.
+ * schema is held with a session advisory lock meanwhile, so `client` must be a real
+ * session (behind a transaction pooler, one of directDatabase); the history row is written
+ * when the module returns. Faked, only the history row is written, in one transaction that
+ * holds the schema's lock: any connection will do.
  */
 export async function runCodeOutsideTransaction(
   client: pg.ClientBase,
@@ -94,6 +96,15 @@ export async function runCodeOutsideTransaction(
   o: CodeRunOptions,
 ): Promise<void> {
   const m = unit.migration;
+  if (unit.fake) {
+    await ensureBatchProgress(client);
+    await client.query('BEGIN');
+    const held = await client.query('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [LOCK_NAMESPACE, lockKey]);
+    if (!held.rows[0].ok)
+      throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
+    await client.query(`${finishSql(target.schema, m, o.direction, 0)} COMMIT`);
+    return;
+  }
   const locked = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_NAMESPACE, lockKey]);
   if (!locked.rows[0].ok)
     throw Object.assign(new Error('schema is being migrated by another pgfleet run'), { code: LOCKED });
@@ -105,10 +116,8 @@ export async function runCodeOutsideTransaction(
       `SET search_path = ${searchPath}; SET lock_timeout = ${literal(`${o.lockTimeoutMs}ms`)}; ${schemaUsableSql(target.schema)}`,
     );
     await ensureBatchProgress(client);
-    if (!unit.fake) {
-      const ctx = migrationContext(client, target, { version: m.version, direction: o.direction, searchPath });
-      await callCode(m, o.direction, ctx);
-    }
+    const ctx = migrationContext(client, target, { version: m.version, direction: o.direction, searchPath });
+    await callCode(m, o.direction, ctx);
     await client.query(`BEGIN; ${finishSql(target.schema, m, o.direction, performance.now() - started)} COMMIT`);
   } finally {
     await client.query('RESET search_path; RESET lock_timeout').catch(() => {});

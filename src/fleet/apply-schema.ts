@@ -140,11 +140,29 @@ async function runOutsideTransaction(
       o,
     );
   }
-  if (session === 'same') return inSession(client, schema, scope, shared, unit, o);
+  return onSession(client, o, 'a non-transactional step', (session) =>
+    inSession(session, schema, scope, shared, unit, o),
+  );
+}
+
+/**
+ * `work` on a real session: this connection, or one of directDatabase's (released after,
+ * discarded if `work` threw). Behind a transaction pooler without directDatabase the run was
+ * refused before any schema was touched (session-step.ts), so there is none: a bug.
+ */
+async function onSession(
+  client: pg.ClientBase,
+  o: ApplyOptions,
+  what: string,
+  work: (session: pg.ClientBase) => Promise<void>,
+): Promise<void> {
+  const session = o.session === undefined ? 'same' : o.session;
+  if (session === null) throw new Error(`${what} reached a transaction pooler without a real session`);
+  if (session === 'same') return work(client);
   const own = await session.connect();
   let broken = true;
   try {
-    await inSession(own, schema, scope, shared, unit, o);
+    await work(own);
     broken = false;
   } finally {
     own.release(broken);
@@ -257,7 +275,11 @@ export async function applyToSchema(
             current = m;
           });
         } else if (group[0].kind === 'code') {
-          await runCodeOutsideTransaction(client, target, group[0], schemaLockKey(schema), o);
+          const unit = group[0];
+          const run = (c: pg.ClientBase) => runCodeOutsideTransaction(c, target, unit, schemaLockKey(schema), o);
+          // Faked, it writes the ledger only, in one transaction: any connection will do.
+          if (unit.fake) await run(client);
+          else await onSession(client, o, 'a code migration with transaction = false', run);
         } else if (group[0].transactional) {
           const messages = transactionMessages(schema, scope, shared, group, o);
           for (let i = 0; i < messages.length; i++) {

@@ -76,10 +76,7 @@ export async function runRollout(
     sharedFailed = r.summary.failed + r.summary.locked > 0;
   }
   const snap = await snapshot(fleet, config, undefined, true);
-  const queried = new Map<string, readonly string[]>();
-  for (const w of rollout.waves)
-    if (w.query !== null) queried.set(w.name, await waveQuery(fleet.coordinator, w.name, w.query));
-  const waves = resolveWaves(rollout.waves, snap.tenants.tenants, queried);
+  const waves = await fleetWaves(fleet, rollout, snap.tenants.tenants);
   const inRun = wavesUpTo(waves, o.wave);
   const reports: WaveReport[] = [];
   const skippedResults: SchemaResult[] = [];
@@ -168,6 +165,32 @@ export async function runRollout(
   }
   for (const w of waves) if (!inRun.includes(w)) reports.push(report(w, 'not in this run'));
   return merge(parts, reports, halted, paused, skippedResults, snap.tenants.invalid);
+}
+
+/** The fleet's tenants resolved into waves, each `query` wave's SQL run on the coordinator. */
+async function fleetWaves(
+  fleet: FleetConnection,
+  rollout: RolloutConfig,
+  tenants: readonly string[],
+): Promise<ResolvedWave[]> {
+  const queried = new Map<string, readonly string[]>();
+  for (const w of rollout.waves)
+    if (w.query !== null) queried.set(w.name, await waveQuery(fleet.coordinator, w.name, w.query));
+  return resolveWaves(rollout.waves, tenants, queried);
+}
+
+/**
+ * The tenants `migrate --wave NAME` would run (the waves up to and including NAME), resolved
+ * as {@link runRollout} resolves them: what `migrate --preflight --wave NAME` checks.
+ */
+export async function tenantsUpToWave(
+  fleet: FleetConnection,
+  config: Config,
+  rollout: RolloutConfig,
+  wave: string,
+): Promise<string[]> {
+  const snap = await snapshot(fleet, config, undefined, true);
+  return wavesUpTo(await fleetWaves(fleet, rollout, snap.tenants.tenants), wave).flatMap((w) => w.tenants);
 }
 
 const allowanceOf = (rollout: RolloutConfig, w: ResolvedWave): number | null =>

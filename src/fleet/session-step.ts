@@ -26,8 +26,16 @@ export function needsOwnSession(statement: string): boolean {
   );
 }
 
-/** The first statement of `m`'s `direction` section that needs a session, or null. */
+/** What stands for the statement of a batched code migration in the refusal: its module's code. */
+const BATCHED_CODE = 'its code (export const transaction = false)';
+
+/**
+ * The first statement of `m`'s `direction` section that needs a session, or null. A code
+ * migration with `transaction = false` needs one as a whole: its queries run outside any
+ * transaction of pgfleet's, with the schema's search path and lock held by the session.
+ */
 export function sessionStatementOf(m: Migration, direction: 'up' | 'down'): string | null {
+  if (m.code && !m.transactional) return BATCHED_CODE;
   for (const step of m.steps[direction]) {
     if (step.transactional) continue;
     const found = splitStatements(step.sql).find(needsOwnSession);

@@ -36,6 +36,7 @@ CREATE UNIQUE INDEX CONCURRENTLY code_key ON services_service (code);
 ALTER TABLE services_service ADD CONSTRAINT code_key UNIQUE USING INDEX code_key;
 ALTER TABLE services_service ALTER COLUMN name TYPE varchar(3);
 ALTER TABLE services_service ALTER COLUMN code TYPE integer USING code::integer;
+ALTER TABLE services_service ALTER COLUMN name TYPE date USING name::date;
 ALTER TYPE tier RENAME TO tier__pgfleet_old;
 CREATE TYPE tier AS ENUM ('a', 'b');
 ALTER TABLE services_service ALTER COLUMN tier TYPE tier USING tier::text::tier;
@@ -47,6 +48,10 @@ DO $body$ BEGIN PERFORM 1; END $body$;`,
 
   it('counts the offending rows of each, names rows by primary key, and lists what it could not check', async () => {
     const r = await preflight(await fleet.project());
+    // Before 16 (no pg_input_is_valid) a type change is checked by a predicate for the common
+    // targets (varchar, integer here) and listed as not checked for the others (date).
+    const before16 = Number((await db.client.query('SHOW server_version_num')).rows[0].server_version_num) < 160000;
+    const date = 'services_service.name TYPE date';
     expect(r.errors).toEqual([]);
     expect(r.schemas).toBe(2);
     expect(r.failures.every((f) => f.schema === 'tenant_01')).toBe(true);
@@ -56,6 +61,7 @@ DO $body$ BEGIN PERFORM 1; END $body$;`,
       ['unique', 'code_key', 2],
       ['cast', 'services_service.name TYPE varchar(3)', 1],
       ['cast', 'services_service.code TYPE integer', 2],
+      ...(before16 ? [] : [['cast', date, 2]]),
       ['enum', 'services_service.tier TYPE tier', 1],
     ]);
     expect(r.failures.find((f) => f.constraint === 'code_key')?.examples).toEqual(['x1']);
@@ -65,6 +71,7 @@ DO $body$ BEGIN PERFORM 1; END $body$;`,
         statement: 'DO $body$ BEGIN PERFORM 1; END $body$',
         reason: 'not a statement form preflight knows',
       }),
+      ...(before16 ? [expect.objectContaining({ statement: date, reason: expect.stringMatching(/Postgres 16/) })] : []),
     ]);
   });
 

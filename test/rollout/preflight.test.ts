@@ -119,6 +119,46 @@ describe(`preflight on ${N} tenants`, { timeout: 300_000 }, () => {
     }
   });
 
+  it('--preflight --wave NAME checks the tenants of the waves up to and including NAME, as migrate --wave runs them', async () => {
+    const path = config();
+    const original = await readFile(path, 'utf8');
+    await writeFile(
+      path,
+      `${original}rollout:\n  waves:\n    - { name: canary, tenants: [tenant_01, tenant_05] }\n    - { name: early, match: 'tenant\\_1%' }\n    - { name: rest }\n`,
+    );
+    try {
+      const before = await fingerprint(db);
+      const r = await runCli(['migrate', '--preflight', '--wave', 'canary', '--json', '--config', path], {
+        cwd: fleet.dir,
+      });
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ schemas: 2, failures: [{ schema: 'tenant_05' }] });
+      const failing = async (wave: string) => {
+        const result = await preflight(await fleet.project(), { wave });
+        return { schemas: result.schemas, failing: [...new Set(result.failures.map((f) => f.schema))] };
+      };
+      // canary and early (tenant_10 ... tenant_19): tenant_12's NULLs too, and none of the rest's.
+      expect(await failing('early')).toEqual({ schemas: 12, failing: ['tenant_05', 'tenant_12'] });
+      expect(await failing('rest')).toEqual({
+        schemas: N,
+        failing: ['tenant_05', 'tenant_12', 'tenant_23', 'tenant_33', 'tenant_51'],
+      });
+      const unknown = await runCli(['migrate', '--preflight', '--wave', 'nope', '--config', path], { cwd: fleet.dir });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('--wave "nope": no such wave');
+      await expect(
+        preflight(await fleet.project(), { wave: 'canary', only: { schema: 'tenant_05' } }),
+      ).rejects.toMatchObject({ code: 'input', hint: '--wave does not go with --shared or --schema' });
+      expect(await fingerprint(db)).toBe(before);
+    } finally {
+      await writeFile(path, original);
+    }
+    await expect(preflight(await fleet.project(), { wave: 'canary' })).rejects.toMatchObject({
+      code: 'input',
+      message: '--wave "canary" needs rollout waves in pgfleet.yaml',
+    });
+  });
+
   it('then migrate fails exactly those 5 and no others', async () => {
     const r = await migrate(await fleet.project());
     const failed = r.results.filter((x) => x.status === 'failed').map((x) => x.schema);

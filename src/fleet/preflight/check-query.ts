@@ -1,4 +1,5 @@
 import { ident, literal } from '../../plan/quote.js';
+import { castValidity, INPUT_SPACE } from './cast-validity.js';
 import type { Check } from './checks.js';
 
 /** How a table's rows are named in examples: its primary key columns, or null for the row's ctid. */
@@ -6,6 +7,7 @@ export type KeyColumns = readonly string[] | null;
 
 const ROW = 'pgfleet_row';
 const REF = 'pgfleet_ref';
+const INPUT = 'pgfleet_in';
 
 const keyOf = (pk: KeyColumns): string => {
   if (pk === null || pk.length === 0) return `${ROW}.ctid::text`;
@@ -45,9 +47,15 @@ export function offendingRows(check: Check, pk: KeyColumns): string {
         : `${notNull(mine)} AND ${orphan}`;
       return `SELECT ${key} AS k, 1 AS w ${from} WHERE ${where}`;
     }
-    case 'cast':
+    case 'cast': {
       // pg_input_is_valid (Postgres 16+) answers per row where a cast would abort the whole query.
-      return `SELECT ${key} AS k, 1 AS w ${from} WHERE (${check.value}) IS NOT NULL AND NOT pg_input_is_valid((${check.value})::text, ${literal(check.type)})`;
+      if (!check.byPredicate)
+        return `SELECT ${key} AS k, 1 AS w ${from} WHERE (${check.value}) IS NOT NULL AND NOT pg_input_is_valid((${check.value})::text, ${literal(check.type)})`;
+      const valid = castValidity(check.type);
+      if (!valid) throw new Error(`no input predicate for ${check.type}`);
+      const input = `(SELECT v, btrim(v, ${INPUT_SPACE}) AS t FROM (SELECT (${check.value})::text AS v) AS pgfleet_v) AS ${INPUT}`;
+      return `SELECT ${key} AS k, 1 AS w ${from} CROSS JOIN LATERAL ${input} WHERE ${INPUT}.v IS NOT NULL AND NOT (${valid(`${INPUT}.v`, `${INPUT}.t`)})`;
+    }
     case 'enum': {
       const values = `ARRAY[${check.values.map(literal).join(', ')}]::text[]`;
       const where = check.array

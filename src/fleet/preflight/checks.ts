@@ -24,7 +24,13 @@ export type Check = CheckBase &
         readonly refColumns: readonly string[];
         readonly matchFull: boolean;
       }
-    | { readonly kind: 'cast'; readonly value: string; readonly type: string }
+    | {
+        readonly kind: 'cast';
+        readonly value: string;
+        readonly type: string;
+        /** Before Postgres 16: the type's input tested by a predicate (cast-validity.ts), not pg_input_is_valid. */
+        readonly byPredicate?: boolean;
+      }
     | { readonly kind: 'enum'; readonly column: string; readonly values: readonly string[]; readonly array: boolean }
     /** A column added NOT NULL without a default: any row fails it. */
     | { readonly kind: 'rows' }

@@ -5,13 +5,14 @@ import type { Scope } from '../../model/types.js';
 import { type FleetConnection, snapshot } from '../fleet.js';
 import { schemaState } from '../pending.js';
 import { forEachBounded } from '../pool.js';
+import { castValidity } from './cast-validity.js';
 import { checksSelect, type KeyColumns, preflightMessage } from './check-query.js';
 import { type Check, type CheckPlan, checksOf, tablesCreatedBy, type Unchecked } from './checks.js';
 
 export interface PreflightOptions {
   /** Only the shared schema, only the tenants, or one schema. */
   readonly only?: { readonly scope: Scope } | { readonly schema: string };
-  /** Only these tenants (a rollout wave); the shared schema is left out. */
+  /** Only these tenants (rollout waves); the shared schema is checked too unless `only` leaves it out. */
   readonly tenants?: readonly string[];
   /** Check the migrations up to this version. */
   readonly to?: string;
@@ -56,7 +57,7 @@ export interface PreflightResult {
   readonly ms: number;
 }
 
-/** Why a cast cannot be checked before Postgres 16. */
+/** The first server with pg_input_is_valid. */
 const PG16 = 160000;
 
 /**
@@ -79,7 +80,7 @@ export async function preflight(
   const snap = await snapshot(fleet, config, one, true);
   const subset = o.tenants ? new Set(o.tenants) : null;
   const targets: Array<{ schema: string; scope: Scope }> = [
-    ...(scopeOnly !== 'tenant' && subset === null && (one === undefined || one === shared)
+    ...(scopeOnly !== 'tenant' && (one === undefined || one === shared)
       ? [{ schema: shared, scope: 'shared' as const }]
       : []),
     ...(scopeOnly !== 'shared' && one !== shared ? snap.tenants.tenants : [])
@@ -101,7 +102,7 @@ export async function preflight(
     const key = `${t.scope}:${state.pending.map((m) => m.id).join(',')}`;
     let plan = plans.get(key);
     if (!plan) {
-      plan = withoutCastsBefore16(checksOf(state.pending, t.scope === 'tenant' ? createdShared : undefined), major);
+      plan = castsBefore16(checksOf(state.pending, t.scope === 'tenant' ? createdShared : undefined), major);
       plans.set(key, plan);
     }
     work.push({ ...t, plan });
@@ -213,18 +214,25 @@ export async function preflight(
   };
 }
 
-function withoutCastsBefore16(plan: CheckPlan, serverVersion: number): CheckPlan {
+/**
+ * Before Postgres 16 a type change is checked by a predicate where one is known for the
+ * target type (cast-validity.ts), and listed as not checked otherwise.
+ */
+function castsBefore16(plan: CheckPlan, serverVersion: number): CheckPlan {
   if (serverVersion >= PG16) return plan;
-  const casts = plan.checks.filter((c) => c.kind === 'cast');
+  const known = (c: Check) => c.kind !== 'cast' || castValidity(c.type) !== null;
   return {
-    checks: plan.checks.filter((c) => c.kind !== 'cast'),
+    checks: plan.checks.filter(known).map((c) => (c.kind === 'cast' ? { ...c, byPredicate: true } : c)),
     unchecked: [
       ...plan.unchecked,
-      ...casts.map((c) => ({
-        migration: c.migration,
-        statement: c.constraint,
-        reason: 'checking a type change needs pg_input_is_valid (Postgres 16 or later)',
-      })),
+      ...plan.checks
+        .filter((c) => !known(c))
+        .map((c) => ({
+          migration: c.migration,
+          statement: c.constraint,
+          reason:
+            'before Postgres 16 (pg_input_is_valid) preflight checks a type change to integer, numeric, varchar, char, text, uuid or boolean only',
+        })),
     ],
   };
 }
