@@ -125,8 +125,7 @@ export async function openDevDatabase(
           await client.end().catch(() => {});
           const a = await adminClient();
           // On the warm server the watchdog drops it in the background: DROP DATABASE
-          // takes from a tenth of a second to over one on a busy machine (validate gave
-          // back two), while a rename takes milliseconds.
+          // takes from a tenth of a second to over one on a busy machine, a rename milliseconds.
           if (!(warm && (await discard(a, name)))) await a.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
         },
       };
