@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from '../src/api/generate.js';
 import { type FleetProject as Fleet, loadFleetProject, loadProject, type Project } from '../src/api/project.js';
 import { readMigrations, writeSum } from '../src/migrations/index.js';
+import { projectDir } from '../test/support/project-dir.js';
 import { SHARED_YAML, tenantYaml } from './synthetic-yaml.js';
 
 /** A pgfleet project in a temporary folder: pgfleet.yaml, schema/ and generated/. */
@@ -29,32 +29,21 @@ export interface ProjectOptions {
 }
 
 export async function benchProject(o: ProjectOptions): Promise<BenchProject> {
-  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'pgfleet-bench-')));
+  const dir =
+    o.dir ??
+    (await projectDir({
+      prefix: 'pgfleet-bench-',
+      devDatabase: o.devDatabase,
+      database: o.databaseUrl,
+      // The fleet figures time one transactional migration per schema against the floor
+      // running its SQL in one transaction; concurrent builds (online forms, the default)
+      // cannot run in one, and bench/online.ts measures them. Its plain index build blocks
+      // writes, which is nothing on the bench's empty tables.
+      config: `tenants:\n  match: '${o.match}'\nconcurrency: 1\nonline: false\nallowHazards: [index_build, validates, blocks_writes]\n`,
+      files: { 'schema/shared/tenants.yaml': SHARED_YAML, 'schema/tenant/app.yaml': o.tenantYaml },
+    }));
   const configPath = join(dir, 'pgfleet.yaml');
   const writeTenantModel = (yaml: string) => writeFile(join(dir, 'schema', 'tenant', 'app.yaml'), yaml);
-  if (!o.dir) {
-    await mkdir(join(dir, 'schema', 'shared'), { recursive: true });
-    await mkdir(join(dir, 'schema', 'tenant'), { recursive: true });
-    await writeFile(
-      configPath,
-      [
-        `database: ${o.databaseUrl}`,
-        `devDatabase: ${o.devDatabase}`,
-        'tenants:',
-        `  match: '${o.match}'`,
-        'concurrency: 1',
-        // The fleet figures time one transactional migration per schema against the floor
-        // running its SQL in one transaction; concurrent builds (online forms, the default)
-        // cannot run in one, and bench/online.ts measures them. Its plain index build blocks
-        // writes, which is nothing on the bench's empty tables.
-        'online: false',
-        'allowHazards: [index_build, validates, blocks_writes]',
-        '',
-      ].join('\n'),
-    );
-    await writeFile(join(dir, 'schema', 'shared', 'tenants.yaml'), SHARED_YAML);
-    await writeTenantModel(o.tenantYaml);
-  }
   return {
     dir,
     configPath,

@@ -1,3 +1,4 @@
+import { byName } from '../model/by-name.js';
 import type { Column, Enum, ForeignKey, Model, Scope, Table } from '../model/types.js';
 import { SHARED_PREFIX } from '../model/types.js';
 import { canonicalType } from './types.js';
@@ -52,7 +53,7 @@ export function djangoModels(models: Readonly<Record<Scope, Model>>, options: Dj
   const classes = new Map<string, string>();
   const taken = new Set<string>();
   for (const scope of ['shared', 'tenant'] as const) {
-    for (const t of [...models[scope].tables].sort(byName).filter((t) => emitted(scope, t))) {
+    for (const t of byName(models[scope].tables).filter((t) => emitted(scope, t))) {
       let name = className(t.name);
       while (taken.has(name)) name = `${name}${scope === 'shared' ? 'Shared' : 'Tenant'}`;
       taken.add(name);
@@ -72,8 +73,8 @@ export function djangoModels(models: Readonly<Record<Scope, Model>>, options: Dj
       enums: new Map(models[scope].enums.map((e) => [e.name, e])),
       domains: new Map(models[scope].domains.map((d) => [d.name, d.type])),
     };
-    for (const e of [...models[scope].enums].sort(byName)) choices.push(enumChoices(e));
-    for (const t of [...models[scope].tables].sort(byName)) {
+    for (const e of byName(models[scope].enums)) choices.push(enumChoices(e));
+    for (const t of byName(models[scope].tables)) {
       if (!emitted(scope, t)) continue;
       const reason = unmodellable(t);
       if (reason) {
@@ -97,7 +98,6 @@ export function djangoModels(models: Readonly<Record<Scope, Model>>, options: Dj
   return { text: `${text}\n`, models: count, skipped };
 }
 
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const dedupe = (xs: string[]) => [...new Set(xs)];
 
 function unmodellable(t: Table): string | null {

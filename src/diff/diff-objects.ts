@@ -1,5 +1,6 @@
 import type { Change, GrantTarget } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
+import { mentions } from '../model/mentions.js';
 import type { ExclusionConstraint, Grant, Model, Routine, Table, Trigger, View } from '../model/types.js';
 import { recreatesColumn } from '../plan/server-features.js';
 import { matchByName } from './match.js';
@@ -11,16 +12,6 @@ import type { Renames } from './renames.js';
  * dependencies are not in the model, so they are read from that text: an object depends on
  * another when it names it. A false match only orders or rebuilds more than needed.
  */
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** True when SQL text names `name`: quoted exactly, or bare (Postgres folds bare names to lower case). */
-export function names(text: string, name: string): boolean {
-  if (text.includes(`"${name.replaceAll('"', '""')}"`)) return true;
-  // A name that needs quotes is only ever written quoted.
-  if (!/^[a-z_][a-z0-9_$]*$/.test(name)) return false;
-  return new RegExp(`(^|[^\\w$"])${escapeRegExp(name)}($|[^\\w$"])`, 'i').test(text);
-}
 
 /** `film_in_stock(integer,integer)` → `film_in_stock`; quotes kept off. */
 export const routineBaseName = (identity: string): string =>
@@ -82,7 +73,7 @@ function signatureTypes(definition: string): string {
 /** A routine whose signature names a table or view of the model (its row type) needs that relation first. */
 function isLate(r: Routine, model: Model): boolean {
   const types = signatureTypes(r.definition);
-  return [...model.tables, ...model.views].some((t) => names(types, t.name));
+  return [...model.tables, ...model.views].some((t) => mentions(types, t.name));
 }
 
 /** Depths in the call graph (a routine naming another comes after it); cycles are cut. */
@@ -96,7 +87,7 @@ function depths<T extends { name: string }>(items: readonly T[], text: (item: T)
     visiting.add(item.name);
     let d = 0;
     for (const other of items) {
-      if (other.name !== item.name && names(text(item), nameOf(other.name))) d = Math.max(d, visit(other) + 1);
+      if (other.name !== item.name && mentions(text(item), nameOf(other.name))) d = Math.max(d, visit(other) + 1);
     }
     visiting.delete(item.name);
     depth.set(item.name, Math.min(d, 999));
@@ -288,10 +279,10 @@ function disturbedBy(changes: readonly Change[], recreated: ReadonlySet<string>,
 /** True when a view (as defined on the from side) reads something the other changes disturb. */
 function reads(view: View, d: Disturbed, oldName: (table: string) => string): boolean {
   for (const [table, columns] of d.tables) {
-    if (!names(view.definition, table) && !names(view.definition, oldName(table))) continue;
-    if (columns === null || [...columns].some((c) => names(view.definition, c))) return true;
+    if (!mentions(view.definition, table) && !mentions(view.definition, oldName(table))) continue;
+    if (columns === null || [...columns].some((c) => mentions(view.definition, c))) return true;
   }
-  return [...d.routines].some((r) => names(view.definition, r));
+  return [...d.routines].some((r) => mentions(view.definition, r));
 }
 
 const viewDefinition = ({ comment: _c, indexes: _i, grants: _g, ...rest }: View) => rest;
@@ -326,7 +317,7 @@ export function diffViews(
     grew = false;
     for (const [a, b] of m.pairs) {
       if (rebuild.has(b.name)) continue;
-      if ([...gone].some((g) => names(a.definition, g))) {
+      if ([...gone].some((g) => mentions(a.definition, g))) {
         rebuild.add(b.name);
         gone.add(b.name);
         grew = true;

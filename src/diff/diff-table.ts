@@ -1,5 +1,6 @@
 import type { Change } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
+import { readsColumn } from '../model/mentions.js';
 import type { Column, Index, Table, TableConstraint } from '../model/types.js';
 import { recreatesColumn } from '../plan/server-features.js';
 import { matchByName, pairRenamed } from './match.js';
@@ -64,7 +65,7 @@ function diffColumns(
   const last: Change[] = [];
   for (const [before, now] of kept) {
     const reads =
-      before.generated !== null && now.generated !== null && retyped.some((c) => mentions(before.generated, c));
+      before.generated !== null && now.generated !== null && retyped.some((c) => readsColumn(before.generated, c));
     if (reads) {
       const plain = { ...before, generated: null };
       first.push({ kind: 'alter_column', table: to.name, from: before, to: plain });
@@ -93,18 +94,11 @@ function diffColumns(
   return { changes, renames, rebuilt };
 }
 
-/** True when an SQL text may name `column` (bare or quoted); a false positive only rebuilds more. */
-function mentions(text: string | null, column: string): boolean {
-  if (text === null) return false;
-  if (text.includes(`"${column.replaceAll('"', '""')}"`)) return true;
-  return new RegExp(`(^|[^\\w$."])${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w$"])`).test(text);
-}
-
 /** True when a constraint or index depends on one of `columns`. */
 function dependsOn(item: TableConstraint | Index, columns: ReadonlySet<string>): boolean {
   if (columns.size === 0) return false;
   const any = (names: readonly (string | null)[]) => names.some((n) => n !== null && columns.has(n));
-  const text = (t: string | null) => [...columns].some((c) => mentions(t, c));
+  const text = (t: string | null) => [...columns].some((c) => readsColumn(t, c));
   switch (item.kind) {
     case 'unique':
     case 'foreignKey':

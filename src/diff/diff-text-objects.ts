@@ -1,7 +1,7 @@
 import type { Change, CollationUsage, TextObjectTarget } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
+import { mentions } from '../model/mentions.js';
 import type { Collation, Index, Model, TextSearchConfiguration, TextSearchDictionary } from '../model/types.js';
-import { names } from './diff-objects.js';
 import { matchByName } from './match.js';
 
 /**
@@ -44,7 +44,7 @@ export function diffTextObjects(from: Model, to: Model, others: readonly Change[
   for (const [a, b] of configurations.pairs) {
     if (a.parser !== b.parser) {
       changes.push({ kind: 'recreate_ts_configuration', from: a, to: b });
-      const named = (text: string | null) => text !== null && names(text, b.name);
+      const named = (text: string | null) => text !== null && mentions(text, b.name);
       rebuiltIndexes((i) => named(i.where) || i.elements.some((e) => named(e.expression)));
     } else if (stableKey(a) !== stableKey(b)) changes.push({ kind: 'alter_ts_configuration', from: a, to: b });
   }

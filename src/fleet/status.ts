@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import { type MigrationSet, migrationSteps } from '../migrations/index.js';
+import { idOf } from '../migrations/migration-id.js';
 import type { Scope } from '../model/types.js';
 import { type FleetConnection, snapshot } from './fleet.js';
 import { schemaState } from './pending.js';
@@ -68,10 +69,8 @@ export async function fleetStatus(
       version: s.applied.at(-1)?.version ?? null,
       applied: s.applied.map((m) => m.id),
       pending: s.pending.map((m) => m.id),
-      failed: s.failed
-        ? { migration: `${s.failed.version}_${s.failed.name}`, error: s.failed.error, at: s.failed.appliedAt }
-        : null,
-      unknown: s.unknown.map((r) => `${r.version}_${r.name}`),
+      failed: s.failed ? { migration: idOf(s.failed), error: s.failed.error, at: s.failed.appliedAt } : null,
+      unknown: s.unknown.map(idOf),
       problems: [...s.edited, ...s.problems],
       inside: s.inside
         ? {

@@ -12,13 +12,3 @@ export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<str
 
 /** Key of a table: its schema and name, which cannot contain a NUL byte. */
 export const tableKey = (schema: string, table: string): string => `${schema}\0${table}`;
-
-/** By name in code unit order, the same order whatever the database's collation. */
-export const byName = <T extends { readonly name: string | null }>(a: T, b: T): number => {
-  const x = a.name ?? '';
-  const y = b.name ?? '';
-  return x < y ? -1 : x > y ? 1 : 0;
-};
-
-export const sortedByName = <T extends { readonly name: string | null }>(items: readonly T[]): T[] =>
-  [...items].sort(byName);

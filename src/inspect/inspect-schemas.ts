@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { type ErrorCode, PgfleetError } from '../errors.js';
+import { byName } from '../model/by-name.js';
 import { type IgnoreRules, withoutIgnored } from '../model/ignore.js';
 import type { Column, Model, Scope, Table } from '../model/types.js';
-import { groupBy, sortedByName, tableKey } from './group.js';
+import { groupBy, tableKey } from './group.js';
 import { qualifiedNames, shadowedByCatalog, unqualifyOwnSchema } from './own-schema-references.js';
 import { readColumns } from './read-columns.js';
 import { type InspectedConstraint, readConstraints } from './read-constraints.js';
@@ -140,7 +141,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const typesOf = groupBy(types, (t) => t.schema);
   const textObjectsOf = groupBy(textObjects, (o) => o.schema);
   const textObjectsIn = <S extends TextObject['section']>(schema: string, section: S) =>
-    sortedByName(
+    byName(
       (textObjectsOf.get(schema) ?? [])
         .map((o) => o.object)
         .filter((o): o is Extract<TextObject, { section: S }> => o.section === section)
@@ -153,7 +154,7 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
   const policiesOf = groupBy(policies, (p) => tableKey(p.schema, p.table));
   const grantsOf = groupBy(grants, (g) => tableKey(g.schema, g.relation));
   const grantsFor = (schema: string, relation: string) =>
-    sortedByName((grantsOf.get(tableKey(schema, relation)) ?? []).map((g) => g.grant));
+    byName((grantsOf.get(tableKey(schema, relation)) ?? []).map((g) => g.grant));
   const serialSequences = new Set(
     columns.flatMap((c) => (c.serialSequence === null ? [] : [tableKey(c.schema, c.serialSequence)])),
   );
@@ -172,34 +173,34 @@ async function readModels(client: pg.ClientBase, scope: CatalogScope): Promise<M
       );
       return {
         ...table,
-        exclusions: sortedByName((exclusionsOf.get(key) ?? []).map((x) => x.exclusion)),
+        exclusions: byName((exclusionsOf.get(key) ?? []).map((x) => x.exclusion)),
         rowLevelSecurity: t.row_security,
         forceRowLevelSecurity: t.force_row_security,
-        policies: sortedByName((policiesOf.get(key) ?? []).map((p) => p.policy)),
+        policies: byName((policiesOf.get(key) ?? []).map((p) => p.policy)),
         grants: grantsFor(schema, t.name),
         partitionBy: t.partition_by,
         partitionOf: t.parent !== null && t.bound !== null ? { parent: t.parent, bound: t.bound } : null,
       };
     });
     models.set(schema, {
-      extensions: sortedByName((extensionsOf.get(schema) ?? []).map((e) => e.extension)),
-      enums: sortedByName((enumsOf.get(schema) ?? []).map((e) => e.enum)),
-      sequences: sortedByName(
+      extensions: byName((extensionsOf.get(schema) ?? []).map((e) => e.extension)),
+      enums: byName((enumsOf.get(schema) ?? []).map((e) => e.enum)),
+      sequences: byName(
         (sequencesOf.get(schema) ?? [])
           .filter((s) => !serialSequences.has(tableKey(schema, s.sequence.name)))
           .map((s) => ({ ...s.sequence, grants: grantsFor(schema, s.sequence.name) })),
       ),
-      tables: sortedByName(schemaTables),
+      tables: byName(schemaTables),
       domains: (domainsOf.get(schema) ?? []).map((d) => d.domain),
       types: (typesOf.get(schema) ?? []).map((t) => t.type),
       collations: textObjectsIn(schema, 'collations'),
       textSearchDictionaries: textObjectsIn(schema, 'textSearchDictionaries'),
       textSearchConfigurations: textObjectsIn(schema, 'textSearchConfigurations'),
-      functions: sortedByName((functionsOf.get(schema) ?? []).map((f) => f.routine)),
+      functions: byName((functionsOf.get(schema) ?? []).map((f) => f.routine)),
       views: (viewsOf.get(schema) ?? []).map(({ view }) => ({
         ...view,
         // Indexes are read for tables and materialized views alike (one namespace: no clash).
-        indexes: sortedByName((indexesOf.get(tableKey(schema, view.name)) ?? []).map((i) => i.index)),
+        indexes: byName((indexesOf.get(tableKey(schema, view.name)) ?? []).map((i) => i.index)),
         grants: grantsFor(schema, view.name),
       })),
     });
@@ -242,11 +243,11 @@ function assembleTable(
     name,
     columns,
     primaryKey,
-    uniques: sortedByName(uniques),
-    checks: sortedByName(checks),
-    foreignKeys: sortedByName(foreignKeys),
-    indexes: sortedByName(indexes),
-    triggers: sortedByName(triggers),
+    uniques: byName(uniques),
+    checks: byName(checks),
+    foreignKeys: byName(foreignKeys),
+    indexes: byName(indexes),
+    triggers: byName(triggers),
     exclusions: [],
     rowLevelSecurity: false,
     forceRowLevelSecurity: false,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { names, routineBaseName } from '../diff/diff-objects.js';
+import { routineBaseName } from '../diff/diff-objects.js';
+import { mentions } from '../model/mentions.js';
 import type { Model, Table } from '../model/types.js';
 
 /** A reference to the inspected schema's own name inside SQL text of its model. */
@@ -120,7 +121,7 @@ function maintenanceRoutines(model: Model): Set<string> {
   while (texts.length > 0) {
     const text = texts.pop() ?? '';
     for (const r of model.functions) {
-      if (found.has(r.name) || !names(text, routineBaseName(r.name))) continue;
+      if (found.has(r.name) || !mentions(text, routineBaseName(r.name))) continue;
       found.add(r.name);
       texts.push(r.definition);
     }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { byName } from '../model/by-name.js';
 import type {
   CompositeType,
   Domain,
@@ -281,9 +282,13 @@ export async function readObjects(client: pg.ClientBase, scope: CatalogScope): P
             kind: 'function',
             name,
             definition: unqualified(String(data.definition).trim(), data.quotedSchema),
-            grants: (data.grants as { role: string; privileges: string[] }[])
-              .map((g) => ({ kind: 'grant' as const, name: g.role, privileges: [...g.privileges].sort() }))
-              .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+            grants: byName(
+              (data.grants as { role: string; privileges: string[] }[]).map((g) => ({
+                kind: 'grant' as const,
+                name: g.role,
+                privileges: [...g.privileges].sort(),
+              })),
+            ),
             comment: data.comment,
           },
         });

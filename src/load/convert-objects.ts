@@ -1,9 +1,10 @@
 import { DEFAULT_ROUTINE_GRANTS } from '../model/build.js';
+import { byName } from '../model/by-name.js';
 import { identifierProblem } from '../model/names.js';
 import type { CheckConstraint, CompositeType, Domain, Grant, Index, Routine, Trigger, View } from '../model/types.js';
 import type { Path } from '../yaml/yaml-source.js';
 import { convertIndex } from './convert-table.js';
-import { byName, literalOrSql } from './convert-values.js';
+import { literalOrSql } from './convert-values.js';
 import type { ConvertContext } from './drafts.js';
 import type { RawCompositeType, RawDomain, RawGrants, RawIndex, RawSql } from './raw-model.js';
 
@@ -126,14 +127,15 @@ export function convertGrants(
   raw: Record<string, string[] | 'all'> | undefined,
   all: readonly string[] = TABLE_PRIVILEGES,
 ): Grant[] {
-  return Object.entries(raw ?? {})
-    .map(([role, privileges]) => ({
-      kind: 'grant' as const,
-      name: role.toLowerCase() === 'public' ? 'public' : role,
-      privileges: [...new Set(privileges === 'all' ? all : privileges.map((p) => p.toLowerCase()))].sort(),
-    }))
-    .filter((g) => g.privileges.length > 0)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return byName(
+    Object.entries(raw ?? {})
+      .map(([role, privileges]) => ({
+        kind: 'grant' as const,
+        name: role.toLowerCase() === 'public' ? 'public' : role,
+        privileges: [...new Set(privileges === 'all' ? all : privileges.map((p) => p.toLowerCase()))].sort(),
+      }))
+      .filter((g) => g.privileges.length > 0),
+  );
 }
 
 const TRIGGER = /^CREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?TRIGGER\s/i;

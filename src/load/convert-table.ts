@@ -1,3 +1,4 @@
+import { byName } from '../model/by-name.js';
 import { identifierProblem } from '../model/names.js';
 import type {
   CheckConstraint,
@@ -13,7 +14,7 @@ import { closest } from '../yaml/closest.js';
 import type { Path } from '../yaml/yaml-source.js';
 import { convertColumn } from './convert-column.js';
 import { convertGrants, convertTriggers } from './convert-objects.js';
-import { byName, deferrable, fkAction } from './convert-values.js';
+import { deferrable, fkAction } from './convert-values.js';
 import type { ConvertContext, ForeignKeyDraft, NamedThing, TableDraft } from './drafts.js';
 import type { RawIndex, RawIndexElement, RawTable } from './raw-model.js';
 import { referencedTable } from './referenced-table.js';

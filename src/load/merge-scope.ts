@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../errors.js';
+import { byName } from '../model/by-name.js';
 import { type ForeignKey, type Model, type Scope, SHARED_PREFIX, type Table } from '../model/types.js';
 import { closest } from '../yaml/closest.js';
-import { byName } from './convert-values.js';
 import type { Declared, FileObjects, ForeignKeyDraft, Located, NamedKind, NamedThing, TableDraft } from './drafts.js';
 
 /** The tables of both scopes, first declaration of each name, for foreign key targets. */

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../errors.js';
 import { PgfleetError } from '../errors.js';
 import type { Scope } from '../model/types.js';
 import { checksum } from './checksum.js';
-import { isScope, MIGRATION_FILE, VERSION } from './migration-id.js';
+import { isScope, MIGRATION_FILE, migrationId, VERSION } from './migration-id.js';
 import type { Migration } from './types.js';
 
 /** A code migration's `up` or `down`: given the schema's context (see fleet/migration-context.ts). */
@@ -56,7 +56,7 @@ export async function readCodeMigration(
     scope,
     version: id[1],
     name: id[2],
-    id: `${id[1]}_${id[2]}`,
+    id: migrationId(id[1], id[2]),
     requires: d.requires,
     transactional: d.transactional,
     // No SQL steps: the module is the one unit that runs (fleet/units.ts' code unit).

@@ -54,7 +54,7 @@ function check(m: MigrationDraft): void {
   if (problems.length > 0) {
     throw new PgfleetError(
       'input',
-      `cannot write migration ${m.scope}/${m.version}_${m.name}: ${problems.join('; ')}`,
+      `cannot write migration ${m.scope}/${migrationId(m.version, m.name)}: ${problems.join('; ')}`,
       {
         hint: 'name migrations with lower-case letters, digits and _ (e.g. --name add_capacity)',
       },

@@ -1,3 +1,4 @@
+import { byName } from './by-name.js';
 import type { Column, Index, Model, Table } from './types.js';
 
 /** JSON with object keys sorted: equal data gives equal text whatever built it. */
@@ -11,7 +12,6 @@ export function stableKey(value: unknown): string {
 
 const withoutColumnHints = ({ hints: _h, ...rest }: Column): Column => rest;
 const withoutIndexHints = ({ concurrently: _c, ...rest }: Index): Index => rest;
-const byName = <T extends { name: string | null }>(a: T, b: T) => ((a.name ?? '') < (b.name ?? '') ? -1 : 1);
 
 /**
  * The part of a model that Postgres stores: hints (`renamedFrom`, `using`, `backfill`,
@@ -21,34 +21,34 @@ const byName = <T extends { name: string | null }>(a: T, b: T) => ((a.name ?? ''
 export function stored(model: Model): Model {
   const table = ({ hints: _h, ...t }: Table): Table => ({
     ...t,
-    columns: t.columns.map(withoutColumnHints).sort(byName),
-    uniques: [...t.uniques].sort(byName),
-    checks: [...t.checks].sort(byName),
-    foreignKeys: [...t.foreignKeys].sort(byName),
-    indexes: t.indexes.map(withoutIndexHints).sort(byName),
-    triggers: [...t.triggers].sort(byName),
-    exclusions: [...t.exclusions].sort(byName),
-    policies: [...t.policies].sort(byName),
-    grants: [...t.grants].sort(byName),
+    columns: byName(t.columns.map(withoutColumnHints)),
+    uniques: byName(t.uniques),
+    checks: byName(t.checks),
+    foreignKeys: byName(t.foreignKeys),
+    indexes: byName(t.indexes.map(withoutIndexHints)),
+    triggers: byName(t.triggers),
+    exclusions: byName(t.exclusions),
+    policies: byName(t.policies),
+    grants: byName(t.grants),
   });
   return {
-    extensions: [...model.extensions].sort(byName),
-    enums: [...model.enums].sort(byName),
-    sequences: [...model.sequences].sort(byName).map((s) => ({ ...s, grants: [...s.grants].sort(byName) })),
-    tables: model.tables.map(table).sort(byName),
-    domains: model.domains.map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
-    functions: [...model.functions].sort(byName).map((f) => ({ ...f, grants: [...f.grants].sort(byName) })),
-    views: model.views
-      .map((v) => ({
+    extensions: byName(model.extensions),
+    enums: byName(model.enums),
+    sequences: byName(model.sequences).map((s) => ({ ...s, grants: byName(s.grants) })),
+    tables: byName(model.tables.map(table)),
+    domains: byName(model.domains.map((d) => ({ ...d, checks: byName(d.checks) }))),
+    functions: byName(model.functions).map((f) => ({ ...f, grants: byName(f.grants) })),
+    views: byName(
+      model.views.map((v) => ({
         ...v,
-        indexes: v.indexes.map(withoutIndexHints).sort(byName),
-        grants: [...v.grants].sort(byName),
-      }))
-      .sort(byName),
-    types: [...model.types].sort(byName),
-    collations: [...model.collations].sort(byName),
-    textSearchDictionaries: [...model.textSearchDictionaries].sort(byName),
-    textSearchConfigurations: [...model.textSearchConfigurations].sort(byName),
+        indexes: byName(v.indexes.map(withoutIndexHints)),
+        grants: byName(v.grants),
+      })),
+    ),
+    types: byName(model.types),
+    collations: byName(model.collations),
+    textSearchDictionaries: byName(model.textSearchDictionaries),
+    textSearchConfigurations: byName(model.textSearchConfigurations),
   };
 }
 

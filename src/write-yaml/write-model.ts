@@ -1,4 +1,5 @@
 import { emptyModel, isDefaultRoutineGrants } from '../model/build.js';
+import { byName } from '../model/by-name.js';
 import { defaultCheckName } from '../model/default-names.js';
 import type { CompositeType, Domain, Enum, Model, Routine, Scope, Sequence, View } from '../model/types.js';
 import { defaultValue } from './write-default.js';
@@ -91,14 +92,12 @@ function scopeFiles(scope: Scope, models: Readonly<Record<Scope, Model>>, option
   }));
   // Two prefixes may map to one file name (`a.b`, `a-b`); the later one is numbered.
   const seen = new Set<string>();
-  return files
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((f) => {
-      let name = f.name;
-      for (let i = 2; seen.has(name); i++) name = f.name.replace(/\.yaml$/, `_${i}.yaml`);
-      seen.add(name);
-      return { ...f, name };
-    });
+  return byName(files).map((f) => {
+    let name = f.name;
+    for (let i = 2; seen.has(name); i++) name = f.name.replace(/\.yaml$/, `_${i}.yaml`);
+    seen.add(name);
+    return { ...f, name };
+  });
 }
 
 function fileMap(g: Group, scope: Scope, models: Readonly<Record<Scope, Model>>): YamlMap {

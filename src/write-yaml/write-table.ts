@@ -4,6 +4,7 @@ import {
   defaultPrimaryKeyName,
   defaultUniqueName,
 } from '../model/default-names.js';
+import { readsColumn } from '../model/mentions.js';
 import {
   type Column,
   type Deferrable,
@@ -84,7 +85,7 @@ export function tableMap(t: Table, scope: Scope, models: Readonly<Record<Scope, 
       !partition &&
       column !== undefined &&
       !columnCheck.has(column) &&
-      [...columnNames].every((n) => mentions(c.expression, n) === (n === column));
+      [...columnNames].every((n) => readsColumn(c.expression, n) === (n === column));
     if (shorthand) columnCheck.set(column, c.expression);
     return !shorthand;
   });
@@ -240,14 +241,6 @@ function closingOf(text: string, open: number): number {
     else if (ch === ')' && --depth === 0) return i;
   }
   return -1;
-}
-
-/** True when an expression as Postgres prints it names `column` (bare or quoted). */
-function mentions(expression: string, column: string): boolean {
-  const quotedName = `"${column.replaceAll('"', '""')}"`;
-  if (expression.includes(quotedName)) return true;
-  const escaped = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\w$."])${escaped}($|[^\\w$"])`).test(expression);
 }
 
 export function grantsValue(grants: readonly Grant[]): YamlValue | undefined {

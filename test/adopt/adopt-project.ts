@@ -1,12 +1,10 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { inspectSchemas } from '../../src/inspect/index.js';
 import { stored } from '../../src/model/compare.js';
 import { ident } from '../../src/plan/quote.js';
 import { withDatabase } from '../support/db.js';
+import { projectDir } from '../support/project-dir.js';
 
 let counter = 0;
 
@@ -36,10 +34,7 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
 
 /** An empty project folder whose fleet is `database` and whose dev database is `devServer`. */
 export async function adoptProject(database: string, devServer: string, config = ''): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pgfleet-adopt-'));
-  await mkdir(join(dir, 'schema'), { recursive: true });
-  await writeFile(join(dir, 'pgfleet.yaml'), `devDatabase: ${devServer}\ndatabase: ${database}\n${config}`);
-  return dir;
+  return projectDir({ prefix: 'pgfleet-adopt-', devDatabase: devServer, database, config, folders: ['schema'] });
 }
 
 /** Both databases hold the same `schemas`, as pgfleet inspects them. */

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idOf } from '../../src/migrations/migration-id.js';
 import { runCli } from '../cli/run-cli.js';
 import { DJANGO_CONFIG, DJANGO_TENANTS, loadDjangoFixture } from '../fixtures/django/load.js';
 import { serverUrl } from '../support/db.js';
@@ -70,7 +71,7 @@ describe('adopting the Django fixture', { timeout: 300_000 }, () => {
         const exists = await c.query("SELECT to_regclass('pgfleet.history') IS NOT NULL AS ok");
         if (!exists.rows[0].ok) return [];
         const r = await c.query('SELECT schema_name, scope, version, name FROM pgfleet.history ORDER BY 1, 3');
-        return r.rows.map((row) => `${row.schema_name} ${row.scope} ${row.version}_${row.name}`);
+        return r.rows.map((row) => `${row.schema_name} ${row.scope} ${idOf(row)}`);
       });
 
     // A tenant someone changed by hand: reported with the difference and the fix, nothing recorded.

@@ -1,7 +1,7 @@
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serverUrl } from '../support/db.js';
+import { projectDir, writeProjectFile } from '../support/project-dir.js';
 
 export const repo = join(import.meta.dirname, '..', '..');
 
@@ -9,17 +9,10 @@ export const repo = join(import.meta.dirname, '..', '..');
  * A temporary pgfleet project whose dev database is the test server (so CLI runs do not
  * each start an embedded Postgres). `files` maps paths under the project to contents.
  */
-export async function tempProject(files: Record<string, string> = {}, config = ''): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pgfleet-project-'));
-  await writeFile(join(dir, 'pgfleet.yaml'), `devDatabase: ${serverUrl()}\n${config}`);
-  for (const [path, text] of Object.entries(files)) await write(dir, path, text);
-  return dir;
-}
+export const tempProject = (files: Record<string, string> = {}, config = ''): Promise<string> =>
+  projectDir({ devDatabase: serverUrl(), config, folders: [], files });
 
-export async function write(dir: string, path: string, text: string): Promise<void> {
-  await mkdir(join(dir, path, '..'), { recursive: true });
-  await writeFile(join(dir, path), text);
-}
+export const write = writeProjectFile;
 
 /** A copy of the repository's example project (schema/ and generated/). */
 export async function exampleCopy(): Promise<string> {

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerHostProblem } from '../../src/devdb/docker-host.js';
 import { runCli } from '../cli/run-cli.js';
+import { projectDir } from '../support/project-dir.js';
 
 /**
  * `devDatabase: docker:IMAGE` on a machine without Docker: exit 2 naming the setting and the
@@ -13,15 +14,14 @@ import { runCli } from '../cli/run-cli.js';
  * covers the containers themselves).
  */
 async function dockerProject(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pgfleet-nodocker-'));
-  await writeFile(join(dir, 'pgfleet.yaml'), 'devDatabase: docker:postgis/postgis:17-3.5\n');
-  await mkdir(join(dir, 'schema', 'shared'), { recursive: true });
-  await mkdir(join(dir, 'schema', 'tenant'), { recursive: true });
-  await writeFile(
-    join(dir, 'schema', 'shared', 'places.yaml'),
-    'extensions: [postgis]\ntables:\n  places:\n    columns:\n      id: { type: bigint }\n      at: { type: geometry(Point, 4326) }\n    primaryKey: [id]\n',
-  );
-  return dir;
+  return projectDir({
+    prefix: 'pgfleet-nodocker-',
+    devDatabase: 'docker:postgis/postgis:17-3.5',
+    files: {
+      'schema/shared/places.yaml':
+        'extensions: [postgis]\ntables:\n  places:\n    columns:\n      id: { type: bigint }\n      at: { type: geometry(Point, 4326) }\n    primaryKey: [id]\n',
+    },
+  });
 }
 
 const deadSocket = join(tmpdir(), `pgfleet-no-docker-${process.pid}.sock`);

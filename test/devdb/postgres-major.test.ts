@@ -1,11 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { connect } from '../../src/devdb/dev-database.js';
 import { withDevDatabase } from '../../src/devdb/with-dev-database.js';
 import { PgfleetError } from '../../src/errors.js';
+import { projectDir } from '../support/project-dir.js';
 
 /**
  * `postgres: 15`: the dev database runs production's major. Its binaries come through npm on
@@ -13,8 +11,7 @@ import { PgfleetError } from '../../src/errors.js';
  */
 describe('postgres: production major for the embedded dev database', { timeout: 300_000 }, () => {
   it('starts an embedded Postgres 15 when pgfleet.yaml says postgres: 15', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pgfleet-major-'));
-    await writeFile(join(dir, 'pgfleet.yaml'), 'postgres: 15\n');
+    const dir = await projectDir({ prefix: 'pgfleet-major-', config: 'postgres: 15\n', folders: [] });
     const config = await loadConfig({ cwd: dir });
     expect(config.postgres).toBe(15);
     const version = await withDevDatabase({ config }, async (dev) => {
@@ -29,8 +26,7 @@ describe('postgres: production major for the embedded dev database', { timeout: 
   });
 
   it('refuses a major pgfleet does not support, naming the key', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pgfleet-major-'));
-    await writeFile(join(dir, 'pgfleet.yaml'), 'postgres: 12\n');
+    const dir = await projectDir({ prefix: 'pgfleet-major-', config: 'postgres: 12\n', folders: [] });
     const error = await loadConfig({ cwd: dir }).catch((e) => e);
     expect(error).toBeInstanceOf(PgfleetError);
     expect(error.code).toBe('input');

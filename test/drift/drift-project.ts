@@ -1,17 +1,10 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from '../../src/api/generate.js';
 import { loadProject, type Project } from '../../src/api/project.js';
+import { SHARED } from '../fleet/fleet-project.js';
 import { serverUrl } from '../support/db.js';
-
-export const SHARED = `tables:
-  users_user:
-    columns:
-      id: { type: bigint, identity: by default }
-      email: { type: varchar(254), unique: true }
-    primaryKey: [id]
-`;
+import { projectDir } from '../support/project-dir.js';
 
 /** Tenant model versions: an enum, a default, a check, an index and an FK to the shared schema; then a column more. */
 export const TENANT = [
@@ -43,12 +36,14 @@ export interface DriftProject {
 
 /** A project on the test server whose fleet is every schema named tenant%. */
 export async function driftProject(databaseUrl: string): Promise<DriftProject> {
-  const dir = await mkdtemp(join(tmpdir(), 'pgfleet-drift-'));
-  await mkdir(join(dir, 'schema', 'shared'), { recursive: true });
-  await mkdir(join(dir, 'schema', 'tenant'), { recursive: true });
+  const dir = await projectDir({
+    prefix: 'pgfleet-drift-',
+    devDatabase: serverUrl(),
+    database: databaseUrl,
+    config: "tenants:\n  match: 'tenant%'\n",
+    files: { 'schema/shared/users.yaml': SHARED },
+  });
   const config = join(dir, 'pgfleet.yaml');
-  await writeFile(config, `devDatabase: ${serverUrl()}\ndatabase: ${databaseUrl}\ntenants:\n  match: 'tenant%'\n`);
-  await writeFile(join(dir, 'schema', 'shared', 'users.yaml'), SHARED);
   const project = () => loadProject({ configPath: config });
   return {
     dir,

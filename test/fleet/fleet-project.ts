@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from '../../src/api/generate.js';
 import { loadProject, type Project } from '../../src/api/project.js';
 import { serverUrl } from '../support/db.js';
+import { projectDir } from '../support/project-dir.js';
 
 export const SHARED = `tables:
   users_user:
@@ -43,11 +43,13 @@ export async function fleetProject(
   databaseUrl: string,
   config = "tenants:\n  match: 'tenant%'\n",
 ): Promise<{ dir: string; project: () => Promise<Project>; version: (n: number) => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'pgfleet-fleet-'));
-  await mkdir(join(dir, 'schema', 'shared'), { recursive: true });
-  await mkdir(join(dir, 'schema', 'tenant'), { recursive: true });
-  await writeFile(join(dir, 'pgfleet.yaml'), `devDatabase: ${serverUrl()}\ndatabase: ${databaseUrl}\n${config}`);
-  await writeFile(join(dir, 'schema', 'shared', 'users.yaml'), SHARED);
+  const dir = await projectDir({
+    prefix: 'pgfleet-fleet-',
+    devDatabase: serverUrl(),
+    database: databaseUrl,
+    config,
+    files: { 'schema/shared/users.yaml': SHARED },
+  });
   const project = () => loadProject({ configPath: join(dir, 'pgfleet.yaml') });
   return {
     dir,

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, dropTenant, migrate } from '../../src/api/fleet.js';
@@ -8,6 +7,7 @@ import { loadProject, type Project } from '../../src/api/project.js';
 import { PgfleetError } from '../../src/errors.js';
 import { runCli } from '../cli/run-cli.js';
 import { serverUrl, type TestDatabase, testDatabase } from '../support/db.js';
+import { projectDir } from '../support/project-dir.js';
 
 /**
  * `tenants.template`: new tenants start with the template's rows (seed data) and sequence
@@ -53,14 +53,14 @@ describe('tenant create from a template schema', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     db = await testDatabase();
-    dir = await mkdtemp(join(tmpdir(), 'pgfleet-template-'));
-    await mkdir(join(dir, 'schema', 'shared'), { recursive: true });
-    await mkdir(join(dir, 'schema', 'tenant'), { recursive: true });
-    await writeFile(
-      join(dir, 'schema', 'shared', 'clients.yaml'),
-      'tables:\n  clients:\n    columns:\n      schema_name: { type: text }\n    primaryKey: [schema_name]\n',
-    );
-    await writeFile(join(dir, 'schema', 'tenant', 'app.yaml'), TENANT_MODEL);
+    dir = await projectDir({
+      prefix: 'pgfleet-template-',
+      files: {
+        'schema/shared/clients.yaml':
+          'tables:\n  clients:\n    columns:\n      schema_name: { type: text }\n    primaryKey: [schema_name]\n',
+        'schema/tenant/app.yaml': TENANT_MODEL,
+      },
+    });
     const config = (template: string) => `devDatabase: ${serverUrl()}
 database: ${db.url}
 tenants:

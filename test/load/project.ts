@@ -1,10 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, expect } from 'vitest';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { type Diagnostic, PgfleetError } from '../../src/errors.js';
 import { type LoadedModel, loadModel } from '../../src/load/index.js';
+import { projectDir } from '../support/project-dir.js';
 
 const made: string[] = [];
 afterAll(async () => {
@@ -13,13 +12,8 @@ afterAll(async () => {
 
 /** A throw-away project folder holding `files` (paths relative to it, e.g. `schema/tenant/a.yaml`). */
 export async function project(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'pgfleet-load-'));
+  const root = await projectDir({ prefix: 'pgfleet-load-', folders: ['schema'], files });
   made.push(root);
-  await mkdir(join(root, 'schema'), { recursive: true });
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
   return root;
 }
 

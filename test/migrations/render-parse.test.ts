@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PgfleetError } from '../../src/errors.js';
 import { checksum } from '../../src/migrations/checksum.js';
+import { migrationId, migrationPath } from '../../src/migrations/migration-id.js';
 import { parseMigration } from '../../src/migrations/parse-migration.js';
 import { renderMigration } from '../../src/migrations/render-migration.js';
 import { renderStatements } from '../../src/migrations/render-statements.js';
@@ -19,7 +20,7 @@ const full = (d: MigrationDraft): Omit<Migration, 'checksum' | 'path'> => ({
   scope: d.scope,
   version: d.version,
   name: d.name,
-  id: `${d.version}_${d.name}`,
+  id: migrationId(d.version, d.name),
   requires: d.requires ?? null,
   transactional: d.transactional ?? true,
   steps: expect.anything(),
@@ -115,7 +116,7 @@ describe('parseMigration(renderMigration(m))', () => {
   ];
   it.each(cases)('gives back %s', (_label, d) => {
     const text = renderMigration(d);
-    const path = `${d.scope}/${d.version}_${d.name}.sql`;
+    const path = migrationPath(d.scope, d.version, d.name);
     const m = parseMigration(text, path);
     expect(m).toEqual({ ...full(d), checksum: checksum(text), path });
     expect(renderMigration(m)).toBe(text);

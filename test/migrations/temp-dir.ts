@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
+import { migrationPath } from '../../src/migrations/migration-id.js';
 import { renderMigration } from '../../src/migrations/render-migration.js';
 import type { MigrationDraft } from '../../src/migrations/types.js';
 
@@ -39,4 +40,4 @@ export const draft = (
 
 /** Writes a rendered migration at its conventional path. */
 export const putMigration = (dir: string, d: MigrationDraft) =>
-  put(dir, `${d.scope}/${d.version}_${d.name}.sql`, renderMigration(d));
+  put(dir, migrationPath(d.scope, d.version, d.name), renderMigration(d));

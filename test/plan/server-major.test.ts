@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/api/fleet.js';
@@ -13,6 +12,7 @@ import { writeSum } from '../../src/migrations/index.js';
 import { column, model, table } from '../../src/model/build.js';
 import { plan } from '../../src/plan/plan.js';
 import { serverUrl, testDatabase } from '../support/db.js';
+import { projectDir } from '../support/project-dir.js';
 
 const withFullName = (expression: string) =>
   model({
@@ -64,10 +64,13 @@ describe('migrate and a migration generated for a newer Postgres', () => {
   it('generates for the dev database major, and refuses a migration the server is too old for before running anything; exit 2', async () => {
     const db = await testDatabase();
     const major = await serverMajor(db.client);
-    const dir = await mkdtemp(join(tmpdir(), 'pgfleet-major-'));
+    const dir = await projectDir({
+      prefix: 'pgfleet-major-',
+      devDatabase: serverUrl(),
+      database: db.url,
+      folders: ['schema/shared'],
+    });
     dirs.push(dir);
-    await mkdir(join(dir, 'schema', 'shared'), { recursive: true });
-    await writeFile(join(dir, 'pgfleet.yaml'), `devDatabase: ${serverUrl()}\ndatabase: ${db.url}\n`);
     const model = (expression: string) =>
       `tables:\n  person:\n    columns:\n      first: { type: text }\n      last: { type: text }\n      full_name: { type: text, generated: { sql: "${expression}" } }\n`;
     const project = () => loadProject({ configPath: join(dir, 'pgfleet.yaml') });

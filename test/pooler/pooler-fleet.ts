@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -8,6 +7,7 @@ import { type MigrationDraft, writeMigrations } from '../../src/migrations/index
 import { ident } from '../../src/plan/quote.js';
 import { serverUrl, type TestDatabase, testDatabase } from '../support/db.js';
 import { type Pgbouncer, pgbouncerMissing, startPgbouncer } from '../support/pgbouncer.js';
+import { projectDir } from '../support/project-dir.js';
 
 /** Why the pooler suite cannot run here (no pgbouncer), said once per file; null when it can. */
 export const skipPooler = (): string | null => {
@@ -93,10 +93,10 @@ export function poolerFleet(n = 6): () => PoolerFleet {
     const bouncer = await startPgbouncer(serverUrl(), { poolSize: 2 });
     const name = decodeURIComponent(new URL(db.url).pathname.slice(1));
     const pooledUrl = bouncer.url(name);
-    const dir = await mkdtemp(join(tmpdir(), 'pgfleet-pooler-'));
-    await mkdir(join(dir, 'schema', 'shared'), { recursive: true });
-    await mkdir(join(dir, 'schema', 'tenant'), { recursive: true });
-    await mkdir(join(dir, 'generated'), { recursive: true });
+    const dir = await projectDir({
+      prefix: 'pgfleet-pooler-',
+      folders: ['schema/shared', 'schema/tenant', 'generated'],
+    });
     const tenants = Array.from({ length: n }, (_, i) => `tenant_${String(i + 1).padStart(2, '0')}`);
     await db.client.query(tenants.map((t) => `CREATE SCHEMA ${ident(t)}`).join(';\n'));
     const base = `devDatabase: ${serverUrl()}\ndatabase: ${pooledUrl}\ntenants:\n  match: 'tenant%'\nrunLock:\n  expirySeconds: 2\n`;

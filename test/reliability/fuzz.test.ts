@@ -1,21 +1,20 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/config.js';
 import { PgfleetError } from '../../src/errors.js';
 import { loadModel } from '../../src/load/index.js';
+import { projectDir } from '../support/project-dir.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 60);
 
 async function projectWith(modelText: string, configText = ''): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'pgfleet-fuzz-'));
-  await mkdir(join(root, 'schema', 'tenant'), { recursive: true });
-  await writeFile(join(root, 'schema', 'tenant', 'fuzz.yaml'), modelText);
-  await writeFile(join(root, 'pgfleet.yaml'), configText);
-  return root;
+  return projectDir({
+    prefix: 'pgfleet-fuzz-',
+    config: configText,
+    folders: [],
+    files: { 'schema/tenant/fuzz.yaml': modelText },
+  });
 }
 
 /** Bad input must come back as an input error with places, never as a crash or a hang. */

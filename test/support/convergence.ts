@@ -1,9 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type pg from 'pg';
 import { expect } from 'vitest';
-import type { Config } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { applyStatements } from '../../src/devdb/apply.js';
 import type { DevDatabase } from '../../src/devdb/dev-database.js';
 import { serverMajor } from '../../src/devdb/server-major.js';
@@ -16,35 +14,20 @@ import { stored } from '../../src/model/compare.js';
 import type { Model } from '../../src/model/types.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Plan, PlanStep } from '../../src/plan/types.js';
+import { projectDir } from './project-dir.js';
 
 /** A model written as one YAML document (scope by `scope:`, tenant by default). */
 export async function modelsFromYaml(yamlText: string, extraShared = ''): Promise<ScopedModels> {
-  const root = await mkdtemp(join(tmpdir(), 'pgfleet-case-'));
+  const root = await projectDir({
+    prefix: 'pgfleet-case-',
+    files: {
+      'schema/tenant/case.yaml': yamlText,
+      ...(extraShared ? { 'schema/shared/shared.yaml': extraShared } : {}),
+    },
+  });
   try {
-    await mkdir(join(root, 'schema', 'tenant'), { recursive: true });
-    await mkdir(join(root, 'schema', 'shared'), { recursive: true });
-    await writeFile(join(root, 'schema', 'tenant', 'case.yaml'), yamlText);
-    if (extraShared) await writeFile(join(root, 'schema', 'shared', 'shared.yaml'), extraShared);
-    const config: Config = {
-      root,
-      database: null,
-      devDatabase: 'embedded',
-      model: join(root, 'schema'),
-      migrations: join(root, 'generated'),
-      shared: { schema: 'public' },
-      tenants: {
-        query: null,
-        match: null,
-        list: null,
-        register: null,
-        unregister: null,
-        template: null,
-        namePattern: '^[a-z_][a-z0-9_]*$',
-      },
-      databases: [],
-      concurrency: 4,
-      rollout: null,
-    };
+    // No pgfleet.yaml: every default, as a user's empty project has them.
+    const config = await loadConfig({ cwd: root, env: {} });
     const { shared, tenant } = await loadModel(config);
     return { shared, tenant };
   } finally {
