@@ -80,7 +80,9 @@ describe('the warm dev database', () => {
         (
           await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'pgfleet\\_%'")
         ).rows.map((r) => r.datname);
-      for (let i = 0; i < 100 && (await names()).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+      const spares = async () => (await names()).filter((n) => n.startsWith('pgfleet_spare_'));
+      // The commands before gave back databases too (pgfleet_discarded_*): wait for the spares.
+      for (let i = 0; i < 100 && (await spares()).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
       const before = await names();
       expect(before.filter((n) => n.startsWith('pgfleet_spare_')).length).toBeGreaterThanOrEqual(4);
       await validate();
