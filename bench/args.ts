@@ -10,6 +10,8 @@ export interface BenchOptions {
   readonly floor: 'psql' | 'pg' | 'auto';
   readonly history: { readonly tables: number; readonly migrations: number };
   readonly coreTables: number;
+  /** Rows of the online figure's table (default 200,000; the issue's goal is at 1,000,000). */
+  readonly onlineRows: number;
   readonly bootstrapRuns: number | null;
   readonly peerRuns: number | null;
   readonly save: boolean;
@@ -32,10 +34,11 @@ export const HELP = `npm run bench -- [flags]
   --runs K             repetitions per figure (default 3; generate 2 unless given)
   --only f1,f2         only these figures: startup, dev-loop, introspect, canonicalise, diff-two,
                        generate, bootstrap, migrate, cli-migrate, reads, tenant-create, drift, cli-reads,
-                       adopt, preflight
+                       adopt, preflight, online
   --floor psql|pg      the floor's client (default: psql when installed, else one pg connection)
   --history TxM        generate figure: T tables reached by M migrations (default 150x200)
   --core-tables T      tables of the canonicalise / introspect / diff figures (default 200)
+  --online-rows R      rows of the online figure's table (default 200000; the goal is at 1000000)
   --bootstrap-runs K   repetitions of the bootstrap, the floor building N schemas of its own each
                        time (default: one run; at N >= 1000 the floor builds N/4, scaled to N)
   --peer-runs K        also run the peers at the larger N, K times (default: peers at the smallest N only)
@@ -61,6 +64,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
       floor: { type: 'string' },
       history: { type: 'string' },
       'core-tables': { type: 'string' },
+      'online-rows': { type: 'string' },
       'bootstrap-runs': { type: 'string' },
       'peer-runs': { type: 'string' },
       save: { type: 'boolean' },
@@ -85,6 +89,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
     floor,
     history: { tables: Number(h[1]), migrations: Number(h[2]) },
     coreTables: positive('core-tables', values['core-tables'], 200),
+    onlineRows: positive('online-rows', values['online-rows'], 200_000),
     bootstrapRuns: values['bootstrap-runs'] ? positive('bootstrap-runs', values['bootstrap-runs'], 1) : null,
     peerRuns: values['peer-runs'] ? positive('peer-runs', values['peer-runs'], 1) : null,
     save: values.save ?? false,

@@ -138,6 +138,10 @@ try {
   }
 
   if (want('adopt')) await figure('adopt', 'adopt a 300-table schema');
+  if (want('online')) {
+    context = { ...context, onlineRows: options.onlineRows };
+    await figure('online', `online migration under writes, ${options.onlineRows.toLocaleString('en-US')} rows`);
+  }
 
   if (want('generate')) {
     const size = options.history;

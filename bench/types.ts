@@ -44,6 +44,8 @@ export interface BenchContext {
   readonly peerRuns: number;
   readonly historyDir: string | null;
   readonly history: { readonly tables: number; readonly migrations: number } | null;
+  /** Rows of the online figure's tenant table (default 200,000). */
+  readonly onlineRows?: number;
   /** Databases holding the 200-table schema (live) and its changed copy (target). */
   readonly core: { readonly tables: number; readonly liveUrl: string; readonly targetUrl: string } | null;
 }

@@ -14,6 +14,8 @@ import { largeSchema } from '../../test/adopt/large-schema.js';
 import { peakRssMiB, summarize, time } from '../timing.js';
 import { type BenchContext, type Row, rowId } from '../types.js';
 
+type Step = 'pull' | 'validate' | 'generate' | 'floor';
+
 /** Tables of the adopted schema (issue 16: pull → generate of a 300-table schema in under 30 s). */
 export const ADOPT_TABLES = 300;
 
@@ -32,10 +34,19 @@ async function onServer(serverUrl: string, sql: string): Promise<void> {
  * shared schema, one tenant template): `pull` (read the database, write YAML), `validate`
  * (load, canonicalise on the dev database) and `generate` (the initial migrations, replayed
  * and verified up, down and up again), each once, in order, as a user adopting a project
- * runs them. The dev database is the bench server by URL. No floor: no thinner tool does
- * the same work; the goal is the sum in wall time.
+ * runs them. The dev database is the bench server by URL. The floor is Postgres creating the
+ * schema once from the generated SQL; the goal is the sum in wall time.
  */
-export async function adoptTimes(serverUrl: string, tables = ADOPT_TABLES) {
+export async function adoptTimes(serverUrl: string, tables = ADOPT_TABLES, cpuMs: () => number | null = () => null) {
+  const cpu = { pull: null, validate: null, generate: null, floor: null } as Record<Step, number | null>;
+  // Each step's wall time, and the CPU it took (see bench/cpu-time.ts) when `cpuMs` can tell.
+  const timed = async (step: Step, work: () => Promise<unknown>) => {
+    const c0 = cpuMs();
+    const ms = await time(work);
+    const c1 = cpuMs();
+    cpu[step] = c0 === null || c1 === null ? null : c1 - c0;
+    return ms;
+  };
   const name = `pgfleet_bench_adopt_${tables}`;
   await onServer(serverUrl, `DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
   await onServer(serverUrl, `CREATE DATABASE ${ident(name)}`);
@@ -54,18 +65,18 @@ export async function adoptTimes(serverUrl: string, tables = ADOPT_TABLES) {
       configPath,
       `database: ${url}\ndevDatabase: ${serverUrl}\ntenants:\n  match: ${schema.tenantSchema}\n`,
     );
-    const pulled = await time(async () => {
+    const pulled = await timed('pull', async () => {
       const r = await pull(await loadConfig({ configPath }));
       if (r.notPulled.length > 0) throw new Error(`pull left out ${r.notPulled.length} object(s)`);
     });
-    const validated = await time(async () => validate(await loadProject({ configPath })));
-    const generated = await time(async () => {
+    const validated = await timed('validate', async () => validate(await loadProject({ configPath })));
+    const generated = await timed('generate', async () => {
       const r = await generate(await loadProject({ configPath }), { name: 'initial' });
       if (!r.written) throw new Error('generate wrote nothing');
     });
     // The floor: what Postgres takes to create the adopted schema once, from the generated
-    // migrations' SQL in one message per scope (generate creates it four times: to
-    // canonicalise the model, then up, down and up again to verify the migration).
+    // migrations' SQL in one message per scope (validate creates it once, to canonicalise
+    // the model; generate twice: to canonicalise it, and its up again after its down).
     const set = await readMigrations(join(dir, 'generated'));
     const floorDb = `${name}_floor`;
     await onServer(serverUrl, `CREATE DATABASE ${ident(floorDb)}`);
@@ -73,7 +84,7 @@ export async function adoptTimes(serverUrl: string, tables = ADOPT_TABLES) {
     try {
       const c = new pg.Client(databaseUrl(serverUrl, floorDb));
       await c.connect();
-      floor = await time(async () => {
+      floor = await timed('floor', async () => {
         for (const m of set.shared) await c.query(`BEGIN;\n${m.up}\nCOMMIT;`);
         await c.query(`CREATE SCHEMA ${ident(schema.tenantSchema)}`);
         for (const m of set.tenant) {
@@ -84,7 +95,7 @@ export async function adoptTimes(serverUrl: string, tables = ADOPT_TABLES) {
     } finally {
       await onServer(serverUrl, `DROP DATABASE IF EXISTS ${ident(floorDb)} WITH (FORCE)`);
     }
-    return { pull: pulled, validate: validated, generate: generated, floor };
+    return { pull: pulled, validate: validated, generate: generated, floor, cpu };
   } finally {
     await onServer(serverUrl, `DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
   }

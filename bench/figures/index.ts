@@ -9,6 +9,7 @@ import { adoptFigure } from './adopt.js';
 import { canonicaliseDiff, diffTwo, introspect } from './core.js';
 import { driftHook } from './drift-hook.js';
 import { generateFigure } from './generate.js';
+import { onlineFigure } from './online.js';
 import { startup } from './startup.js';
 
 /** Every figure of the suite by the name `--only` takes; each runs in a process of its own. */
@@ -28,6 +29,7 @@ export const FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   'cli-migrate': cliMigrate,
   adopt: adoptFigure,
   preflight: preflightFigure,
+  online: onlineFigure,
 };
 
 /** Figures that need the fleet of N tenant schemas, run for each N of the sweep. */

@@ -1,6 +1,5 @@
-import { canonicalModel } from '../devdb/canonical-model.js';
+import { withCanonicalDatabase } from '../devdb/canonical-model.js';
 import { devServerMajor } from '../devdb/server-major.js';
-import { withDevDatabase } from '../devdb/with-dev-database.js';
 import { diff } from '../diff/diff.js';
 import { PgfleetError } from '../errors.js';
 import { cleanName, draftsFor } from '../migrations/drafts-for.js';
@@ -14,7 +13,9 @@ import {
   writeMigrations,
 } from '../migrations/index.js';
 import { migrationPath } from '../migrations/migration-id.js';
+import { sameSchema } from '../model/compare.js';
 import type { Scope } from '../model/types.js';
+import { withDetectedRewrites } from '../plan/detected-rewrites.js';
 import { plan } from '../plan/plan.js';
 import type { Hazard } from '../plan/types.js';
 import { replayedState } from '../replay/replay.js';
@@ -73,7 +74,7 @@ function refuseDestructive(hazards: readonly { scope: Scope; hazard: Hazard }[])
 /**
  * `pgfleet generate`: diff the state the migration directory produces with the model and
  * write the next migration of each scope that changed, after proving it on the dev
- * database (up gives the model, down gives the previous state, up again).
+ * database (from the model's state, down gives the previous state and up the model again).
  *
  * @example
  * const result = await generate(await loadProject(), { name: 'add capacity' });
@@ -83,8 +84,10 @@ export async function generate(project: Project, options: GenerateOptions = {}):
   const sharedSchema = project.config.shared.schema;
   // A code migration is imported only if the replay (not cached) runs it.
   const set = await readMigrations(dir, { codeFromCache: true });
-  return withDevDatabase(project, async (dev) => {
-    const desired = await canonicalModel(project, dev);
+  // The scratch database the model is canonicalised in holds the state the new migrations
+  // must give: verification starts there instead of creating the schema once more.
+  return withCanonicalDatabase(project, async (dev, canonical) => {
+    const desired = canonical.models;
     const current = await replayedState(dev, set, sharedSchema);
     // A migration is written for the dev database's major (see the README: run it at production's).
     const serverMajor = await devServerMajor(dev);
@@ -108,22 +111,27 @@ export async function generate(project: Project, options: GenerateOptions = {}):
     if (!options.allowDestructive && !options.check) {
       refuseDestructive(plans.flatMap((p) => p.plan.hazards.map((hazard) => ({ scope: p.scope, hazard }))));
     }
-    const drafts: { draft: MigrationDraft; summary: string[] }[] = [];
-    let sharedRequire: MigrationDraft['requires'] = null;
-    for (const { scope, plan: p } of plans) {
-      const made = draftsFor(scope, p, set[scope], {
-        name: options.name,
-        requires: scope === 'tenant' ? sharedRequire : null,
-        online,
-      });
-      if (scope === 'shared' && made.length > 0)
-        sharedRequire = { scope: 'shared', version: made[made.length - 1].draft.version };
-      drafts.push(...made);
-    }
-    const rendered = drafts.map(({ draft }) => {
-      const path = migrationPath(draft.scope, draft.version, draft.name);
-      return parseMigration(renderMigration(draft), path);
-    });
+    const draftsOf = (planned: typeof plans) => {
+      const out: { draft: MigrationDraft; summary: string[] }[] = [];
+      let sharedRequire: MigrationDraft['requires'] = null;
+      for (const { scope, plan: p } of planned) {
+        const made = draftsFor(scope, p, set[scope], {
+          name: options.name,
+          requires: scope === 'tenant' ? sharedRequire : null,
+          online,
+        });
+        if (scope === 'shared' && made.length > 0)
+          sharedRequire = { scope: 'shared', version: made[made.length - 1].draft.version };
+        out.push(...made);
+      }
+      return out;
+    };
+    const renderedOf = (made: readonly { draft: MigrationDraft }[]) =>
+      made.map(({ draft }) =>
+        parseMigration(renderMigration(draft), migrationPath(draft.scope, draft.version, draft.name)),
+      );
+    let drafts = draftsOf(plans);
+    let rendered = renderedOf(drafts);
     const result = (written: boolean): GenerateResult => ({
       upToDate: false,
       written,
@@ -145,7 +153,17 @@ export async function generate(project: Project, options: GenerateOptions = {}):
       shared: scopes.includes('shared') ? desired.shared : current.shared,
       tenant: scopes.includes('tenant') ? desired.tenant : current.tenant,
     };
-    await verifyMigrations(dev, sharedSchema, current, target, rendered);
+    // Unless a scope left out has changes too, the canonical database is in the target state.
+    const atTarget = SCOPES.every((s) => sameSchema(target[s], desired[s])) ? canonical.scratch : null;
+    const rewrites = await verifyMigrations(dev, sharedSchema, current, target, rendered, atTarget);
+    // The catalog, not the planner's rule, says which statements rewrite a table: the files
+    // get its hazards (only comments change, so what was verified is what is written).
+    const checked = plans.map((p) => {
+      const m = rendered.find((r) => r.scope === p.scope);
+      return { ...p, plan: (m && withDetectedRewrites(p.plan, rewrites.get(m.path) ?? [])) ?? p.plan };
+    });
+    drafts = draftsOf(checked);
+    rendered = renderedOf(drafts);
     await writeMigrations(
       dir,
       drafts.map((d) => d.draft),

@@ -8,7 +8,7 @@ import { devFlags } from '../cli/dev-flags.js';
 export default class Generate extends BaseCommand {
   static summary = 'Write the next migration of each scope whose model changed, verified on the dev database.';
   static description =
-    `Diffs the state that the migration directory produces (replayed on the dev database, cached by checksum) with the model, and writes NNNN_<name>.sql for each scope that changed, after checking on the dev database that up gives the model, down gives the previous state, and up again gives the model. Changes that delete data are refused without --allow-destructive.
+    `Diffs the state that the migration directory produces (replayed on the dev database, cached by checksum) with the model, and writes NNNN_<name>.sql for each scope that changed, after checking on the dev database that, from the model's state, down gives the previous state and up then gives the model again. Changes that delete data are refused without --allow-destructive.
 
 With --check nothing is written: exit 0 when the directory already produces the model, 1 when a migration is missing (the CI check, like makemigrations --check).`;
   static examples = [

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,34 @@ const PASSWORD = 'pgfleet';
  */
 export function cacheDir(): string {
   return process.env.PGFLEET_CACHE_DIR ?? join(tmpdir(), `pgfleet-cache-${process.getuid?.() ?? 'user'}`);
+}
+
+const MEMORY_FS = '/dev/shm';
+/** statfs' type of a tmpfs (linux/magic.h). */
+const TMPFS_MAGIC = 0x01021994;
+/** Room the memory file system must have left to take a server (its WAL alone may grow to max_wal_size). */
+const MEMORY_ROOM = 2 * 1024 ** 3;
+const memoryRunRoot = () => join(MEMORY_FS, `pgfleet-${process.getuid?.() ?? 'user'}`);
+
+/**
+ * Where running servers' data directories go: a memory file system (Linux's /dev/shm) when
+ * there is one with room, else the cache dir. A dev server's files are thrown away with it,
+ * and on a disk file system creating and removing the files of a large schema (several per
+ * table and index) and writing them back cost its DDL about a third more CPU (measured on
+ * ext4 with fsync off: creating 300 tables with about 1000 indexes, 4 times on each).
+ */
+async function runRoot(): Promise<string> {
+  try {
+    const fs = await statfs(MEMORY_FS);
+    if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize >= MEMORY_ROOM) {
+      await mkdir(memoryRunRoot(), { recursive: true, mode: 0o755 });
+      await chmod(memoryRunRoot(), 0o755);
+      return memoryRunRoot();
+    }
+  } catch {
+    // No memory file system (not Linux), or not writable: the cache dir will do.
+  }
+  return cacheDir();
 }
 
 interface Owner {
@@ -137,12 +165,12 @@ const alive = (pid: number) => {
 };
 
 /** Servers and data directories of runs whose process died without `stop()` (killed, or a crash). */
-async function removeOrphans(): Promise<void> {
-  const names = await readdir(cacheDir()).catch(() => [] as string[]);
+async function removeOrphans(root: string): Promise<void> {
+  const names = await readdir(root).catch(() => [] as string[]);
   for (const name of names) {
     const pid = /^run-(\d+)-/.exec(name)?.[1];
     if (!pid || alive(Number(pid))) continue;
-    const dir = join(cacheDir(), name);
+    const dir = join(root, name);
     const postmaster = Number((await readFile(join(dir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
     if (postmaster > 0 && alive(postmaster)) process.kill(postmaster, 'SIGQUIT');
     await rm(dir, { recursive: true, force: true }).catch(() => {});
@@ -176,8 +204,11 @@ export async function startEmbedded(
 ): Promise<EmbeddedServer> {
   const owner = await serverOwner();
   const template = await templateCluster(major, owner);
-  await removeOrphans();
-  const dataDir = join(cacheDir(), `run-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const root = await runRoot();
+  // Both places: an orphan may have started when the memory file system had (no) room.
+  await removeOrphans(memoryRunRoot());
+  await removeOrphans(cacheDir());
+  const dataDir = join(root, `run-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   // `cp -a` keeps the postgres user's ownership and the 0700 mode that Postgres insists on.
   await run('cp', ['-a', template, dataDir]);
   const port = await freePort();

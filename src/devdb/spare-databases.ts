@@ -5,7 +5,7 @@ import { ident, literal } from '../plan/quote.js';
  * Empty databases that the warm server's watchdog creates ahead of time, so that a command's
  * scratch database costs a rename (milliseconds) instead of a CREATE DATABASE (which copies
  * template0 through the WAL: 0.1 s on an idle machine, over a second on a busy one; `validate`
- * makes two).
+ * makes one).
  */
 const SPARE = 'pgfleet_spare_';
 

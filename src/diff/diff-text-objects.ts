@@ -1,7 +1,15 @@
 import type { Change, CollationUsage, TextObjectTarget } from '../model/changes.js';
 import { stableKey } from '../model/compare.js';
 import { mentions } from '../model/mentions.js';
-import type { Collation, Index, Model, TextSearchConfiguration, TextSearchDictionary } from '../model/types.js';
+import type {
+  Collation,
+  CompositeType,
+  Domain,
+  Index,
+  Model,
+  TextSearchConfiguration,
+  TextSearchDictionary,
+} from '../model/types.js';
 import { matchByName } from './match.js';
 
 /**
@@ -21,7 +29,13 @@ export function diffTextObjects(from: Model, to: Model, others: readonly Change[
   for (const collation of collations.removed) changes.push({ kind: 'drop_collation', collation });
   for (const [a, b] of collations.pairs) {
     if (stableKey(withoutComment(a)) !== stableKey(withoutComment(b))) {
-      changes.push({ kind: 'recreate_collation', from: a, to: b, usages: collationUsages(to, b.name) });
+      changes.push({
+        kind: 'recreate_collation',
+        from: a,
+        to: b,
+        usages: collationUsages(to, b.name),
+        ...collationTypes(from, to, b.name),
+      });
       rebuiltIndexes((i) => i.elements.some((e) => e.collation === b.name));
     } else if (a.comment !== b.comment) changes.push(comment({ kind: 'collation', name: b.name }, a, b));
   }
@@ -70,6 +84,66 @@ export function collationUsages(model: Model, name: string): CollationUsage[] {
       ? []
       : t.columns.filter((c) => c.collation === name).map((c) => ({ table: t.name, column: c.name, type: c.type })),
   );
+}
+
+/**
+ * The domains and composite types that use collation `name`, which must leave the old
+ * collation before it can be dropped. Postgres has no ALTER DOMAIN for a collation, so a
+ * domain is dropped and created again, and a composite type's attributes are retyped with
+ * ALTER TYPE; both only work on a type that nothing uses (a column, an attribute, a domain,
+ * a routine or view that names it), and that is the same before and after (a definition
+ * changed in the same migration would be altered around the rebuild). Anything else is
+ * `blocked`: the plan refuses it, naming it, instead of writing a migration that fails.
+ */
+function collationTypes(
+  from: Model,
+  to: Model,
+  name: string,
+): { domains: Domain[]; types: CompositeType[]; blocked: string[] } {
+  const domains: Domain[] = [];
+  const types: CompositeType[] = [];
+  const blocked: string[] = [];
+  const domainUses = (d: Domain) => d.collation === name;
+  const typeUses = (t: CompositeType) => t.attributes.some((a) => a.collation === name);
+  const check = <T extends Domain | CompositeType>(
+    kind: string,
+    all: (m: Model) => readonly T[],
+    uses: (o: T) => boolean,
+    out: T[],
+  ) => {
+    const before = new Map(all(from).map((o) => [o.name, o]));
+    const after = new Map(all(to).map((o) => [o.name, o]));
+    for (const name_ of new Set([...before.keys(), ...after.keys()])) {
+      const a = before.get(name_);
+      const b = after.get(name_);
+      if (!(a && uses(a)) && !(b && uses(b))) continue;
+      if (!a || !b || stableKey(a) !== stableKey(b)) {
+        blocked.push(`${kind} ${name_} (${!a ? 'created' : !b ? 'dropped' : 'changed'} in the same migration)`);
+        continue;
+      }
+      const users = [...typeUsers(from, name_), ...typeUsers(to, name_)];
+      if (users.length > 0) blocked.push(`${kind} ${name_} (used by ${[...new Set(users)].join(', ')})`);
+      else out.push(b);
+    }
+  };
+  check('domain', (m) => m.domains, domainUses, domains);
+  check('type', (m) => m.types, typeUses, types);
+  return { domains, types, blocked };
+}
+
+/** What in `model` names the type `name`: columns, attributes, domains, routines and views. */
+function typeUsers(model: Model, name: string): string[] {
+  return [
+    ...model.tables.flatMap((t) =>
+      t.columns.filter((c) => mentions(c.type, name)).map((c) => `column ${t.name}.${c.name}`),
+    ),
+    ...model.types.flatMap((t) =>
+      t.attributes.filter((a) => mentions(a.type, name)).map((a) => `attribute ${t.name}.${a.name}`),
+    ),
+    ...model.domains.filter((d) => mentions(d.type, name)).map((d) => `domain ${d.name}`),
+    ...model.functions.filter((f) => mentions(`${f.name} ${f.definition}`, name)).map((f) => `routine ${f.name}`),
+    ...model.views.filter((v) => mentions(v.definition, name)).map((v) => `view ${v.name}`),
+  ];
 }
 
 /**

@@ -2,97 +2,21 @@ import { createTwoFilesPatch } from 'diff';
 import YAML from 'yaml';
 import type { Change } from '../model/changes.js';
 import { stored } from '../model/compare.js';
+import { SECTION_OF, touchedObject } from '../model/touched-object.js';
 import type { Model } from '../model/types.js';
 
 type Section = keyof Model;
 
-const GRANT_SECTIONS = {
-  table: 'tables',
-  view: 'views',
-  'materialized view': 'views',
-  sequence: 'sequences',
-  function: 'functions',
-} as const;
-
-const TEXT_OBJECT_SECTIONS = {
-  collation: 'collations',
-  'text search dictionary': 'textSearchDictionaries',
-  'text search configuration': 'textSearchConfigurations',
-} as const;
-
 /** The objects a change touches, by model section: a table's changes concern the whole table. */
 function concerned(c: Change): Array<[Section, string]> {
-  switch (c.kind) {
-    case 'create_extension':
-    case 'drop_extension':
-      return [['extensions', c.extension.name]];
-    case 'create_enum':
-    case 'drop_enum':
-      return [['enums', c.enum.name]];
-    case 'add_enum_values':
-    case 'recreate_enum':
-      return [['enums', c.to.name]];
-    case 'set_enum_comment':
-      return [['enums', c.name]];
-    case 'create_sequence':
-    case 'drop_sequence':
-      return [['sequences', c.sequence.name]];
-    case 'alter_sequence':
-      return [['sequences', c.to.name]];
-    case 'create_table':
-    case 'drop_table':
-      return [['tables', c.table.name]];
-    case 'rename_table':
-      return [
-        ['tables', c.from],
-        ['tables', c.to],
-      ];
-    case 'create_domain':
-    case 'drop_domain':
-      return [['domains', c.domain.name]];
-    case 'alter_domain':
-      return [['domains', c.to.name]];
-    case 'create_function':
-    case 'drop_function':
-      return [['functions', c.routine.name]];
-    case 'replace_function':
-      return [['functions', c.to.name]];
-    case 'create_view':
-    case 'drop_view':
-      return [['views', c.view.name]];
-    case 'create_type':
-    case 'drop_type':
-      return [['types', c.type.name]];
-    case 'grant':
-    case 'revoke':
-      return [[GRANT_SECTIONS[c.on.kind], c.on.name]];
-    case 'alter_type':
-      return [['types', c.to.name]];
-    case 'create_collation':
-    case 'drop_collation':
-      return [['collations', c.collation.name]];
-    case 'recreate_collation':
-      return [['collations', c.to.name]];
-    case 'create_ts_dictionary':
-    case 'drop_ts_dictionary':
-      return [['textSearchDictionaries', c.dictionary.name]];
-    case 'alter_ts_dictionary':
-    case 'recreate_ts_dictionary':
-      return [['textSearchDictionaries', c.to.name]];
-    case 'create_ts_configuration':
-    case 'drop_ts_configuration':
-      return [['textSearchConfigurations', c.configuration.name]];
-    case 'alter_ts_configuration':
-    case 'recreate_ts_configuration':
-      return [['textSearchConfigurations', c.to.name]];
-    case 'set_text_object_comment':
-      return [[TEXT_OBJECT_SECTIONS[c.target.kind], c.target.name]];
-    case 'set_comment':
-      if (c.target.kind === 'trigger') return [['tables', c.target.on]];
-      return [[c.target.kind === 'view' ? 'views' : 'functions', c.target.name]];
-    default:
-      return [['tables', c.table]];
+  if (c.kind === 'rename_table') {
+    return [
+      ['tables', c.from],
+      ['tables', c.to],
+    ];
   }
+  const o = touchedObject(c);
+  return [[SECTION_OF[o.kind], o.table ?? o.name ?? '']];
 }
 
 /** A model object as YAML data: without `kind` and `name` (the key says it), nulls and empty lists. */

@@ -5,8 +5,7 @@ import { firstSteps, type Migration, type MigrationSet } from '../migrations/ind
 import { idOf } from '../migrations/migration-id.js';
 import type { Model, Scope } from '../model/types.js';
 import { replayedState } from '../replay/replay.js';
-import type { DriftTarget, Expectation } from './detect.js';
-import type { DriftAgainst, HistoryFinding } from './types.js';
+import type { DriftAgainst, DriftTarget, Expectation, HistoryFinding } from './types.js';
 
 /** History findings of one schema that do not need its catalog. */
 function historyFindings(state: SchemaState): HistoryFinding[] {

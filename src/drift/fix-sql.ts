@@ -1,7 +1,10 @@
 import { type RecordedMigration, recordAppliedSql } from '../fleet/history.js';
 import type { Scope } from '../model/types.js';
+import { plan } from '../plan/plan.js';
 import { ident } from '../plan/quote.js';
+import { SET_EXPRESSION_SINCE } from '../plan/server-features.js';
 import type { Plan } from '../plan/types.js';
+import type { Group } from './group.js';
 
 /** What repairs one group of schemas: the same for each of them, apart from the schema name. */
 export interface Repair {
@@ -85,4 +88,41 @@ export function fixSql(schema: string, exists: boolean, repair: Repair): string 
   }
   commit();
   return `${out.join('\n')}\n`;
+}
+
+/** `fixSql` for every schema of a group, planned once for the group's changes. */
+export function groupFixSql(g: Group, sharedSchema: string, serverMajor: number): string {
+  let repairPlan: Repair['plan'];
+  // Below 17 a changed generation expression means rebuilding the column with what depends
+  // on it, which these changes (made for describing) do not hold: `pgfleet diff` plans that.
+  const expression = g.outcome.changes.find(
+    (c) =>
+      c.kind === 'alter_column' &&
+      c.from.generated !== null &&
+      c.to.generated !== null &&
+      c.from.generated !== c.to.generated,
+  );
+  try {
+    if (expression?.kind === 'alter_column' && serverMajor < SET_EXPRESSION_SINCE) {
+      throw new Error(
+        `the generation expression of ${expression.table}.${expression.to.name} differs, which Postgres ${serverMajor} cannot change in place: ` +
+          'get the SQL that rebuilds the column from `pgfleet diff --schema <schema>`',
+      );
+    }
+    repairPlan = plan(g.outcome.changes, { scope: g.scope, sharedSchema, serverMajor });
+  } catch (cause) {
+    repairPlan = { error: (cause as Error).message };
+  }
+  const repair: Repair = {
+    scope: g.scope,
+    sharedSchema,
+    plan: repairPlan,
+    record: g.outcome.record,
+    notes: g.history.filter((h) => h.kind !== 'missing_history').map((h) => h.message),
+    summary: [
+      ...g.outcome.differences.map((d) => d.message),
+      ...g.history.filter((h) => h.kind === 'missing_history').map((h) => h.message),
+    ],
+  };
+  return g.schemas.map((schema, i) => fixSql(schema, g.exists[i], repair)).join('\n');
 }

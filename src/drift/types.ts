@@ -1,5 +1,30 @@
+import type { RecordedMigration } from '../fleet/history.js';
 import type { ChangeKind } from '../model/changes.js';
-import type { Scope } from '../model/types.js';
+import type { Model, Scope } from '../model/types.js';
+
+export interface DriftTarget {
+  readonly schema: string;
+  readonly scope: Scope;
+}
+
+/** What one schema is expected to be, as the caller (who knows history and the model) sees it. */
+export interface Expectation {
+  /** Schemas with equal keys (of one scope) are compared with the same expected model. */
+  readonly key: string;
+  /** What the schema is compared with, for the report: `model`, or the last applied migration. */
+  readonly label: string | null;
+  /** The schema's history: drift findings (unknown or edited migrations) and information (pending, failed). */
+  readonly history: readonly HistoryFinding[];
+  readonly pending: readonly string[];
+  /**
+   * With pending migrations: the key of the state with them applied too. A schema that
+   * differs from `key` but matches this one has their changes without their history rows.
+   */
+  readonly withPending: { readonly key: string; readonly migrations: readonly RecordedMigration[] } | null;
+}
+
+/** The expected model of a key; a PgfleetError('input') means it cannot be built (a replay failed). */
+export type ExpectedModel = (key: string, scope: Scope) => Promise<Model>;
 
 /** What a live schema is compared with: the state its applied migrations produce, or the model. */
 export type DriftAgainst = 'history' | 'model';

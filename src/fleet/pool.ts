@@ -9,15 +9,31 @@ export async function forEachBounded<T, R>(
   skip: (item: T) => R,
   shouldStop: () => boolean = () => false,
 ): Promise<R[]> {
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, () => null);
+  return forEachOn(workers, items, (item) => work(item), skip, shouldStop);
+}
+
+/**
+ * `forEachBounded` with one worker per element of `workers` (e.g. a connection each):
+ * each takes the next item when it is done with its last, so a slow item holds up only
+ * its own worker.
+ */
+export async function forEachOn<W, T, R>(
+  workers: readonly W[],
+  items: readonly T[],
+  work: (item: T, worker: W) => Promise<R>,
+  skip: (item: T) => R,
+  shouldStop: () => boolean = () => false,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  const worker = async () => {
+  const worker = async (w: W) => {
     while (next < items.length) {
       const i = next++;
-      results[i] = shouldStop() ? skip(items[i]) : await work(items[i]);
+      results[i] = shouldStop() ? skip(items[i]) : await work(items[i], w);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  await Promise.all(workers.map(worker));
   return results;
 }
 

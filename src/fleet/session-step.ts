@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { PgfleetError } from '../errors.js';
-import { type Migration, splitStatements } from '../migrations/index.js';
+import { type Migration, migrationSteps, splitStatements } from '../migrations/index.js';
 import type { Scope } from '../model/types.js';
 import { literal } from '../plan/quote.js';
 import { claimSql } from './claim.js';
@@ -36,7 +36,7 @@ const BATCHED_CODE = 'its code (export const transaction = false)';
  */
 export function sessionStatementOf(m: Migration, direction: 'up' | 'down'): string | null {
   if (m.code && !m.transactional) return BATCHED_CODE;
-  for (const step of m.steps[direction]) {
+  for (const step of migrationSteps(m)[direction]) {
     if (step.transactional) continue;
     const found = splitStatements(step.sql).find(needsOwnSession);
     if (found) return found;

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { applyStatements, searchPath } from '../devdb/apply.js';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { serverMajor } from '../devdb/server-major.js';
@@ -25,6 +26,22 @@ export interface SourceLookup {
 /** The scratch schema that stands for "a tenant" while canonicalising. */
 export const SCRATCH_TENANT = 'pgfleet_tenant';
 
+/** The schemas of a scratch database that stand for the shared schema and "a tenant". */
+export interface ScratchLayout {
+  readonly shared: string;
+  readonly tenant: string;
+}
+
+export const scratchLayout = (sharedSchema: string): ScratchLayout => ({
+  shared: sharedSchema,
+  tenant: sharedSchema === SCRATCH_TENANT ? `${SCRATCH_TENANT}_t` : SCRATCH_TENANT,
+});
+
+export async function createLayout(client: pg.ClientBase, layout: ScratchLayout): Promise<void> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(layout.shared)}`);
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(layout.tenant)}`);
+}
+
 /**
  * The models as Postgres stores them: each scope's DDL is run in a scratch database
  * (shared objects in a schema named like the real shared schema, tenant objects in a
@@ -46,22 +63,25 @@ export async function canonicalise(
   }
 }
 
-/** {@link canonicalise} in a scratch database the caller holds (empty, not in a transaction). */
+/**
+ * `canonicalise` in an empty scratch database that the caller owns, left holding the models
+ * in `scratchLayout(sharedSchema)`: the state a migration to the models must give, ready
+ * for `generate` to verify the migration's down (and then up) on.
+ */
 export async function canonicaliseIn(
-  client: Parameters<typeof applyStatements>[0],
+  client: pg.ClientBase,
   models: ScopedModels,
   options: { sharedSchema: string; sources?: SourceLookup },
 ): Promise<ScopedModels> {
-  const shared = options.sharedSchema;
-  const tenant = shared === SCRATCH_TENANT ? `${SCRATCH_TENANT}_t` : SCRATCH_TENANT;
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(shared)}; CREATE SCHEMA ${ident(tenant)}`);
-  await createFromModel(client, models.shared, 'shared', [shared], options);
-  await createFromModel(client, models.tenant, 'tenant', [tenant, shared], options);
+  const layout = scratchLayout(options.sharedSchema);
+  await createLayout(client, layout);
+  await createFromModel(client, models.shared, 'shared', [layout.shared], options);
+  await createFromModel(client, models.tenant, 'tenant', [layout.tenant, layout.shared], options);
   // Both schemas in one inspection: one snapshot and one query per object kind, not two.
-  const inspected = await inspectSchemas(client, [shared, tenant], { sharedSchema: shared });
+  const inspected = await inspectSchemas(client, [layout.shared, layout.tenant], { sharedSchema: layout.shared });
   return {
-    shared: withHints(inspected.get(shared)!, models.shared),
-    tenant: withHints(inspected.get(tenant)!, models.tenant),
+    shared: withHints(inspected.get(layout.shared)!, models.shared),
+    tenant: withHints(inspected.get(layout.tenant)!, models.tenant),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Change } from '../model/changes.js';
+import { type ObjectKind, touchedObject } from '../model/touched-object.js';
 import type { Scope } from '../model/types.js';
 import type { Plan, PlanStep, Statement } from '../plan/types.js';
 import {
@@ -65,10 +66,18 @@ function sections(plan: Plan): Pick<MigrationDraft, 'up' | 'down' | 'hazards' | 
 const isInitial = (existing: readonly Migration[], changes: readonly Change[]) =>
   existing.length === 0 && changes.every((c) => c.kind.startsWith('create_') || c.kind === 'add_constraint');
 
+/** Parts of a table whose name the summary gives after the table's (`add column t.c`); the others name the table only. */
+const NAMED_PARTS: ReadonlySet<ObjectKind> = new Set([
+  'column',
+  'index',
+  'unique constraint',
+  'check constraint',
+  'foreign key',
+]);
+
 /** One line a human reads in `generate`'s output, e.g. `add column services_service.capacity`. */
 export function describeChange(c: Change): string {
   const what = c.kind.replaceAll('_', ' ');
-  const on = (table: string, item: string | null = null) => `${what} ${table}${item ? `.${item}` : ''}`;
   switch (c.kind) {
     case 'rename_table':
       return `${what} ${c.from} → ${c.to}`;
@@ -78,51 +87,15 @@ export function describeChange(c: Change): string {
     case 'set_partition_bound':
       return `${what} ${c.table}: ${c.from} → ${c.to}`;
     case 'set_table_comment':
-      return typeof c.from === 'string' ? `${what} ${c.table}: ${c.from} → ${c.to}` : on(c.table);
+      if (typeof c.from === 'string') return `${what} ${c.table}: ${c.from} → ${c.to}`;
+      break;
+    case 'set_enum_comment':
+      if (typeof c.from === 'string') return `${what} ${c.from} → ${c.to}`;
+      break;
     case 'set_comment':
       return typeof c.from === 'string' ? `${what} ${c.from} → ${c.to}` : what;
-    case 'create_table':
-    case 'drop_table':
-      return `${what} ${c.table.name}`;
-    case 'add_column':
-    case 'drop_column':
-      return on(c.table, c.column.name);
-    case 'alter_column':
-      return on(c.table, c.to.name);
-    case 'create_index':
-    case 'drop_index':
-      return on(c.table, c.index.name);
-    case 'add_constraint':
-    case 'drop_constraint':
-      return on(c.table, c.constraint.name);
-    case 'add_primary_key':
-    case 'drop_primary_key':
-    case 'create_trigger':
-    case 'drop_trigger':
-    case 'add_exclusion':
-    case 'drop_exclusion':
-    case 'create_policy':
-    case 'drop_policy':
-    case 'set_row_security':
-      return on(c.table);
-    case 'create_extension':
-    case 'drop_extension':
-      return `${what} ${c.extension.name}`;
-    case 'create_enum':
-    case 'drop_enum':
-      return `${what} ${c.enum.name}`;
-    case 'create_sequence':
-    case 'drop_sequence':
-      return `${what} ${c.sequence.name}`;
-    case 'set_enum_comment':
-      return typeof c.from === 'string' ? `${what} ${c.from} → ${c.to}` : `${what} ${c.name}`;
-    case 'add_enum_values':
-    case 'recreate_enum':
-    case 'alter_sequence':
-    case 'alter_domain':
-    case 'replace_function':
-    case 'alter_type':
-      return `${what} ${c.to.name}`;
+    case 'set_text_object_comment':
+      return `${what} ${c.target.kind} ${c.target.name}`;
     case 'create_domain':
     case 'drop_domain':
     case 'create_function':
@@ -134,28 +107,10 @@ export function describeChange(c: Change): string {
     case 'grant':
     case 'revoke':
       return what;
-    case 'create_collation':
-    case 'drop_collation':
-      return `${what} ${c.collation.name}`;
-    case 'create_ts_dictionary':
-    case 'drop_ts_dictionary':
-      return `${what} ${c.dictionary.name}`;
-    case 'create_ts_configuration':
-    case 'drop_ts_configuration':
-      return `${what} ${c.configuration.name}`;
-    case 'recreate_collation':
-    case 'alter_ts_dictionary':
-    case 'recreate_ts_dictionary':
-    case 'alter_ts_configuration':
-    case 'recreate_ts_configuration':
-      return `${what} ${c.to.name}`;
-    case 'set_text_object_comment':
-      return `${what} ${c.target.kind} ${c.target.name}`;
-    default: {
-      const never: never = c;
-      throw new Error(`describeChange: unknown change kind ${(never as Change).kind}`);
-    }
   }
+  const o = touchedObject(c);
+  if (o.table === null) return `${what} ${o.name}`;
+  return NAMED_PARTS.has(o.kind) && o.name ? `${what} ${o.table}.${o.name}` : `${what} ${o.table}`;
 }
 
 /** A user's --name as a file name part: lower case, [a-z0-9_]. */

@@ -55,9 +55,10 @@ export interface Migration {
   readonly transactional: boolean;
   /**
    * The sections as steps (`-- +step transaction: true|false [undoes: N]` lines; a section
-   * without them is one step whose mode is the `-- transaction:` header's).
+   * without them is one step whose mode is the `-- transaction:` header's). Absent on a
+   * migration made in code (tests, the API): `migrationSteps` derives them.
    */
-  readonly steps: { readonly up: readonly MigrationStep[]; readonly down: readonly MigrationStep[] };
+  readonly steps?: { readonly up: readonly MigrationStep[]; readonly down: readonly MigrationStep[] };
   /**
    * False when the migration was planned without online forms (`online: false` in
    * pgfleet.yaml, or the `-- online: false` header of a hand-written file): `migrate` then

@@ -131,6 +131,12 @@ export type Change =
       readonly from: Collation;
       readonly to: Collation;
       readonly usages: readonly CollationUsage[];
+      /** Domains of the collation, the same on both sides and used by nothing: dropped and created again with it. */
+      readonly domains: readonly Domain[];
+      /** Composite types with attributes of the collation, the same on both sides and used by nothing: retyped in place. */
+      readonly types: readonly CompositeType[];
+      /** What else holds on to the collation and cannot be moved to the new one (the plan refuses), one line each. */
+      readonly blocked: readonly string[];
     }
   | { readonly kind: 'create_ts_dictionary'; readonly dictionary: TextSearchDictionary }
   | { readonly kind: 'drop_ts_dictionary'; readonly dictionary: TextSearchDictionary }

@@ -1,4 +1,5 @@
 import type { Change } from '../model/changes.js';
+import { touchedObject } from '../model/touched-object.js';
 
 /**
  * The dependency order of a migration, as named phases, first to last. Renames come first
@@ -223,94 +224,21 @@ function depthOrder(c: Change): number {
   }
 }
 
-/** The object a change is sorted by within its phase. */
+/** The object a change is sorted by within its phase: a part of a table, by its table. */
 function subject(c: Change): string {
   switch (c.kind) {
-    case 'create_table':
-    case 'drop_table':
-      return c.table.name;
-    case 'set_table_comment':
-    case 'add_column':
-    case 'drop_column':
-    case 'rename_column':
-    case 'alter_column':
-    case 'add_primary_key':
-    case 'drop_primary_key':
-    case 'add_constraint':
-    case 'drop_constraint':
-    case 'rename_constraint':
-    case 'create_index':
-    case 'drop_index':
-    case 'rename_index':
-    case 'create_trigger':
-    case 'drop_trigger':
-    case 'add_exclusion':
-    case 'drop_exclusion':
-    case 'create_policy':
-    case 'drop_policy':
-    case 'set_row_security':
-    case 'set_partition_bound':
-      return c.table;
-    case 'create_extension':
-    case 'drop_extension':
-      return c.extension.name;
-    case 'create_enum':
-    case 'drop_enum':
-      return c.enum.name;
-    case 'create_sequence':
-    case 'drop_sequence':
-      return c.sequence.name;
-    case 'set_enum_comment':
-      return c.name;
-    case 'create_domain':
-    case 'drop_domain':
-      return c.domain.name;
-    case 'create_function':
-    case 'drop_function':
-      return c.routine.name;
-    case 'create_view':
-    case 'drop_view':
-      return c.view.name;
-    case 'set_comment':
-      return c.target.name;
-    case 'create_type':
-    case 'drop_type':
-      return c.type.name;
-    case 'grant':
-    case 'revoke':
-      return `${c.on.name}\0${c.role}`;
-    case 'create_collation':
-    case 'drop_collation':
-      return c.collation.name;
-    case 'create_ts_dictionary':
-    case 'drop_ts_dictionary':
-      return c.dictionary.name;
-    case 'create_ts_configuration':
-    case 'drop_ts_configuration':
-      return c.configuration.name;
-    case 'set_text_object_comment':
-      return c.target.name;
-    case 'recreate_collation':
-    case 'alter_ts_dictionary':
-    case 'recreate_ts_dictionary':
-    case 'alter_ts_configuration':
-    case 'recreate_ts_configuration':
-      return c.to.name;
-    case 'add_enum_values':
-    case 'recreate_enum':
-    case 'alter_sequence':
-    case 'alter_domain':
-    case 'replace_function':
-    case 'alter_type':
-      return c.to.name;
     // Table renames keep the diff's order (a chain a -> b, b -> c).
     case 'rename_table':
       return '';
-    default: {
-      const never: never = c;
-      throw new Error(`subject: unknown change kind ${(never as Change).kind}`);
-    }
+    case 'grant':
+    case 'revoke':
+      return `${c.on.name}\0${c.role}`;
+    // A trigger's comment sorts by the trigger's name among the other comments, as it always has.
+    case 'set_comment':
+      return c.target.name;
   }
+  const o = touchedObject(c);
+  return o.table ?? o.name ?? '';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Change, invert } from '../model/changes.js';
+import type { TableConstraint } from '../model/types.js';
 import { type OnlineContext, onlineStages, replacementKey } from './online/online-stages.js';
 import { orderChanges } from './order.js';
 import { ident } from './quote.js';
@@ -147,7 +148,66 @@ function onlineContext(changes: readonly Change[], options: PlanOptions): Online
       return old ? [[key, old.index] as const] : [];
     }),
   );
-  return { created, dropped, partitioned, replaced };
+  const { replacedConstraints, supersededConstraints } = constraintReplacements(changes, partitioned);
+  return { created, dropped, partitioned, replaced, replacedConstraints, supersededConstraints };
+}
+
+const sameColumns = (a: TableConstraint, b: TableConstraint) =>
+  a.kind !== 'check' && b.kind !== 'check' && JSON.stringify(a.columns) === JSON.stringify(b.columns);
+
+/**
+ * Constraints a plan replaces, to be built before the old ones go: a constraint of the same
+ * name and kind whose definition changes (a foreign key dropped and added unchanged, around
+ * a rebuilt key it references, is not one), or one of another name that takes an old one's
+ * place: of the same kind on the same table, with the same columns (FK, UNIQUE) or as the
+ * only CHECK dropped and the only one added there. Keys are `table\0name`.
+ */
+function constraintReplacements(changes: readonly Change[], partitioned: ReadonlySet<string>) {
+  type Named = { table: string; constraint: TableConstraint & { name: string } };
+  // A column dropped or retyped may take the old constraint with it (or be refused while it
+  // stands): on such a table the old one goes first, as in the plain order.
+  const columnsChange = new Set(
+    changes.flatMap((c) =>
+      c.kind === 'drop_column' || (c.kind === 'alter_column' && c.from.type !== c.to.type) ? [c.table] : [],
+    ),
+  );
+  const named = (kind: 'add_constraint' | 'drop_constraint'): Named[] =>
+    changes.flatMap((c) =>
+      c.kind === kind && c.constraint.name !== null && !partitioned.has(c.table) && !columnsChange.has(c.table)
+        ? [{ table: c.table, constraint: c.constraint as Named['constraint'] }]
+        : [],
+    );
+  const adds = named('add_constraint');
+  const drops = named('drop_constraint');
+  const key = (x: Named) => replacementKey(x.table, x.constraint.name);
+  const replaced = new Map<string, TableConstraint>();
+  const superseded = new Set<string>();
+  const pair = (add: Named, drop: Named) => {
+    replaced.set(key(add), drop.constraint);
+    superseded.add(key(drop));
+  };
+  const addKeys = new Set(adds.map(key));
+  const dropKeys = new Set(drops.map(key));
+  for (const a of adds) {
+    const d = drops.find((x) => key(x) === key(a));
+    if (d && d.constraint.kind === a.constraint.kind && JSON.stringify(d.constraint) !== JSON.stringify(a.constraint))
+      pair(a, d);
+  }
+  // Of another name: only constraints that are neither re-added nor dropped under their own name.
+  const alone = (list: Named[], others: Set<string>) => list.filter((x) => !others.has(key(x)));
+  const newOnes = alone(adds, dropKeys);
+  const oldOnes = alone(drops, addKeys);
+  for (const a of newOnes) {
+    const candidates = oldOnes.filter(
+      (d) => d.table === a.table && d.constraint.kind === a.constraint.kind && !superseded.has(key(d)),
+    );
+    const sameKind = newOnes.filter((x) => x.table === a.table && x.constraint.kind === a.constraint.kind);
+    const d =
+      candidates.find((x) => sameColumns(x.constraint, a.constraint)) ??
+      (a.constraint.kind === 'check' && candidates.length === 1 && sameKind.length === 1 ? candidates[0] : undefined);
+    if (d) pair(a, d);
+  }
+  return { replacedConstraints: replaced, supersededConstraints: superseded };
 }
 
 /** Hazards on the statements that carry them: a plain change's go on its first statement. */

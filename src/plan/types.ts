@@ -13,6 +13,12 @@ export interface Hazard {
   /** The object concerned, e.g. `services_service.legacy_code`. */
   readonly object: string;
   readonly message: string;
+  /**
+   * A label the dev database's catalog cannot confirm or refute, so `generate` keeps the
+   * rule's word: timestamp <-> timestamptz is copied unless the session's TimeZone is UTC,
+   * which the dev database's is and production's may not be.
+   */
+  readonly ruleOnly?: true;
 }
 
 export interface Statement {

@@ -10,26 +10,13 @@ import { cacheDir } from '../devdb/embedded.js';
 import { PgfleetError } from '../errors.js';
 import { callCode } from '../fleet/apply-code.js';
 import { migrationContext } from '../fleet/migration-context.js';
-import { SCRATCH_TENANT, type ScopedModels } from '../inspect/canonicalise.js';
+import { createLayout, type ScopedModels, type ScratchLayout, scratchLayout } from '../inspect/canonicalise.js';
 import { inspectSchema } from '../inspect/index.js';
 import { type Migration, type MigrationSet, migrationSteps } from '../migrations/index.js';
-import { ident } from '../plan/quote.js';
+import { emptyModel } from '../model/build.js';
 
-/** The schemas of a scratch database that stand for the shared schema and "a tenant". */
-export interface ScratchLayout {
-  readonly shared: string;
-  readonly tenant: string;
-}
-
-export const scratchLayout = (sharedSchema: string): ScratchLayout => ({
-  shared: sharedSchema,
-  tenant: sharedSchema === SCRATCH_TENANT ? `${SCRATCH_TENANT}_t` : SCRATCH_TENANT,
-});
-
-export async function createLayout(client: pg.ClientBase, layout: ScratchLayout): Promise<void> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(layout.shared)}`);
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(layout.tenant)}`);
-}
+// The layout is canonicalisation's (a canonicalised scratch database is a replayed one's twin).
+export { createLayout, type ScratchLayout, scratchLayout };
 
 /** The statements of one section of a migration file, as they must be run. */
 export const sectionStatements = (m: Migration, section: 'up' | 'down'): Runnable[] =>
@@ -45,8 +32,13 @@ export const pathFor = (layout: ScratchLayout, m: { scope: 'shared' | 'tenant' }
 /** Run one section of a migration in the scratch layout; a failure names the migration. */
 export async function runSection(client: pg.ClientBase, layout: ScratchLayout, m: Migration, section: 'up' | 'down') {
   if (m.code) return runCodeSection(client, layout, m, section);
+  await runStatements(m, section, () => applyStatements(client, sectionStatements(m, section), pathFor(layout, m)));
+}
+
+/** `run` (statements of `m`'s section); a failure names the migration and the failing statement. */
+export async function runStatements(m: Migration, section: 'up' | 'down', run: () => Promise<void>): Promise<void> {
   try {
-    await applyStatements(client, sectionStatements(m, section), pathFor(layout, m));
+    await run();
   } catch (cause) {
     const e = cause as Error & { statement?: string };
     throw new PgfleetError('input', `replaying ${m.path} (${section}) failed: ${e.message}`, {
@@ -143,6 +135,8 @@ function cacheKey(set: MigrationSet, sharedSchema: string): string {
  * replayed once, not at every `generate`.
  */
 export async function replayedState(dev: DevDatabase, set: MigrationSet, sharedSchema: string): Promise<ScopedModels> {
+  // No migrations yet (a project being adopted): empty schemas, read as empty models.
+  if (set.shared.length === 0 && set.tenant.length === 0) return { shared: emptyModel(), tenant: emptyModel() };
   const file = join(cacheDir(), 'replay', `${cacheKey(set, sharedSchema)}.json`);
   try {
     return JSON.parse(await readFile(file, 'utf8')) as ScopedModels;

@@ -1,12 +1,13 @@
 import { createTwoFilesPatch } from 'diff';
 import type pg from 'pg';
 import { stringify } from 'yaml';
-import type { DevDatabase } from '../devdb/dev-database.js';
+import type { DevDatabase, ScratchDatabase } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { createFromModel, type ScopedModels } from '../inspect/canonicalise.js';
 import type { Migration, MigrationSet } from '../migrations/index.js';
 import { sameSchema, stored } from '../model/compare.js';
 import type { Model, Scope } from '../model/types.js';
+import { type Rewrites, upDetectingRewrites } from './detect-rewrites.js';
 import {
   createLayout,
   inspectLayout,
@@ -48,34 +49,45 @@ async function expectState(client: pg.ClientBase, layout: ScratchLayout, expecte
 }
 
 /**
- * Prove new migrations on a scratch database before they are written: from the state the
- * directory produces (`current`), up gives `desired`, down gives `current` back, and up
- * again gives `desired` again.
+ * Prove new migrations on a scratch database before they are written: from the target state,
+ * down gives `current` back, and up from there gives `target` again.
+ *
+ * The target state is `atTarget` when given (the scratch database the model was canonicalised
+ * in, which holds `target`), or is created from `target` here. It stands in for a first pass
+ * of up from `current`: that pass would only make, at the cost of creating the whole schema
+ * again, a state that compares equal to the one already there. The up that is proven is the
+ * one that runs on the state the down left, as a rollback and a new rollout would run it.
+ *
+ * Returns the statements that rewrote a table that existed before (see detect-rewrites.ts),
+ * read while that up runs.
  */
 export async function verifyMigrations(
   dev: DevDatabase,
   sharedSchema: string,
   current: ScopedModels,
-  desired: ScopedModels,
+  target: ScopedModels,
   migrations: readonly Migration[],
-): Promise<void> {
-  const scratch = await dev.scratch();
+  atTarget: ScratchDatabase | null = null,
+): Promise<Rewrites> {
+  const scratch = atTarget ?? (await dev.scratch());
   try {
     const { client } = scratch;
     const layout = scratchLayout(sharedSchema);
-    await createLayout(client, layout);
-    // The state the directory produces, built from its (cached) model rather than replayed.
-    await createFromModel(client, current.shared, 'shared', [layout.shared], { sharedSchema });
-    await createFromModel(client, current.tenant, 'tenant', pathFor(layout, { scope: 'tenant' }), { sharedSchema });
+    if (!atTarget) {
+      await createLayout(client, layout);
+      await createFromModel(client, target.shared, 'shared', [layout.shared], { sharedSchema });
+      await createFromModel(client, target.tenant, 'tenant', pathFor(layout, { scope: 'tenant' }), { sharedSchema });
+    }
     const ordered = [...migrations].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'shared' ? -1 : 1));
-    for (const m of ordered) await runSection(client, layout, m, 'up');
-    await expectState(client, layout, desired, 'up');
     for (const m of [...ordered].reverse()) await runSection(client, layout, m, 'down');
     await expectState(client, layout, current, 'down');
-    for (const m of ordered) await runSection(client, layout, m, 'up');
-    await expectState(client, layout, desired, 'up again');
+    // Each migration's up on a database in the state before it (what the fleet will run),
+    // reading from the catalog which tables Postgres rewrote.
+    const rewrites = await upDetectingRewrites(client, layout, ordered);
+    await expectState(client, layout, target, 'up');
+    return rewrites;
   } finally {
-    await scratch.drop();
+    if (!atTarget) await scratch.drop();
   }
 }
 

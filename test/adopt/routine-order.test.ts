@@ -5,7 +5,13 @@ import type { Change } from '../../src/model/changes.js';
 import type { Routine } from '../../src/model/types.js';
 import { orderChanges } from '../../src/plan/order.js';
 
-const routine = (name: string, definition: string): Routine => ({ kind: 'function', name, definition, comment: null });
+const routine = (name: string, definition: string): Routine => ({
+  kind: 'function',
+  name,
+  definition,
+  comment: null,
+  grants: [],
+});
 
 describe('routines in dependency order', () => {
   it('an aggregate after its state function; a routine returning a table row after the table', () => {

@@ -160,6 +160,17 @@ describe('drift across the shared schema and 30 tenants', () => {
     expect(shared.code, shared.stdout).toBe(0);
   });
 
+  it('finds the same in batches of 4 schemas, reading each distinct schema in full once whichever batch meets it', async () => {
+    const whole = await drift(await fleet.project());
+    const batched = await drift(await fleet.project(), { batchSize: 4 });
+    const { stats: a, ...wholeRest } = whole;
+    const { stats: b, ...batchedRest } = batched;
+    expect(batchedRest).toEqual(wholeRest);
+    expect(b.fingerprints).toBe(a.fingerprints);
+    expect(b.inspected).toBe(a.fingerprints);
+    expect(b.fingerprints).toBeLessThan(N);
+  });
+
   it('prints SQL that, applied statement by statement, makes the fleet clean', async () => {
     const run = await cli('drift', '--fix-sql');
     expect(run.code).toBe(1);

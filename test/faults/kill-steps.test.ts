@@ -129,3 +129,92 @@ describe(
     });
   },
 );
+
+// The online form `generate` writes for a CHECK whose definition changes (see
+// test/cases/online/replace_check), slowed down: each down step gives back exactly the
+// state of an up step, so a rollback killed between two of them is at a recorded step too.
+const BEFORE = 'ALTER TABLE services_service ADD CONSTRAINT svc_name_len CHECK (length(name) < 1000)';
+const REPLACE_UP = `-- +step transaction: true
+SELECT pg_sleep(0.02);
+ALTER TABLE services_service ADD CONSTRAINT svc_name_len_new CHECK (length(name) < 500) NOT VALID;
+
+-- +step transaction: true
+SELECT pg_sleep(0.02);
+ALTER TABLE services_service VALIDATE CONSTRAINT svc_name_len_new;
+
+-- +step transaction: true
+SELECT pg_sleep(0.02);
+ALTER TABLE services_service DROP CONSTRAINT svc_name_len, ADD CONSTRAINT svc_name_len CHECK (length(name) < 1000) NOT VALID;
+
+-- +step transaction: true
+SELECT pg_sleep(0.02);
+ALTER TABLE services_service DROP CONSTRAINT svc_name_len;
+ALTER TABLE services_service RENAME CONSTRAINT svc_name_len_new TO svc_name_len;`;
+const REPLACE_DOWN = `-- +step transaction: true undoes: 4
+SELECT pg_sleep(0.02);
+ALTER TABLE services_service RENAME CONSTRAINT svc_name_len TO svc_name_len_new;
+ALTER TABLE services_service ADD CONSTRAINT svc_name_len CHECK (length(name) < 1000) NOT VALID;
+
+-- +step transaction: true undoes: 3
+SELECT pg_sleep(0.02);
+ALTER TABLE services_service VALIDATE CONSTRAINT svc_name_len;
+
+-- +step transaction: true undoes: 1
+SELECT pg_sleep(0.02);
+ALTER TABLE services_service DROP CONSTRAINT IF EXISTS svc_name_len_new`;
+
+describe(
+  `a changed CHECK built before the old one goes, the process killed at seeded random points (PGFLEET_FAULT_SEED=${seed})`,
+  { timeout: 300_000 },
+  () => {
+    let db: TestDatabase;
+    let fleet: FaultFleet;
+    const random = seeded(seed + 1);
+    const count = async (sql: string) => (await db.client.query(sql)).rows[0].n as number;
+    const applied = () =>
+      count(`SELECT count(*)::int AS n FROM pgfleet.history WHERE version = '0003' AND status = 'applied'`);
+
+    beforeAll(async () => {
+      db = await testDatabase();
+      fleet = await faultFleet(db.client, db.url, N);
+      await handWritten(fleet, 'name_len', BEFORE, 'ALTER TABLE services_service DROP CONSTRAINT svc_name_len');
+      expect((await migrate(await fleet.project())).summary.failed).toBe(0);
+      await handWritten(fleet, 'name_len_shorter', REPLACE_UP, REPLACE_DOWN);
+    });
+
+    it('migrate, then rollback, each killed twice: every schema at a recorded step; the reruns finish', async () => {
+      let insideSeen = 0;
+      for (let i = 0; i < 2; i++) {
+        const child = spawnCli(fleet, ['migrate', '--concurrency', '4']);
+        const target = Math.min(N - 5, (await applied()) + 3 + Math.floor(random() * 8));
+        expect(await until(async () => child.exitCode !== null || (await applied()) >= target)).toBe(true);
+        await kill(child);
+        await quiet(db.client);
+        insideSeen += await count('SELECT count(*)::int AS n FROM pgfleet.step_progress');
+        await expectAtRecordedSteps(await fleet.project(), db);
+      }
+      expect((await migrate(await fleet.project())).summary.failed).toBe(0);
+      expect(await applied()).toBe(N);
+      for (let i = 0; i < 2; i++) {
+        const child = spawnCli(fleet, ['rollback', '--tenant', '--to', '0002', '--concurrency', '4']);
+        const target = Math.max(5, (await applied()) - 3 - Math.floor(random() * 8));
+        expect(await until(async () => child.exitCode !== null || (await applied()) <= target)).toBe(true);
+        await kill(child);
+        await quiet(db.client);
+        insideSeen += await count('SELECT count(*)::int AS n FROM pgfleet.step_progress');
+        await expectAtRecordedSteps(await fleet.project(), db);
+      }
+      expect(insideSeen, 'a kill left some schema inside the migration').toBeGreaterThan(0);
+      const rerun = await rollback(await fleet.project(), { only: { scope: 'tenant' }, to: '0002' });
+      expect(rerun.summary.failed).toBe(0);
+      expect(await applied()).toBe(0);
+      await expectFleetAtRecordedVersions(await fleet.project());
+      // The old rule is back, valid, on every tenant.
+      expect(
+        await count(
+          "SELECT count(*)::int AS n FROM pg_constraint WHERE conname = 'svc_name_len' AND convalidated AND pg_get_constraintdef(oid) LIKE '%1000%'",
+        ),
+      ).toBe(N);
+    });
+  },
+);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { diff } from '../../src/diff/diff.js';
 import { exitCodeFor, exitCodeOfThrown, PgfleetError } from '../../src/errors.js';
-import { column } from '../../src/model/build.js';
+import { column, model, table } from '../../src/model/build.js';
 import type { Change } from '../../src/model/changes.js';
-import type { CompositeType, Domain } from '../../src/model/types.js';
+import type { Collation } from '../../src/model/text-objects.js';
+import type { CompositeType, Domain, Table } from '../../src/model/types.js';
 import { plan } from '../../src/plan/plan.js';
 
 const options = { scope: 'tenant' as const, sharedSchema: 'public', serverMajor: 17 };
@@ -48,6 +50,53 @@ describe('a change pgfleet cannot make yet', () => {
     expect((error as PgfleetError).message).toMatch(/not supported yet/);
     expect((error as PgfleetError).hint).toMatch(/pgfleet new/);
     expect(exitCodeFor(error)).toBe(2);
+  });
+});
+
+describe('a collation that must be recreated', () => {
+  const collation = (locale: string): Collation => ({
+    kind: 'collation',
+    name: 'natural',
+    provider: 'icu',
+    locale,
+    lcCollate: null,
+    lcCtype: null,
+    deterministic: true,
+    rules: null,
+    comment: null,
+  });
+  const shortName: Domain = { ...domain('text'), name: 'short_name', collation: 'natural' };
+  const address: CompositeType = {
+    ...composite('number'),
+    name: 'address',
+    attributes: [{ name: 'street', type: 'text', collation: 'natural' }],
+  };
+  const person = table('person', [column('id', 'bigint'), column('name', 'short_name'), column('home', 'address')]);
+  const at = (locale: string, tables: Table[]) =>
+    model({ collations: [collation(locale)], domains: [shortName], types: [address], tables });
+
+  it('with a domain or composite type that columns use is refused, naming them (exit 2), not a failing migration', () => {
+    const changes = diff(at('en-US', [person]), at('en-US-u-kn-true', [person]), { serverMajor: 17 });
+    let error: unknown = null;
+    try {
+      plan(changes, options);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PgfleetError);
+    expect((error as PgfleetError).code).toBe('unsupported');
+    expect((error as PgfleetError).message).toContain(
+      'pgfleet cannot move these to the new one: domain short_name (used by column person.name); type address (used by column person.home)',
+    );
+    expect((error as PgfleetError).hint).toMatch(/pgfleet new/);
+    expect(exitCodeFor(error)).toBe(2);
+  });
+
+  it('with a domain and a composite type that nothing uses rebuilds them', () => {
+    const changes = diff(at('en-US', []), at('en-US-u-kn-true', []), { serverMajor: 17 });
+    const sql = plan(changes, options).up.map((s) => s.sql);
+    expect(sql).toContain('ALTER TYPE address ALTER ATTRIBUTE street TYPE text COLLATE "natural"');
+    expect(sql).toContain('DROP DOMAIN short_name');
   });
 });
 

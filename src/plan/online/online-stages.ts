@@ -1,8 +1,14 @@
 import type { Change } from '../../model/changes.js';
 import { defaultPrimaryKeyName, makeObjectName } from '../../model/default-names.js';
-import type { Index } from '../../model/types.js';
+import type { Index, TableConstraint } from '../../model/types.js';
 import type { PlanOptions, Stage } from '../types.js';
-import { addCheckOrForeignKey, addPrimaryKey, addUnique } from './constraints.js';
+import {
+  addCheckOrForeignKey,
+  addPrimaryKey,
+  addUnique,
+  dropConstraintOnline,
+  replaceConstraint,
+} from './constraints.js';
 import { createIndex, dropIndex, partitionedIndex, replaceIndex } from './indexes.js';
 import { setNotNull } from './not-null.js';
 
@@ -16,6 +22,14 @@ export interface OnlineContext {
   readonly partitioned: ReadonlySet<string>;
   /** Indexes dropped and created again under the same name (`table\0name`): built before the old one goes. */
   readonly replaced: ReadonlyMap<string, Index>;
+  /**
+   * Constraints that take an old one's place (`table\0name` of the new one → the old one):
+   * the same name with another definition, or another name (see plan.ts). The new one is
+   * built first; the old one goes after it.
+   */
+  readonly replacedConstraints: ReadonlyMap<string, TableConstraint>;
+  /** The old ones of `replacedConstraints` (`table\0name`): their drops are part of the new one's stages. */
+  readonly supersededConstraints: ReadonlySet<string>;
 }
 
 const named = <T extends { name: string | null }>(x: T): x is T & { name: string } => x.name !== null;
@@ -38,8 +52,20 @@ export function onlineStages(change: Change, options: PlanOptions, ctx: OnlineCo
       // Postgres refuses NOT VALID foreign keys on partitioned tables, and a CHECK added
       // NOT VALID there is not validated per partition the same way: plain forms.
       if (!named(c) || partitioned) return null;
-      if (c.kind === 'unique') return addUnique(table, c);
-      return addCheckOrForeignKey(table, c, options);
+      const old = ctx.replacedConstraints.get(replacementKey(table, c.name));
+      if (old && named(old) && old.name === c.name) {
+        return replaceConstraint(table, old, c, makeObjectName(c.name, null, 'new'), options);
+      }
+      const add = c.kind === 'unique' ? addUnique(table, c) : addCheckOrForeignKey(table, c, options);
+      // Another name: the new one is in force before the old one goes.
+      return old && named(old) ? [...add, ...dropConstraintOnline(table, old, options)] : add;
+    }
+    case 'drop_constraint': {
+      const c = change.constraint;
+      if (!named(c) || partitioned) return null;
+      // Replaced: the add_constraint that takes its place builds the new one first and drops this one after.
+      if (ctx.supersededConstraints.has(replacementKey(table, c.name))) return [];
+      return dropConstraintOnline(table, c, options);
     }
     case 'add_primary_key':
       if (partitioned) return null;

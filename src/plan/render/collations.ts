@@ -1,7 +1,9 @@
-import type { CollationUsage, TextObjectTarget } from '../../model/changes.js';
+import { PgfleetError } from '../../errors.js';
+import type { Change, TextObjectTarget } from '../../model/changes.js';
 import type { Collation } from '../../model/types.js';
 import { ident, literal } from '../quote.js';
 import type { Statement } from '../types.js';
+import { createDomain, dropDomain } from './domains.js';
 import { hazard, type Rendered, rendered, sql } from './rendered.js';
 
 /** `provider = icu, locale = '...'`: the options of CREATE COLLATION, as the model states them. */
@@ -46,10 +48,23 @@ const retiredName = (name: string) => `${name.slice(0, 40)}__pgfleet_old`;
  * Postgres has no ALTER COLLATION for a locale, provider or determinism: the old collation
  * is renamed away, the new one created under its name, every column that uses it moved to
  * the new one (ALTER COLUMN ... TYPE with the same type: Postgres keeps the rows and rebuilds
- * the column's indexes), then the old one dropped. Indexes that name the collation
- * themselves are dropped before and created after this change (see diff-collations.ts).
+ * the column's indexes), the attributes of composite types that use it retyped in place,
+ * its domains dropped and created again, then the old one dropped. Indexes that name the
+ * collation themselves are dropped before and created after this change (see
+ * diff-text-objects.ts). What else holds on to the collation (a domain that columns use, a
+ * composite type that is a column's type) is refused, named, as a migration to write by hand.
  */
-export function recreateCollation(_from: Collation, to: Collation, usages: readonly CollationUsage[]): Rendered {
+export function recreateCollation(change: Extract<Change, { kind: 'recreate_collation' }>): Rendered {
+  const { to, usages, domains, types, blocked } = change;
+  if (blocked.length > 0) {
+    throw new PgfleetError(
+      'unsupported',
+      `collation ${to.name} must be dropped and created again (Postgres cannot alter its provider, locale or determinism), and pgfleet cannot move these to the new one: ${blocked.join('; ')}`,
+      {
+        hint: "Postgres changes a domain's or a used composite type's collation only by rebuilding the columns of that type; write it by hand, in a migration of its own: `pgfleet new --scope S --name N`",
+      },
+    );
+  }
   const old = retiredName(to.name);
   const statements: Statement[] = [
     sql(`ALTER COLLATION ${ident(to.name)} RENAME TO ${ident(old)}`),
@@ -57,6 +72,14 @@ export function recreateCollation(_from: Collation, to: Collation, usages: reado
     ...usages.map((u) =>
       sql(`ALTER TABLE ${ident(u.table)} ALTER COLUMN ${ident(u.column)} TYPE ${u.type} COLLATE ${ident(to.name)}`),
     ),
+    ...types.flatMap((t) =>
+      t.attributes
+        .filter((a) => a.collation === to.name)
+        .map((a) =>
+          sql(`ALTER TYPE ${ident(t.name)} ALTER ATTRIBUTE ${ident(a.name)} TYPE ${a.type} COLLATE ${ident(to.name)}`),
+        ),
+    ),
+    ...domains.flatMap((d) => [...dropDomain(d).statements, ...createDomain(d).statements]),
     sql(`DROP COLLATION ${ident(old)}`),
   ];
   if (to.comment !== null) statements.push(commentOn({ kind: 'collation', name: to.name }, to.comment));

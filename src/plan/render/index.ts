@@ -141,7 +141,7 @@ export function render(change: Change, options: PlanOptions): Rendered {
     case 'drop_collation':
       return dropCollation(change.collation);
     case 'recreate_collation':
-      return recreateCollation(change.from, change.to, change.usages);
+      return recreateCollation(change);
     case 'create_ts_dictionary':
       return createDictionary(change.dictionary);
     case 'drop_ts_dictionary':
