@@ -99,6 +99,24 @@ const noCollator = {
   },
 };
 
+/**
+ * pg picks its socket functions at load by probing for Cloudflare Workers: in Node 20,
+ * which has no `navigator`, the probe constructs a fetch `Response`, which loads undici
+ * (20-40 ms on an idle machine, over 100 ms on a busy one) in every command that imports pg.
+ * The CLI runs on Node only.
+ */
+const noCloudflareProbe = {
+  name: 'no-cloudflare-probe',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const from = 'if (isCloudflareRuntime()) {';
+      if (!text.includes(from)) throw new Error(`${args.path}: pg no longer probes with \`${from}\`; update scripts/bundle-cli.mjs`);
+      return { contents: text.replace(from, 'if (false) {'), loader: 'js' };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [{ in: mainSource, out: 'main' }, ...commands.map((c) => ({ in: c.entry, out: c.out }))],
   outdir,
@@ -112,7 +130,7 @@ const result = await build({
   legalComments: 'none',
   // oclif is CommonJS: its require() calls of Node built-ins need a real require in ESM.
   banner: { js: "import { createRequire as __pgfleetRequire } from 'node:module'; const require = __pgfleetRequire(import.meta.url);" },
-  plugins: [external, noCollator],
+  plugins: [external, noCollator, noCloudflareProbe],
   logLevel: 'warning',
   metafile: true,
 });

@@ -82,7 +82,8 @@ function refuseDestructive(hazards: readonly { scope: Scope; hazard: Hazard }[])
 export async function generate(project: Project, options: GenerateOptions = {}): Promise<GenerateResult> {
   const dir = project.config.migrations;
   const sharedSchema = project.config.shared.schema;
-  const set = await readMigrations(dir);
+  // A code migration is imported only if the replay (not cached) runs it.
+  const set = await readMigrations(dir, { codeFromCache: true });
   // The scratch database the model is canonicalised in holds the state the new migrations
   // must give: verification starts there instead of creating the schema once more.
   return withCanonicalDatabase(project, async (dev, canonical) => {

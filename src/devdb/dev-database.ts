@@ -3,7 +3,7 @@ import { PgfleetError } from '../errors.js';
 import { ident } from '../plan/quote.js';
 import { dockerImage, startContainer } from './container.js';
 import { type EmbeddedServer, startEmbedded } from './embedded.js';
-import { claimSpare } from './spare-databases.js';
+import { claimSpare, discard } from './spare-databases.js';
 import { obtainWarmServer } from './warm-server.js';
 import { warmDevDatabaseEnabled } from './warm-setting.js';
 
@@ -96,18 +96,26 @@ export async function openDevDatabase(
     url = started.url;
   }
   const serverUrl = url;
+  // One maintenance connection for every scratch database this command takes and gives
+  // back: a connection costs a backend start (tens of milliseconds on a busy machine), and
+  // `generate` takes several.
+  let admin: Promise<pg.Client> | null = null;
+  const adminClient = () => {
+    admin ??= connect(serverUrl, 'the dev database');
+    // A failed connect is not kept: the next scratch tries again.
+    admin.catch(() => {
+      admin = null;
+    });
+    return admin;
+  };
   return {
     url: serverUrl,
     async scratch() {
       const name = `pgfleet_scratch_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-      const admin = await connect(serverUrl, 'the dev database');
-      try {
-        // The warm server's watchdog keeps empty databases ready (spare-databases.ts).
-        if (!(warm && (await claimSpare(admin, name))))
-          await admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0 ENCODING 'UTF8'`);
-      } finally {
-        await admin.end();
-      }
+      const a = await adminClient();
+      // The warm server's watchdog keeps empty databases ready (spare-databases.ts).
+      if (!(warm && (await claimSpare(a, name))))
+        await a.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0 ENCODING 'UTF8'`);
       const dbUrl = databaseUrl(serverUrl, name);
       const client = await connect(dbUrl, 'the dev database');
       return {
@@ -115,16 +123,17 @@ export async function openDevDatabase(
         client,
         async drop() {
           await client.end().catch(() => {});
-          const a = await connect(serverUrl, 'the dev database');
-          try {
-            await a.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
-          } finally {
-            await a.end();
-          }
+          const a = await adminClient();
+          // On the warm server the watchdog drops it in the background: DROP DATABASE
+          // takes from a tenth of a second to over one on a busy machine, a rename milliseconds.
+          if (!(warm && (await discard(a, name)))) await a.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
         },
       };
     },
     async close() {
+      const a = admin;
+      admin = null;
+      if (a) await (await a.catch(() => null))?.end().catch(() => {});
       await server?.stop();
     },
   };

@@ -39,13 +39,36 @@ export async function refillSpares(admin: pg.ClientBase, count: number): Promise
   }
 }
 
-/** Drop the scratch databases of commands that ended without dropping them (killed, crashed). */
+/** A command's scratch database (see dev-database.ts). */
+const SCRATCH = 'pgfleet_scratch_';
+/** Scratch databases given back, for the watchdog to drop (see `discard`). */
+const DISCARDED = 'pgfleet_discarded_';
+
+/**
+ * Give back the scratch database `name` (its own connection already closed) by renaming it
+ * for the watchdog to drop, or return false when the rename failed (then drop it yourself).
+ */
+export async function discard(admin: pg.ClientBase, name: string): Promise<boolean> {
+  try {
+    await admin.query(`ALTER DATABASE ${ident(name)} RENAME TO ${ident(`${DISCARDED}${name.slice(SCRATCH.length)}`)}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Drop the databases commands gave back (`discard`), and the scratch databases of commands
+ * that ended without giving them back (killed, crashed).
+ */
 export async function dropAbandoned(admin: pg.ClientBase, alive: (pid: number) => boolean): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>(
-    "SELECT datname FROM pg_database WHERE starts_with(datname, 'pgfleet_scratch_')",
+    `SELECT datname FROM pg_database
+     WHERE starts_with(datname, ${literal(SCRATCH)}) OR starts_with(datname, ${literal(DISCARDED)})`,
   );
   for (const { datname } of rows) {
     const pid = Number(/^pgfleet_scratch_(\d+)_/.exec(datname)?.[1]);
-    if (pid > 0 && !alive(pid)) await admin.query(`DROP DATABASE IF EXISTS ${ident(datname)} WITH (FORCE)`);
+    if (datname.startsWith(DISCARDED) || (pid > 0 && !alive(pid)))
+      await admin.query(`DROP DATABASE IF EXISTS ${ident(datname)} WITH (FORCE)`);
   }
 }

@@ -42,7 +42,7 @@ export interface WarmServerInfo {
 }
 
 /** Bumped when the directory layout, server.json or the server's settings change. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /**
  * The settings a warm server must match to be reused: the major, which pgfleet (its

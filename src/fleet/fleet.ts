@@ -68,6 +68,21 @@ export async function openFleet(
 }
 
 /**
+ * Open `n` of the pool's connections now, in the background, while the run's last catalog
+ * reads go over the coordinator: the first schemas then find them ready instead of each
+ * waiting for a connection (a backend start: milliseconds idle, tens of them on a busy
+ * server). A connection that fails here is left to fail, and be reported, where it is used.
+ */
+export function warmPool(pool: pg.Pool, n: number): void {
+  for (let i = 0; i < n; i++) {
+    pool.connect().then(
+      (client) => client.release(),
+      () => {},
+    );
+  }
+}
+
+/**
  * Take the run lock, so two `migrate` (or rollback) runs never work on one database at once:
  * a lease row (see run-lease.ts), which holds through a transaction-mode pooler where a
  * session advisory lock would not. Released by `fleet.close()`.

@@ -71,11 +71,15 @@ export async function readHistory(
   schemas?: readonly string[],
 ): Promise<Map<string, HistoryRow[]>> {
   const bySchema = new Map<string, HistoryRow[]>();
-  if (!(await historyExists(client))) return bySchema;
-  const where = schemas ? 'WHERE schema_name = ANY($1)' : '';
+  // Both tables in one round trip (a run reads the history twice before its first schema).
   // Ledgers made before steps have no step_progress table until the next migrate.
-  const steps = (await client.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`${LEDGER_SCHEMA}.step_progress`]))
-    .rows[0].ok;
+  const there = await client.query<{ history: boolean; steps: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS history, to_regclass($2) IS NOT NULL AS steps',
+    [`${LEDGER_SCHEMA}.history`, STEP_PROGRESS],
+  );
+  const { history, steps } = there.rows[0];
+  if (!history) return bySchema;
+  const where = schemas ? 'WHERE schema_name = ANY($1)' : '';
   const progress = steps
     ? `UNION ALL
      SELECT schema_name, scope, version, name, checksum, 'partial',

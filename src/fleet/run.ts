@@ -8,7 +8,7 @@ import type { ApplyOptions, SchemaResult } from './apply-schema.js';
 import { ensureClaimFunction } from './claim.js';
 import type { ConnectionReport } from './connection-report.js';
 import { Executor } from './executor.js';
-import { type FleetConnection, type FleetSnapshot, lockRun, snapshot } from './fleet.js';
+import { type FleetConnection, type FleetSnapshot, lockRun, snapshot, warmPool } from './fleet.js';
 import { readHistory } from './history.js';
 import type { SchemaState } from './pending.js';
 import { type PlannedSchema, planOf, refuseEdited, type Selection, selectionOf, statesOf, workOf } from './prepare.js';
@@ -92,6 +92,7 @@ export async function runFleet(
   const snap = await snapshot(fleet, config, selection.one, true);
   const states = statesNow(config, snap, selection, set, o);
   const toRun = states.flatMap((s) => workOf(s, o, set));
+  if (!o.planOnly) warmPool(fleet.pool, Math.min(o.concurrency, toRun.length));
   refuseNewerPostgres(toRun, await serverMajor(fleet.coordinator));
   // Before any schema is touched: a step that needs a real session stops a run behind a transaction pooler without directDatabase.
   const session = o.planOnly ? null : await stepSession(fleet.session, safeUrl(fleet.url), toRun, o.direction, o.fake);

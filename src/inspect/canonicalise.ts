@@ -11,7 +11,7 @@ import type { Model, Scope, Table } from '../model/types.js';
 import { orderChanges } from '../plan/order.js';
 import { ident } from '../plan/quote.js';
 import { render } from '../plan/render/index.js';
-import { inspectSchema } from './index.js';
+import { inspectSchemas } from './index.js';
 
 export interface ScopedModels {
   readonly shared: Model;
@@ -77,10 +77,11 @@ export async function canonicaliseIn(
   await createLayout(client, layout);
   await createFromModel(client, models.shared, 'shared', [layout.shared], options);
   await createFromModel(client, models.tenant, 'tenant', [layout.tenant, layout.shared], options);
-  const inspectOptions = { sharedSchema: layout.shared };
+  // Both schemas in one inspection: one snapshot and one query per object kind, not two.
+  const inspected = await inspectSchemas(client, [layout.shared, layout.tenant], { sharedSchema: layout.shared });
   return {
-    shared: withHints(await inspectSchema(client, layout.shared, inspectOptions), models.shared),
-    tenant: withHints(await inspectSchema(client, layout.tenant, inspectOptions), models.tenant),
+    shared: withHints(inspected.get(layout.shared)!, models.shared),
+    tenant: withHints(inspected.get(layout.tenant)!, models.tenant),
   };
 }
 

@@ -1,5 +1,7 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cacheDir } from '../devdb/embedded.js';
 import type { Diagnostic } from '../errors.js';
 import { PgfleetError } from '../errors.js';
 import type { Scope } from '../model/types.js';
@@ -36,7 +38,12 @@ const modules = new Map<string, Record<string, unknown>>();
  * const m = await readCodeMigration(text, 'tenant/0004_fill_slug.ts', 'generated/tenant/0004_fill_slug.ts');
  * m.code?.reversible; // true when the module exports down
  */
-export async function readCodeMigration(text: string, path: string, file: string): Promise<Migration> {
+export async function readCodeMigration(
+  text: string,
+  path: string,
+  file: string,
+  options: { fromCache?: boolean } = {},
+): Promise<Migration> {
   const [folder, base] = path.split('/');
   const id = MIGRATION_FILE.exec(base ?? '');
   if (!id || !isScope(folder)) {
@@ -45,6 +52,29 @@ export async function readCodeMigration(text: string, path: string, file: string
   const scope: Scope = folder;
   const sum = checksum(text);
   const key = `${resolve(file)}\0${sum}`;
+  const migration = (d: Declarations): Migration => ({
+    scope,
+    version: id[1],
+    name: id[2],
+    id: migrationId(id[1], id[2]),
+    requires: d.requires,
+    transactional: d.transactional,
+    // No SQL steps: the module is the one unit that runs (fleet/units.ts' code unit).
+    steps: { up: [], down: [] },
+    hazards: [],
+    replaces: [],
+    // Like a `pgfleet new` migration: generate never rewrites it, squash never swallows it.
+    manual: true,
+    up: '',
+    down: '',
+    checksum: sum,
+    path,
+    code: { file, source: text, reversible: d.reversible, dataOnly: d.dataOnly },
+  });
+  if (options.fromCache && !modules.has(key)) {
+    const cached = await cachedDeclarations(sum);
+    if (cached) return migration(cached);
+  }
   // One import per file version and process: an API user reading the directory again
   // (every migrate, status, ...) reuses the module rather than loading another copy.
   const mod = modules.get(key) ?? (await importModule(text, file, sum));
@@ -80,25 +110,47 @@ export async function readCodeMigration(text: string, path: string, file: string
     up: mod.up as CodeFunction,
     down: typeof mod.down === 'function' ? (mod.down as CodeFunction) : null,
   });
-  return {
-    scope,
-    version: id[1],
-    name: id[2],
-    id: migrationId(id[1], id[2]),
-    requires,
-    transactional,
-    // No SQL steps: the module is the one unit that runs (fleet/units.ts' code unit).
-    steps: { up: [], down: [] },
-    hazards: [],
-    replaces: [],
-    // Like a `pgfleet new` migration: generate never rewrites it, squash never swallows it.
-    manual: true,
-    up: '',
-    down: '',
-    checksum: sum,
-    path,
-    code: { file, source: text, reversible: typeof mod.down === 'function', dataOnly },
-  };
+  const declarations: Declarations = { requires, transactional, dataOnly, reversible: typeof mod.down === 'function' };
+  await cacheDeclarations(sum, declarations);
+  return migration(declarations);
+}
+
+/** What a code migration's exports declare: all that reading a directory needs of it. */
+interface Declarations {
+  readonly requires: Migration['requires'];
+  readonly transactional: boolean;
+  readonly dataOnly: boolean;
+  readonly reversible: boolean;
+}
+
+// Bump when Declarations or what readCodeMigration checks changes.
+const DECLARATIONS_FORMAT = 1;
+const declarationsFile = (sum: string) => join(cacheDir(), 'code-migrations', `${DECLARATIONS_FORMAT}-${sum}.json`);
+
+/**
+ * The declarations of a module this text (by checksum) was imported as before, or null.
+ * Importing one takes tsx's loader and esbuild (about a second on a busy machine), which
+ * `generate` in the edit loop need not pay for a module it does not run: `codeOf` imports
+ * it when it does run.
+ */
+async function cachedDeclarations(sum: string): Promise<Declarations | null> {
+  try {
+    return JSON.parse(await readFile(declarationsFile(sum), 'utf8')) as Declarations;
+  } catch {
+    return null;
+  }
+}
+
+async function cacheDeclarations(sum: string, d: Declarations): Promise<void> {
+  try {
+    const file = declarationsFile(sum);
+    await mkdir(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(d));
+    await rename(tmp, file);
+  } catch {
+    // A cache that cannot be written costs the next read an import, nothing more.
+  }
 }
 
 /** The functions of a code migration read in this process (by `readCodeMigration`). */

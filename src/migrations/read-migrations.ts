@@ -14,6 +14,12 @@ import { finishInterruptedWrite } from './write-together.js';
 export interface ReadMigrationsOptions {
   /** Check the files against `pgfleet.sum` (default true). */
   readonly verifySum?: boolean;
+  /**
+   * Take a code migration's declarations from the cache when this text was imported before,
+   * importing it only when it runs (`generate`, whose replay is cached too). The fleet
+   * commands leave it off: a module that no longer loads is refused before any schema is touched.
+   */
+  readonly codeFromCache?: boolean;
 }
 
 /**
@@ -47,7 +53,9 @@ export async function readMigrations(dir: string, options: ReadMigrationsOptions
       const text = await readFile(file, 'utf8').catch((error: Error) => {
         throw new PgfleetError('input', `cannot read ${file}: ${error.message}`, { cause: error });
       });
-      const m = isCodeFile(path) ? await readCodeMigration(text, path, file) : parseMigration(text, path, file);
+      const m = isCodeFile(path)
+        ? await readCodeMigration(text, path, file, { fromCache: options.codeFromCache })
+        : parseMigration(text, path, file);
       if (m.scope !== folder) {
         const message = `the header says \`-- scope: ${m.scope}\` but the file is in ${folder}/; move the file or fix its header`;
         const line = text.split(/\r?\n/).findIndex((l) => /^--\s*scope\s*:/.test(l.trim())) + 1;

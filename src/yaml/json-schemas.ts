@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Ajv, AnySchemaObject, Options, ValidateFunction } from 'ajv';
 
 /**
@@ -46,7 +48,9 @@ export const schemaTextHash = (text: string): string => createHash('sha256').upd
 /** The build's validator of this exact schema text, or null (none built, or built from another text). */
 async function precompiled(schemaUrl: URL, text: string): Promise<ValidateFunction | null> {
   try {
-    const module = (await import(precompiledValidatorUrl(schemaUrl).href)) as {
+    // require, not import(): importing CommonJS from ESM first scans its source for named
+    // exports (cjs-module-lexer), tens of milliseconds for the model schema's 235 KiB.
+    const module = createRequire(import.meta.url)(fileURLToPath(precompiledValidatorUrl(schemaUrl))) as {
       default: ValidateFunction & { schemaHash?: string };
     };
     return module.default.schemaHash === schemaTextHash(text) ? module.default : null;

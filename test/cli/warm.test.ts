@@ -80,14 +80,20 @@ describe('the warm dev database', () => {
         (
           await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'pgfleet\\_%'")
         ).rows.map((r) => r.datname);
-      for (let i = 0; i < 100 && (await names()).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+      const spares = async () => (await names()).filter((n) => n.startsWith('pgfleet_spare_'));
+      // The commands before gave back databases too (pgfleet_discarded_*): wait for the spares.
+      for (let i = 0; i < 100 && (await spares()).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
       const before = await names();
       expect(before.filter((n) => n.startsWith('pgfleet_spare_')).length).toBeGreaterThanOrEqual(4);
       await validate();
-      // validate took a spare (renamed, then dropped): none of its scratch databases is left.
+      // validate took a spare (renamed) and gave it back renamed for the watchdog to drop:
+      // none of its scratch databases is left, and the one it gave back goes soon.
       const after = await names();
       expect(after.filter((n) => n.startsWith('pgfleet_scratch_'))).toEqual([]);
       expect(before.filter((n) => !after.includes(n)).length).toBeGreaterThanOrEqual(1);
+      const discarded = async () => (await names()).filter((n) => n.startsWith('pgfleet_discarded_'));
+      for (let i = 0; i < 100 && (await discarded()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await discarded()).toEqual([]);
     } finally {
       await client.end();
     }

@@ -8,6 +8,9 @@ import { testDatabase } from '../support/db.js';
 import { fleetProject } from './fleet-project.js';
 import { tenantMigration } from './tenant-migration.js';
 
+const connectOriginal = pg.Client.prototype.connect;
+const queryOriginal = pg.Client.prototype.query;
+
 /** A real connection that counts the messages it sends. */
 async function countingClient(url: string): Promise<{ client: pg.Client; sent: () => number }> {
   const client = new pg.Client(url);
@@ -87,5 +90,54 @@ describe('a fleet run of quick migrations', { timeout: 120_000 }, () => {
     );
     expect(recorded.rows).toHaveLength(30);
     expect(recorded.rows.filter((x) => x.status === 'failed').map((x) => x.schema_name)).toEqual(['tenant_12']);
+  });
+});
+
+describe('before the first schema', { timeout: 120_000 }, () => {
+  it('reads the ledger and catalogs in a fixed number of round trips, opening the pool meanwhile', async () => {
+    const db = await testDatabase();
+    const fleet = await fleetProject(db.url);
+    for (const t of ['tenant_a', 'tenant_b', 'tenant_c']) await db.client.query(`CREATE SCHEMA ${ident(t)}`);
+    await fleet.version(0);
+    expect((await migrate(await fleet.project())).summary).toMatchObject({ applied: 4, failed: 0 });
+    await fleet.version(1);
+
+    // One ordered log of every client's connects and queries.
+    const events: { kind: 'connect' | 'query'; client: unknown; text: string }[] = [];
+    const connect = vi.spyOn(pg.Client.prototype, 'connect').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      // The pool passes a callback.
+      events.push({ kind: 'connect', client: this, text: '' });
+      return (connectOriginal as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    const query = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      events.push({ kind: 'query', client: this, text: String(args[0]) });
+      return (queryOriginal as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    let summary: unknown;
+    try {
+      summary = (await migrate(await fleet.project(), { only: { scope: 'tenant' }, concurrency: 2 })).summary;
+    } finally {
+      connect.mockRestore();
+      query.mockRestore();
+    }
+    expect(summary).toMatchObject({ applied: 3, failed: 0 });
+    const firstSchema = events.findIndex((e) => e.kind === 'query' && /^BEGIN;$/m.test(e.text));
+    const coordinator = events[0].client;
+    const before = events.slice(0, firstSchema);
+    // The run lock, the tenants, the ledger (one catalog check a read), the schemas, the
+    // server's major and the claim function: the floor pays none of these, so they stay few.
+    expect(before.filter((e) => e.kind === 'query' && e.client === coordinator).length).toBeLessThanOrEqual(10);
+    // The pool's connections are being opened while the coordinator still reads.
+    const firstPoolConnect = before.findIndex((e) => e.kind === 'connect' && e.client !== coordinator);
+    expect(firstPoolConnect).toBeGreaterThan(0);
+    expect(
+      before.slice(firstPoolConnect).filter((e) => e.kind === 'query' && e.client === coordinator).length,
+    ).toBeGreaterThan(0);
   });
 });

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, PgfleetError } from '../../src/errors.js';
+import { codeOf } from '../../src/migrations/code-migration.js';
 import { readMigrations, writeSum } from '../../src/migrations/index.js';
 import { tempDir } from './temp-dir.js';
 
@@ -69,5 +70,32 @@ describe('code migrations in the directory', () => {
     await writeFile(join(dir, 'tenant', '0001_a.ts'), 'export async function up() { /* edited */ }\n');
     const e = await readMigrations(dir).catch((x) => x);
     expect(e.message).toContain('0001_a.ts: edited since pgfleet.sum was written');
+  });
+});
+
+describe('code migrations read for generate (codeFromCache)', () => {
+  it('are imported once per text: later reads take the declarations from the cache and import only to run', async () => {
+    // Each import of the module bumps a counter (tsImport gives each its own namespace).
+    const text = `globalThis.__pgfleetImports = (globalThis.__pgfleetImports ?? 0) + 1;\nexport const dataOnly = true;\nexport const requires = 'shared 0001';\nexport async function up() { return 'up ${Date.now()}'; }\n`;
+    const files = {
+      'tenant/0002_fill.ts': text,
+      'shared/0001_initial.sql': SQL('0001_initial').replace('scope: tenant', 'scope: shared'),
+    };
+    const imports = () => (globalThis as { __pgfleetImports?: number }).__pgfleetImports ?? 0;
+    const before = imports();
+    const first = (await readMigrations(await dirWith(files), { codeFromCache: true })).tenant[0];
+    expect(imports()).toBe(before + 1);
+    // The same text in another directory: nothing imported, the same declarations.
+    const second = (await readMigrations(await dirWith(files), { codeFromCache: true })).tenant[0];
+    expect(imports()).toBe(before + 1);
+    expect(second).toMatchObject({ transactional: true, requires: { scope: 'shared', version: '0001' } });
+    expect(second.code).toMatchObject({ reversible: false, dataOnly: true });
+    // Run, it is imported then.
+    expect(typeof (await codeOf(second)).up).toBe('function');
+    expect(imports()).toBe(before + 2);
+    // The fleet commands read without the cache: the module is imported, proving it loads.
+    await readMigrations(await dirWith(files));
+    expect(imports()).toBe(before + 3);
+    expect(first.checksum).toBe(second.checksum);
   });
 });
