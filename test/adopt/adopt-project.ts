@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { inspectSchemas } from '../../src/inspect/index.js';
 import { stored } from '../../src/model/compare.js';
 import { ident } from '../../src/plan/quote.js';
+import { type CliResult, runCli } from '../cli/run-cli.js';
 import { withDatabase } from '../support/db.js';
 import { projectDir } from '../support/project-dir.js';
 
@@ -65,4 +66,12 @@ export async function dataFingerprint(url: string, schemas: readonly string[]): 
     }
     return out;
   });
+}
+
+/** `pgfleet args` in the project `dir`, expected to succeed quietly (exit 0, nothing on stderr). */
+export async function expectCliOk(dir: string, args: string[]): Promise<CliResult> {
+  const r = await runCli(args, { cwd: dir });
+  expect(r.stderr, `pgfleet ${args.join(' ')}`).toBe('');
+  expect(r.code, `pgfleet ${args.join(' ')}`).toBe(0);
+  return r;
 }

@@ -6,7 +6,14 @@ import { runCli } from '../cli/run-cli.js';
 import { DJANGO_CONFIG, DJANGO_TENANTS, loadDjangoFixture } from '../fixtures/django/load.js';
 import { serverUrl } from '../support/db.js';
 import { type DumpServer, dumpServer, schemaDump } from '../support/schema-dump.js';
-import { adoptProject, dataFingerprint, expectSameInspection, newDatabase, withClient } from './adopt-project.js';
+import {
+  adoptProject,
+  dataFingerprint,
+  expectCliOk,
+  expectSameInspection,
+  newDatabase,
+  withClient,
+} from './adopt-project.js';
 
 /**
  * Adopting a Django + django-tenants database: pull its model, generate the initial
@@ -26,12 +33,7 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 const cli = (args: string[]) => runCli(args, { cwd: dir });
-const ok = async (args: string[]) => {
-  const r = await cli(args);
-  expect(r.stderr, `pgfleet ${args.join(' ')}`).toBe('');
-  expect(r.code, `pgfleet ${args.join(' ')}`).toBe(0);
-  return r;
-};
+const ok = (args: string[]) => expectCliOk(dir, args);
 
 describe('adopting the Django fixture', { timeout: 300_000 }, () => {
   it('pull → validate → generate → migrate into an empty database gives the same schemas', async () => {

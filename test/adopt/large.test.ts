@@ -1,10 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
 import { serverUrl } from '../support/db.js';
 import { type DumpServer, dumpServer, schemaDump } from '../support/schema-dump.js';
-import { adoptProject, dataFingerprint, expectSameInspection, newDatabase, withClient } from './adopt-project.js';
+import {
+  adoptProject,
+  dataFingerprint,
+  expectCliOk,
+  expectSameInspection,
+  newDatabase,
+  withClient,
+} from './adopt-project.js';
 import { largeSchema } from './large-schema.js';
 
 /**
@@ -38,13 +44,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => server?.stop());
 
-const cli = (args: string[]) => runCli(args, { cwd: dir });
-const ok = async (args: string[]) => {
-  const r = await cli(args);
-  expect(r.stderr, `pgfleet ${args.join(' ')}`).toBe('');
-  expect(r.code, `pgfleet ${args.join(' ')}`).toBe(0);
-  return r;
-};
+const ok = (args: string[]) => expectCliOk(dir, args);
 
 // pg_dump qualifies every object of a schema in both dumps; a function body names them as
 // written, which pull made unqualified (`app.f(x)` → `f(x)`, the same under the tenant's

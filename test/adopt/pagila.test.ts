@@ -5,7 +5,14 @@ import { runCli } from '../cli/run-cli.js';
 import { loadPagila, type PagilaAdjustments, pagilaSql } from '../fixtures/pagila/load.js';
 import { serverUrl } from '../support/db.js';
 import { type DumpServer, dumpServer, schemaDump } from '../support/schema-dump.js';
-import { adoptProject, dataFingerprint, expectSameInspection, newDatabase, withClient } from './adopt-project.js';
+import {
+  adoptProject,
+  dataFingerprint,
+  expectCliOk,
+  expectSameInspection,
+  newDatabase,
+  withClient,
+} from './adopt-project.js';
 
 /**
  * Adopting a real-world schema: pagila (domains, an enum, sequences, functions, an
@@ -31,12 +38,7 @@ describe.skipIf(!sql)('adopting pagila', { timeout: 600_000 }, () => {
   }, 300_000);
   afterAll(async () => server?.stop());
 
-  const ok = async (args: string[]) => {
-    const r = await runCli(args, { cwd: dir });
-    expect(r.stderr, `pgfleet ${args.join(' ')}`).toBe('');
-    expect(r.code, `pgfleet ${args.join(' ')}`).toBe(0);
-    return r;
-  };
+  const ok = (args: string[]) => expectCliOk(dir, args);
 
   it('pull → validate → generate → migrate into an empty database gives the same schema', async () => {
     dir = await adoptProject(original, server.url);
