@@ -13,7 +13,6 @@
  * (default 3).
  */
 import os from 'node:os';
-import pg from 'pg';
 import { baseline } from '../src/api/baseline.js';
 import { migrate } from '../src/api/fleet.js';
 import { databaseUrl } from '../src/devdb/dev-database.js';
@@ -24,17 +23,8 @@ import { floorSql } from './drift.js';
 import { createSchemas, fleetMatch, fleetPrefix, names } from './fleet/schemas.js';
 import { chooseFloor } from './floor.js';
 import { fleetProject } from './project.js';
+import { onServer } from './server.js';
 import { formatMs, interleaved, peakRssMiB } from './timing.js';
-
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const admin = new pg.Client(serverUrl);
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
 
 const given = process.argv.indexOf('--tenants');
 const n = given >= 0 ? Number(process.argv[given + 1]) : 1000;

@@ -7,6 +7,17 @@ import { serverMajor } from '../src/devdb/server-major.js';
 import { ident } from '../src/plan/quote.js';
 
 /** The server every figure runs on, and the benchmark's own database on it. */
+/** `sql` on a connection of its own to `serverUrl` (CREATE/DROP DATABASE and the like). */
+export async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const admin = new pg.Client(serverUrl);
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
 export interface BenchServer {
   /** The server's maintenance database: the dev database of the bench projects. */
   readonly serverUrl: string;

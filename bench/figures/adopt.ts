@@ -11,6 +11,7 @@ import { databaseUrl } from '../../src/devdb/dev-database.js';
 import { readMigrations } from '../../src/migrations/index.js';
 import { ident } from '../../src/plan/quote.js';
 import { largeSchema } from '../../test/adopt/large-schema.js';
+import { onServer } from '../server.js';
 import { peakRssMiB, summarize, time } from '../timing.js';
 import { type BenchContext, type Row, rowId } from '../types.js';
 
@@ -18,16 +19,6 @@ type Step = 'pull' | 'validate' | 'generate' | 'floor';
 
 /** Tables of the adopted schema (issue 16: pull → generate of a 300-table schema in under 30 s). */
 export const ADOPT_TABLES = 300;
-
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const admin = new pg.Client(serverUrl);
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
 
 /**
  * Adoption of the generated schema of test/adopt/large-schema.ts at `tables` tables (one

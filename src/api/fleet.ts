@@ -1,4 +1,4 @@
-import type { Config, RolloutConfig } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { withConnectionNotes } from '../fleet/connection-report.js';
@@ -21,8 +21,7 @@ import {
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
 import { isFailure } from '../fleet/results.js';
-import { type RolloutReport, runRollout, tenantsUpToWave } from '../fleet/rollout.js';
-import { wavesUpTo } from '../fleet/waves.js';
+import { type RolloutReport, rolloutFor, runRollout, tenantsUpToWave } from '../fleet/rollout.js';
 import { type MigrationSet, readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
 import { refuseIrreversible } from './irreversible.js';
@@ -55,7 +54,7 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
-  const waves = rolloutOf(project.config.rollout, options);
+  const waves = rolloutFor(project.config.rollout, options);
   const withHazards = (r: MigrateResult): MigrateResult => {
     if (!options.planOnly) return r;
     const ids = new Set(r.plan.flatMap((p) => p.migrations));
@@ -85,29 +84,6 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
     options,
   );
   return withHazards(result);
-}
-
-/**
- * The rollout a run goes by: none without `rollout:` or with --shared / --schema (which name
- * what to run). `--wave` without one, or naming no wave, is bad input, refused before any
- * schema is touched.
- */
-function rolloutOf(
-  rollout: RolloutConfig | null,
-  options: { readonly only?: RunOptions['only']; readonly wave?: string },
-): RolloutConfig | null {
-  const only = options.only;
-  const waves = rollout !== null && !(only && ('schema' in only || only.scope === 'shared')) ? rollout : null;
-  if (options.wave !== undefined && waves === null) {
-    throw new PgfleetError('input', `--wave ${JSON.stringify(options.wave)} needs rollout waves in pgfleet.yaml`, {
-      hint:
-        rollout === null
-          ? 'add `rollout: { waves: [...] }` to pgfleet.yaml (see the README), or drop --wave'
-          : '--wave does not go with --shared or --schema',
-    });
-  }
-  if (options.wave !== undefined && waves !== null) wavesUpTo(waves.waves, options.wave);
-  return waves;
 }
 
 /**
@@ -214,7 +190,7 @@ export async function preflight(project: FleetProject, options: PreflightApiOpti
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
-  const waves = rolloutOf(project.config.rollout, options);
+  const waves = rolloutFor(project.config.rollout, options);
   const wave = options.wave;
   const dbs = databasesOf(project);
   const parts = await Promise.all(

@@ -50,6 +50,29 @@ export type RolloutResult = RunResult & { readonly rollout: RolloutReport };
 const FIRST_NAMES = 5;
 
 /**
+ * The rollout a run goes by: none without `rollout:` or with --shared / --schema (which name
+ * what to run). `--wave` without one, or naming no wave, is bad input, refused before any
+ * schema is touched.
+ */
+export function rolloutFor(
+  rollout: RolloutConfig | null,
+  options: { readonly only?: RunOptions['only']; readonly wave?: string },
+): RolloutConfig | null {
+  const only = options.only;
+  const waves = rollout !== null && !(only && ('schema' in only || only.scope === 'shared')) ? rollout : null;
+  if (options.wave !== undefined && waves === null) {
+    throw new PgfleetError('input', `--wave ${JSON.stringify(options.wave)} needs rollout waves in pgfleet.yaml`, {
+      hint:
+        rollout === null
+          ? 'add `rollout: { waves: [...] }` to pgfleet.yaml (see the README), or drop --wave'
+          : '--wave does not go with --shared or --schema',
+    });
+  }
+  if (options.wave !== undefined && waves !== null) wavesUpTo(waves.waves, options.wave);
+  return waves;
+}
+
+/**
  * `migrate` with `rollout:` in pgfleet.yaml: a layer above {@link runFleet}. The shared
  * schema first; then the tenants are resolved into waves (see `resolveWaves`) and each wave
  * is one runner call restricted to its tenants, with its own concurrency. A wave with more
