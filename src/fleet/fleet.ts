@@ -1,9 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config/config.js';
 import { connect } from '../devdb/dev-database.js';
 import type { PgfleetError } from '../errors.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { LOCK_NAMESPACE } from './claim.js';
+import { fleetPool } from './fleet-pool.js';
 import { CREATE_HISTORY, CREATE_STEP_PROGRESS, type HistoryRow, readHistory, STEP_PROGRESS } from './history.js';
 import { CREATE_RUN_LOCK, type LeaseOptions, RUN_LOCK, type RunLease, takeRunLease } from './run-lease.js';
 import { type SessionAccess, sessionAccess } from './session-access.js';
@@ -38,17 +39,7 @@ export async function openFleet(
   options: FleetOptions = {},
 ): Promise<FleetConnection> {
   const coordinator = await connect(url);
-  // application_name lets a DBA see (and tests find) pgfleet's connections in pg_stat_activity.
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: concurrency,
-    connectionTimeoutMillis: 10_000,
-    application_name: 'pgfleet',
-  });
-  // A pooled connection that the server drops (idle or in use) must not crash the process:
-  // the query running on it fails, and that schema's result says so.
-  pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  const pool = fleetPool(url, concurrency);
   const session = sessionAccess(url, options.directUrl ?? null, concurrency);
   const fleet = {
     url,

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
+import { fleetPool } from './fleet-pool.js';
 
 /**
  * What a database URL reaches, as far as pgfleet can tell without a pooler's admin console:
@@ -113,15 +114,7 @@ export function sessionAccess(url: string, directUrl: string | null, concurrency
         { hint: 'directDatabase must reach the same database as the pooled URL, without the pooler' },
       );
     }
-    const pool = new pg.Pool({
-      connectionString: given,
-      max: concurrency,
-      connectionTimeoutMillis: 10_000,
-      application_name: 'pgfleet',
-    });
-    pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
-    return pool;
+    return fleetPool(given, concurrency);
   };
   return {
     direct: directUrl ? safeUrl(directUrl) : null,
