@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import { withConnectionNotes } from '../fleet/connection-report.js';
-import { installCreateTenantFunction } from '../fleet/create-tenant-function.js';
+import { keepCreateFunction } from '../fleet/create-tenant-function.js';
 import { acrossDatabases, databasesOf, type NoticeOptions, oneDatabase, withFleet } from '../fleet/databases.js';
 import {
   type CreatedTenant,
@@ -20,9 +20,8 @@ import {
   type PreflightResult,
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
-import { isFailure } from '../fleet/results.js';
 import { type RolloutReport, rolloutFor, runRollout, tenantsUpToWave } from '../fleet/rollout.js';
-import { type MigrationSet, readMigrations } from '../migrations/index.js';
+import { readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
 import { refuseIrreversible } from './irreversible.js';
 import type { FleetProject } from './project.js';
@@ -78,32 +77,12 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
     project,
     poolSize,
     { ...options, direction: 'up' },
-    keepCreateFunction(options, set, async (fleet, config) =>
+    keepCreateFunction(!!options.planOnly, set, async (fleet, config) =>
       withConnectionNotes(fleet, set, notes, await run(fleet, config)),
     ),
     options,
   );
   return withHazards(result);
-}
-
-/**
- * After a run, `pgfleet.create_tenant(name)` is replaced when the tenant migrations changed
- * (`tenants.createFunction`), once the shared schema ran (or had nothing to run): its tenant
- * migrations may require shared ones.
- */
-function keepCreateFunction<R extends RunResult>(
-  options: MigrateOptions,
-  set: MigrationSet,
-  run: (fleet: FleetConnection, config: Config) => Promise<R>,
-): (fleet: FleetConnection, config: Config) => Promise<R> {
-  return async (fleet, config) => {
-    const result = await run(fleet, config);
-    const sharedFailed = result.results.some((r) => r.schema === config.shared.schema && isFailure(r));
-    if (config.tenants.createFunction && !options.planOnly && !sharedFailed) {
-      await installCreateTenantFunction(fleet.coordinator, config, set);
-    }
-    return result;
-  };
 }
 
 export type RollbackOptions = Omit<RunOptions, 'direction' | 'concurrency' | 'fake'> &

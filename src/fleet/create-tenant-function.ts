@@ -4,7 +4,10 @@ import type { Config } from '../config/config.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { literal, qualified } from '../plan/quote.js';
 import { LOCK_NAMESPACE } from './claim.js';
+import type { FleetConnection } from './fleet.js';
 import { HISTORY, readHistory } from './history.js';
+import { isFailure } from './results.js';
+import type { RunResult } from './run.js';
 import { LEDGER_SCHEMA } from './targets.js';
 import { withoutConcurrently } from './tenant.js';
 
@@ -104,4 +107,24 @@ export async function installCreateTenantFunction(
     `BEGIN; ${sql}; COMMENT ON FUNCTION ${CREATE_TENANT_FUNCTION}(text) IS ${literal(digest)}; COMMIT`,
   );
   return 'installed';
+}
+
+/**
+ * After a run, `pgfleet.create_tenant(name)` is replaced when the tenant migrations changed
+ * (`tenants.createFunction`), once the shared schema ran (or had nothing to run): its tenant
+ * migrations may require shared ones.
+ */
+export function keepCreateFunction<R extends RunResult>(
+  planOnly: boolean,
+  set: MigrationSet,
+  run: (fleet: FleetConnection, config: Config) => Promise<R>,
+): (fleet: FleetConnection, config: Config) => Promise<R> {
+  return async (fleet, config) => {
+    const result = await run(fleet, config);
+    const sharedFailed = result.results.some((r) => r.schema === config.shared.schema && isFailure(r));
+    if (config.tenants.createFunction && !planOnly && !sharedFailed) {
+      await installCreateTenantFunction(fleet.coordinator, config, set);
+    }
+    return result;
+  };
 }
