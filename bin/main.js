@@ -11,15 +11,20 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
  * built after it (tsc alone, tsc --watch) would otherwise be missing, so then the commands
  * are discovered from dist/commands instead, as oclif's pattern strategy does: slower to
  * start, never wrong.
+ *
+ * Before oclif, the fast path (src/cli/fast.ts) runs the fleet commands a person or a deploy
+ * runs most (migrate, status, tenant create ...) without loading it, under the same trust.
  */
 export async function main() {
+  const fingerprint = commandsFingerprint(root);
+  if (await runFast(fingerprint)) return;
   let bundle = null;
   try {
     bundle = await import('../dist/bundle/main.js');
   } catch {
     // No bundle (tsc alone): discover the commands.
   }
-  if (bundle && bundle.FINGERPRINT === commandsFingerprint(root)) {
+  if (bundle && bundle.FINGERPRINT === fingerprint) {
     await bundle.execute({ loadOptions: root });
     return;
   }
@@ -30,4 +35,16 @@ export async function main() {
   const plugin = new Plugin({ root, isRoot: true, ignoreManifest: true, pjson });
   await plugin.load();
   await execute({ loadOptions: { root, plugins: new Map([[plugin.name, plugin]]) } });
+}
+
+/** True when the bundle's fast path ran the command; false leaves it to oclif. */
+async function runFast(fingerprint) {
+  if (process.env.PGFLEET_FAST === '0') return false;
+  let fast;
+  try {
+    fast = await import('../dist/bundle/fast.js');
+  } catch {
+    return false;
+  }
+  return fast.FINGERPRINT === fingerprint && fast.run(process.argv.slice(2));
 }

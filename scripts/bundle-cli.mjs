@@ -11,7 +11,8 @@
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Flags } from '@oclif/core';
 import { build } from 'esbuild';
 import { commandsFingerprint } from '../bin/commands-fingerprint.js';
 
@@ -52,10 +53,51 @@ export const FINGERPRINT = ${JSON.stringify(commandsFingerprint(root))};
 export { execute };
 `;
 
+/**
+ * The fast path (src/cli/fast.ts, tried by bin/main.js before oclif) runs the commands of
+ * FAST_BODIES without oclif. What each accepts is written here from its oclif command, so a
+ * flag is defined once; a flag the fast path cannot parse as oclif does fails the build.
+ */
+const INTEGER_PARSE = Flags.integer().parse;
+const STRING_PARSE = String(Flags.string().parse);
+function fastFlag(id, name, f) {
+  const unsupported = ['char', 'env', 'dependsOn', 'relationships', 'exactlyOne', 'atLeastOne', 'required', 'allowNo', 'aliases', 'charAliases'].filter(
+    (k) => f[k] !== undefined && f[k] !== false && !(Array.isArray(f[k]) && f[k].length === 0),
+  );
+  if (f.multiple) unsupported.push('multiple');
+  if (typeof f.default === 'function') unsupported.push('a computed default');
+  const type = f.type === 'boolean' ? 'boolean' : f.parse === INTEGER_PARSE ? 'integer' : String(f.parse) === STRING_PARSE ? 'string' : null;
+  if (type === null) unsupported.push('a parse function of its own');
+  if (unsupported.length > 0)
+    throw new Error(`${id} --${name}: the CLI's fast path does not handle ${unsupported.join(', ')}; take ${id} out of src/cli/fast-commands.ts or teach src/cli/fast.ts`);
+  const spec = { type };
+  for (const k of ['options', 'min', 'max', 'default', 'exclusive']) if (f[k] !== undefined) spec[k] = f[k];
+  return spec;
+}
+async function fastSpec(id) {
+  const command = (await import(pathToFileURL(join(commandsDir, `${id.split(':').join(sep)}.js`)).href)).default;
+  const flags = { ...command.baseFlags, ...command.flags };
+  const args = Object.entries(command.args ?? {}).map(([name, a]) => {
+    if (!a.required || a.options || a.default !== undefined)
+      throw new Error(`${id} <${name}>: the CLI's fast path takes required plain arguments only`);
+    return name;
+  });
+  return { flags: Object.fromEntries(Object.entries(flags).map(([n, f]) => [n, fastFlag(id, n, f)])), args };
+}
+const { FAST_BODIES } = await import(pathToFileURL(join(dist, 'cli', 'fast-commands.js')).href);
+const fastSpecs = Object.fromEntries(await Promise.all(Object.keys(FAST_BODIES).map(async (id) => [id, await fastSpec(id)])));
+const fast = `import { runFast } from ${JSON.stringify(join(dist, 'cli', 'fast.js'))};
+export const FINGERPRINT = ${JSON.stringify(commandsFingerprint(root))};
+export const SPECS = ${JSON.stringify(fastSpecs)};
+export const run = (argv) => runFast(argv, SPECS);
+`;
+
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 const mainSource = join(outdir, 'main-source.mjs');
 writeFileSync(mainSource, main);
+const fastSource = join(outdir, 'fast-source.mjs');
+writeFileSync(fastSource, fast);
 
 /**
  * Everything a command imports is bundled, but for what must stay a file of its own: Node's
@@ -118,7 +160,7 @@ const noCloudflareProbe = {
 };
 
 const result = await build({
-  entryPoints: [{ in: mainSource, out: 'main' }, ...commands.map((c) => ({ in: c.entry, out: c.out }))],
+  entryPoints: [{ in: mainSource, out: 'main' }, { in: fastSource, out: 'fast' }, ...commands.map((c) => ({ in: c.entry, out: c.out }))],
   outdir,
   bundle: true,
   splitting: true,
@@ -135,6 +177,7 @@ const result = await build({
   metafile: true,
 });
 rmSync(mainSource);
+rmSync(fastSource);
 // The library finds the build's precompiled JSON Schema validators beside its own module
 // (./validators/, see src/yaml/json-schemas.ts); in the bundle that module is a chunk here.
 cpSync(join(dist, 'yaml', 'validators'), join(outdir, 'validators'), { recursive: true });

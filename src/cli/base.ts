@@ -1,12 +1,12 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { useWarmDevDatabase } from '../devdb/warm-setting.js';
-import { exitCodeOfThrown, formatDiagnostic, PgfleetError } from '../errors.js';
+import { exitCodeOfThrown } from '../errors.js';
+import type { CommandIO } from './io.js';
+import { errorJson, reportError } from './report-error.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
 >;
-
-const BUG = 'this is a bug in pgfleet: please report it (set PGFLEET_DEBUG=1 for the stack trace)';
 
 // oclif's FlagOutput and ArgOutput, which its package does not export.
 // biome-ignore lint/suspicious/noExplicitAny: the shape oclif's own parse() signature uses
@@ -46,33 +46,18 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) this.log(text);
   }
 
+  /** What the command's body (bodies/) writes through. */
+  protected get io(): CommandIO {
+    return { json: this.jsonEnabled(), say: (text) => this.say(text) };
+  }
+
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
-    const code = exitCodeOfThrown(err);
-    process.exitCode = code;
     if (this.jsonEnabled()) {
-      const e = err instanceof PgfleetError ? err : undefined;
-      this.logJson({
-        error: {
-          code: e?.code ?? (err.oclif === undefined ? 'internal' : 'input'),
-          exitCode: code,
-          message: err.message,
-          hint: e?.hint,
-          diagnostics: e?.diagnostics ?? [],
-        },
-      });
+      const code = exitCodeOfThrown(err);
+      process.exitCode = code;
+      this.logJson(errorJson(err, code));
       return;
     }
-    const lines = [`error: ${err.message}`];
-    if (err instanceof PgfleetError) {
-      for (const d of err.diagnostics) lines.push(formatDiagnostic(d));
-      if (err.hint) lines.push(`hint: ${err.hint}`);
-      if (err.code === 'internal') lines.push(BUG);
-    } else if (err.oclif === undefined) {
-      lines.push(BUG);
-      if (process.env.PGFLEET_DEBUG) lines.push(String(err.stack));
-    } else {
-      lines.push(`hint: see \`pgfleet ${this.id ?? ''} --help\``);
-    }
-    process.stderr.write(`${lines.join('\n')}\n`);
+    reportError(err, this.id);
   }
 }

@@ -1,11 +1,9 @@
 import { Flags } from '@oclif/core';
-import { type MigrateResult, migrate, preflight } from '../api/fleet.js';
-import { loadFleetProject } from '../api/project.js';
+import type { MigrateResult } from '../api/fleet.js';
 import { BaseCommand } from '../cli/base.js';
-import { fleetFlags, onlyOf, runFleetCommand } from '../cli/fleet-command.js';
+import { migrate } from '../cli/bodies/migrate.js';
+import { fleetFlags } from '../cli/fleet-command.js';
 import type { PreflightResult } from '../fleet/preflight/run-preflight.js';
-import { preflightMarkdown } from '../ui/markdown.js';
-import { preflightText } from '../ui/preflight.js';
 
 export default class Migrate extends BaseCommand {
   static summary = 'Apply pending migrations: the shared schema first, then every tenant schema.';
@@ -56,30 +54,6 @@ With rollout: in pgfleet.yaml the tenants go in waves (canary first): a wave wit
 
   async run(): Promise<MigrateResult | PreflightResult> {
     const { flags } = await this.parse(Migrate);
-    if (flags.preflight) {
-      const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-      const result = await preflight(project, {
-        only: onlyOf(flags),
-        to: flags.to,
-        wave: flags.wave,
-        concurrency: flags.concurrency,
-        statementTimeoutMs: flags['statement-timeout'],
-      });
-      this.say(flags.format === 'markdown' ? preflightMarkdown(result).trimEnd() : preflightText(result));
-      if (result.failures.length + result.errors.length > 0) process.exitCode = 1;
-      return result;
-    }
-    return runFleetCommand(this, flags, (project, options) =>
-      migrate(project, {
-        ...options,
-        to: flags.to,
-        fake: flags.fake,
-        wave: flags.wave,
-        allowHazards: flags['allow-hazards']
-          ?.split(',')
-          .map((k) => k.trim())
-          .filter((k) => k !== ''),
-      }),
-    );
+    return migrate(this.io, flags);
   }
 }

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
-import { rollback } from '../api/fleet.js';
 import { BaseCommand } from '../cli/base.js';
-import { fleetFlags, runFleetCommand } from '../cli/fleet-command.js';
+import { rollback } from '../cli/bodies/rollback.js';
+import { fleetFlags } from '../cli/fleet-command.js';
 import type { RunResult } from '../fleet/index.js';
 
 export default class Rollback extends BaseCommand {
@@ -27,8 +27,6 @@ export default class Rollback extends BaseCommand {
 
   async run(): Promise<RunResult> {
     const { flags } = await this.parse(Rollback);
-    return runFleetCommand(this, flags, (project, options) =>
-      rollback(project, { ...options, to: flags.to, steps: flags.steps }),
-    );
+    return rollback(this.io, flags);
   }
 }

@@ -1,9 +1,8 @@
 import { Flags } from '@oclif/core';
-import { type DatabaseStatus, status, statusAll } from '../api/fleet.js';
-import { loadFleetProject } from '../api/project.js';
+import type { DatabaseStatus } from '../api/fleet.js';
 import { BaseCommand } from '../cli/base.js';
+import { status } from '../cli/bodies/status.js';
 import type { FleetStatus } from '../fleet/index.js';
-import { fleetStatusText, schemaStatusText } from '../ui/status.js';
 
 export default class Status extends BaseCommand {
   static summary = 'Show which migrations each schema has applied, and a grouped summary of the fleet.';
@@ -18,21 +17,6 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<FleetStatus | { databases: DatabaseStatus[] }> {
     const { flags } = await this.parse(Status);
-    const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-    if (project.config.databases.length > 1) {
-      const databases = await statusAll(project, flags.schema);
-      for (const d of databases)
-        this.say(`${d.database}\n${d.status ? fleetStatusText(d.status) : `  could not be read: ${d.error}`}\n`);
-      if (databases.some((d) => d.error)) process.exitCode = 3;
-      return { databases };
-    }
-    const result = await status(project, flags.schema);
-    if (flags.schema) {
-      const one = result.shared ?? result.tenants[0];
-      if (one) this.say(schemaStatusText(one, result.code));
-    } else {
-      this.say(fleetStatusText(result));
-    }
-    return result;
+    return status(this.io, flags);
   }
 }

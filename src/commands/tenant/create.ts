@@ -1,7 +1,6 @@
 import { Args } from '@oclif/core';
-import { createTenant } from '../../api/fleet.js';
-import { loadFleetProject } from '../../api/project.js';
 import { BaseCommand } from '../../cli/base.js';
+import { tenantCreate } from '../../cli/bodies/tenant.js';
 import type { CreatedTenant } from '../../fleet/index.js';
 
 export default class TenantCreate extends BaseCommand {
@@ -13,11 +12,6 @@ export default class TenantCreate extends BaseCommand {
 
   async run(): Promise<CreatedTenant> {
     const { args, flags } = await this.parse(TenantCreate);
-    const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-    const result = await createTenant(project, args.name);
-    this.say(
-      `created tenant "${result.schema}" at ${result.version ?? 'no migration'} (${result.migrations} migrations${result.registered ? ', registered' : ''}) in ${result.ms} ms`,
-    );
-    return result;
+    return tenantCreate(this.io, flags, args);
   }
 }

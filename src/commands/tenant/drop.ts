@@ -1,8 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { dropTenant } from '../../api/fleet.js';
-import { loadFleetProject } from '../../api/project.js';
 import { BaseCommand } from '../../cli/base.js';
-import { PgfleetError } from '../../errors.js';
+import { tenantDrop } from '../../cli/bodies/tenant.js';
 
 export default class TenantDrop extends BaseCommand {
   static summary = 'Drop a tenant schema, with all its data, and its history.';
@@ -14,14 +12,6 @@ export default class TenantDrop extends BaseCommand {
 
   async run(): Promise<{ schema: string }> {
     const { args, flags } = await this.parse(TenantDrop);
-    if (!flags.force) {
-      throw new PgfleetError('input', `not dropping "${args.name}" without --force`, {
-        hint: `\`pgfleet tenant drop ${args.name} --force\` drops the schema and all its data`,
-      });
-    }
-    const project = await loadFleetProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-    const result = await dropTenant(project, args.name);
-    this.say(`dropped tenant "${result.schema}"`);
-    return result;
+    return tenantDrop(this.io, flags, args);
   }
 }
