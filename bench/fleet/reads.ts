@@ -142,6 +142,8 @@ export async function tenantCreate(ctx: BenchContext): Promise<Row[]> {
     },
     // What an application in any language runs at sign-up, through the floor's own client.
     { name: 'sql', work: () => floor.run(ctx.url, [`SELECT pgfleet.create_tenant('news${n}_${s++}')`]) },
+    // What any Node.js CLI pays before its first line runs.
+    { name: 'node', work: async () => (await runNode(['-e', '0'])).ms },
   ]);
   const base = {
     figure: 'tenant create',
@@ -165,6 +167,7 @@ export async function tenantCreate(ctx: BenchContext): Promise<Row[]> {
       who: 'pgfleet',
       time: t.cli,
       rssMiB: null,
+      note: `Node's own start (node -e 0) took ${Math.round(t.node.median)} ms, ${(t.node.median / t.floor.median).toFixed(2)}× the floor`,
       goal: { kind: 'ratio', max: 2, at: 200, text: '≤ 2× floor' },
     },
     {

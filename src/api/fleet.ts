@@ -4,6 +4,7 @@ import { PgfleetError } from '../errors.js';
 import { withConnectionNotes } from '../fleet/connection-report.js';
 import { keepCreateFunction } from '../fleet/create-tenant-function.js';
 import { acrossDatabases, databasesOf, type NoticeOptions, oneDatabase, withFleet } from '../fleet/databases.js';
+import { connectEarly, type EarlyConnection } from '../fleet/early-connection.js';
 import {
   type CreatedTenant,
   createTenant as create,
@@ -51,6 +52,20 @@ export type MigrateResult = RunResult & {
  */
 export async function migrate(project: FleetProject, options: MigrateOptions = {}): Promise<MigrateResult> {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
+  const early = connectEarly(project.config);
+  try {
+    return await migrateWith(project, options, concurrency, early);
+  } finally {
+    early?.release();
+  }
+}
+
+async function migrateWith(
+  project: FleetProject,
+  options: MigrateOptions,
+  concurrency: number,
+  early: EarlyConnection | null,
+): Promise<MigrateResult> {
   const set = await readMigrations(project.config.migrations);
   checkTarget(set, options, 'migrate');
   const waves = rolloutFor(project.config.rollout, options);
@@ -80,7 +95,7 @@ export async function migrate(project: FleetProject, options: MigrateOptions = {
     keepCreateFunction(!!options.planOnly, set, async (fleet, config) =>
       withConnectionNotes(fleet, set, notes, await run(fleet, config)),
     ),
-    options,
+    { onNotice: options.onNotice, early },
   );
   return withHazards(result);
 }
@@ -101,22 +116,27 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
     throw new PgfleetError('input', `--steps must be a whole number of at least 1, got ${options.steps}`);
   }
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
-  const set = await readMigrations(project.config.migrations);
-  checkTarget(set, options, 'rollback');
-  refuseIrreversible(set, project.config.shared.schema, options);
-  return acrossDatabases(
-    project,
-    concurrency,
-    { ...options, direction: 'down' },
-    async (fleet, config) =>
-      withConnectionNotes(
-        fleet,
-        set,
-        { planOnly: !!options.planOnly, fake: false },
-        await runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
-      ),
-    options,
-  );
+  const early = connectEarly(project.config);
+  try {
+    const set = await readMigrations(project.config.migrations);
+    checkTarget(set, options, 'rollback');
+    refuseIrreversible(set, project.config.shared.schema, options);
+    return await acrossDatabases(
+      project,
+      concurrency,
+      { ...options, direction: 'down' },
+      async (fleet, config) =>
+        withConnectionNotes(
+          fleet,
+          set,
+          { planOnly: !!options.planOnly, fake: false },
+          await runFleet(fleet, config, set, { ...options, concurrency, direction: 'down' }),
+        ),
+      { onNotice: options.onNotice, early },
+    );
+  } finally {
+    early?.release();
+  }
 }
 
 export interface DatabaseStatus {
@@ -127,10 +147,19 @@ export interface DatabaseStatus {
 
 /** `pgfleet status` for the fleet's one database (see `statusAll` for several). */
 export async function status(project: FleetProject, schema?: string): Promise<FleetStatus> {
-  const set = await readMigrations(project.config.migrations);
-  return withFleet(project, oneDatabase(project, 'this status'), 1, (fleet, config) =>
-    fleetStatus(fleet, config, set, schema),
-  );
+  const early = connectEarly(project.config);
+  try {
+    const set = await readMigrations(project.config.migrations);
+    return await withFleet(
+      project,
+      oneDatabase(project, 'this status'),
+      1,
+      (fleet, config) => fleetStatus(fleet, config, set, schema),
+      { early },
+    );
+  } finally {
+    early?.release();
+  }
 }
 
 /** Status of every database of the fleet; one that cannot be reached is reported, not thrown. */
@@ -203,10 +232,19 @@ export async function preflight(project: FleetProject, options: PreflightApiOpti
 
 /** `pgfleet tenant create`: a new tenant at the latest tenant migration, in one transaction. */
 export async function createTenant(project: FleetProject, name: string): Promise<CreatedTenant> {
-  const set = await readMigrations(project.config.migrations);
-  return withFleet(project, oneDatabase(project, 'tenant create'), 1, (fleet, config) =>
-    create(fleet, config, set, name),
-  );
+  const early = connectEarly(project.config);
+  try {
+    const set = await readMigrations(project.config.migrations);
+    return await withFleet(
+      project,
+      oneDatabase(project, 'tenant create'),
+      1,
+      (fleet, config) => create(fleet, config, set, name),
+      { early },
+    );
+  } finally {
+    early?.release();
+  }
 }
 
 export async function dropTenant(project: FleetProject, name: string): Promise<{ schema: string }> {

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import { safeUrl } from '../devdb/dev-database.js';
 import { PgfleetError } from '../errors.js';
 import type { SchemaResult } from './apply-schema.js';
+import type { EarlyConnection } from './early-connection.js';
 import { type FleetConnection, openFleet } from './fleet.js';
 import { privilegeError } from './privileges.js';
 import { summaryOf } from './results.js';
@@ -54,16 +55,22 @@ export interface NoticeOptions {
   readonly onNotice?: (message: string) => void;
 }
 
+/** How a fleet's connections open: notices, and the coordinator's connection if it was opened early. */
+export interface OpenOptions extends NoticeOptions {
+  readonly early?: EarlyConnection | null;
+}
+
 export async function withFleet<T>(
   project: { readonly config: Config },
   db: Database,
   concurrency: number,
   work: (fleet: FleetConnection, config: Config) => Promise<T>,
-  notice: NoticeOptions = {},
+  notice: OpenOptions = {},
 ): Promise<T> {
   const fleet = await openFleet(db.url, concurrency, {
     directUrl: db.direct ?? null,
     lease: { expiryMs: project.config.runLock?.expiryMs, onNotice: notice.onNotice },
+    early: notice.early,
   });
   try {
     return await work(fleet, { ...project.config, tenants: db.tenants, database: db.url });
@@ -100,7 +107,7 @@ export async function acrossDatabases(
   concurrency: number,
   target: Pick<RunOptions, 'direction' | 'only'>,
   run: (fleet: FleetConnection, config: Config) => Promise<RolloutRunResult>,
-  notice: NoticeOptions = {},
+  notice: OpenOptions = {},
 ): Promise<RolloutRunResult> {
   const dbs = databasesOf(project);
   if (dbs.length === 1) return withFleet(project, dbs[0], concurrency, run, notice);

@@ -4,6 +4,7 @@ import { connect } from '../devdb/dev-database.js';
 import type { PgfleetError } from '../errors.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { LOCK_NAMESPACE } from './claim.js';
+import type { EarlyConnection } from './early-connection.js';
 import { fleetPool } from './fleet-pool.js';
 import { CREATE_HISTORY, CREATE_STEP_PROGRESS, type HistoryRow, readHistory, STEP_PROGRESS } from './history.js';
 import { CREATE_RUN_LOCK, type LeaseOptions, RUN_LOCK, type RunLease, takeRunLease } from './run-lease.js';
@@ -31,6 +32,8 @@ export interface FleetOptions {
   readonly lease?: LeaseOptions;
   /** `directDatabase`: a URL that reaches Postgres itself, not through a pooler. */
   readonly directUrl?: string | null;
+  /** The coordinator's connection, already on its way (see early-connection.ts). */
+  readonly early?: EarlyConnection | null;
 }
 
 export async function openFleet(
@@ -38,7 +41,7 @@ export async function openFleet(
   concurrency: number,
   options: FleetOptions = {},
 ): Promise<FleetConnection> {
-  const coordinator = await connect(url);
+  const coordinator = await (options.early?.take(url) ?? connect(url));
   const pool = fleetPool(url, concurrency);
   const session = sessionAccess(url, options.directUrl ?? null, concurrency);
   const fleet = {
