@@ -5,9 +5,10 @@ import type { MigrationSet } from '../migrations/index.js';
 import { literal, qualified } from '../plan/quote.js';
 import { LOCK_NAMESPACE } from './claim.js';
 import type { FleetConnection } from './fleet.js';
-import { HISTORY, readHistory } from './history.js';
+import { HISTORY } from './history.js';
 import { isFailure } from './results.js';
 import type { RunResult } from './run.js';
+import { missingSharedRequirement } from './shared-requirement.js';
 import { LEDGER_SCHEMA } from './targets.js';
 import { withoutConcurrently } from './tenant.js';
 
@@ -87,15 +88,9 @@ export async function installCreateTenantFunction(
   config: Config,
   set: MigrationSet,
 ): Promise<'installed' | 'current' | 'waiting'> {
-  const shared = config.shared.schema;
-  const applied = new Set(
-    ((await readHistory(client, [shared])).get(shared) ?? [])
-      .filter((r) => r.status === 'applied')
-      .map((r) => r.version),
-  );
   // A tenant migration that needs a shared one not applied yet would fail inside the caller's
   // transaction: the function waits (the previous one, if any, stays) until the shared schema has it.
-  if (set.tenant.some((m) => m.requires?.scope === 'shared' && !applied.has(m.requires.version))) return 'waiting';
+  if (await missingSharedRequirement(client, config, set)) return 'waiting';
   const sql = createTenantFunctionSql(config, set);
   const digest = `pgfleet ${createHash('sha256').update(sql).digest('hex')}`;
   const { rows } = await client.query<{ comment: string | null }>(

@@ -8,9 +8,10 @@ import { callCode } from './apply-code.js';
 import { schemaLockKey } from './apply-schema.js';
 import { LOCK_NAMESPACE } from './claim.js';
 import { ensureHistory, type FleetConnection, lockRun } from './fleet.js';
-import { HISTORY, readHistory, recordAppliedSql } from './history.js';
+import { HISTORY, recordAppliedSql } from './history.js';
 import { migrationContext } from './migration-context.js';
 import { privilegeError } from './privileges.js';
+import { missingSharedRequirement } from './shared-requirement.js';
 import { LEDGER_SCHEMA } from './targets.js';
 import { templateCopySql } from './template.js';
 
@@ -94,10 +95,7 @@ export async function createTenant(
   const c = fleet.coordinator;
   await ensureHistory(c);
   const shared = config.shared.schema;
-  const sharedApplied = new Set(
-    ((await readHistory(c, [shared])).get(shared) ?? []).filter((r) => r.status === 'applied').map((r) => r.version),
-  );
-  const missing = set.tenant.find((m) => m.requires?.scope === 'shared' && !sharedApplied.has(m.requires.version));
+  const missing = await missingSharedRequirement(c, config, set);
   if (missing?.requires) {
     throw new PgfleetError(
       'input',

@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { ProgressEvent } from '../fleet/index.js';
 
 /**
@@ -7,6 +7,8 @@ import type { ProgressEvent } from '../fleet/index.js';
  */
 export function progressBar(enabled: boolean): { onProgress: (e: ProgressEvent) => void; stop: () => void } {
   if (!enabled || !process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
+  // Loaded for a terminal only: a deploy's log or a pipe never pays its start-up.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { format: '{bar} {value}/{total} schemas | {failed} failed | {last}', stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
