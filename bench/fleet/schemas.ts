@@ -77,4 +77,6 @@ export const pgfleetMessage = (schema: string, shared: string, m: Migration, loc
     lockTimeoutMs,
     retries: 0,
     claimFunction: true,
+    // A fleet without failed attempts, as the bench's is.
+    replacesFailure: false,
   })[0];

@@ -12,6 +12,8 @@ export interface BatchItem {
   readonly scope: Scope;
   readonly shared: string;
   readonly migrations: readonly Migration[];
+  /** False when its history has no failed attempt to replace (see ApplyOptions.replacesFailure). */
+  readonly replacesFailure?: boolean;
 }
 
 export interface BatchOutcome {
@@ -97,7 +99,15 @@ export async function applyBatch(
 ): Promise<BatchOutcome> {
   const started = performance.now();
   const text = batch
-    .map((b) => transactionMessages(b.schema, b.scope, b.shared, unitsOf(b.migrations, o), o).join('\n'))
+    .map((b) =>
+      transactionMessages(
+        b.schema,
+        b.scope,
+        b.shared,
+        unitsOf(b.migrations, o),
+        b.replacesFailure === false ? { ...o, replacesFailure: false } : o,
+      ).join('\n'),
+    )
     .join('\n');
   const applied = (b: BatchItem, ms: number): SchemaResult => ({
     schema: b.schema,

@@ -123,18 +123,26 @@ export interface RecordedMigration {
 }
 
 /**
- * SQL that records `m` as applied to `schema`, replacing an earlier failed attempt. A row
- * already marked applied makes it fail (primary key), so a migration is never recorded
- * twice. The duration is measured from the start of the enclosing statement batch.
+ * SQL that records `m` as applied to `schema`, replacing an earlier failed attempt (unless
+ * `replacesFailure` is false: the caller knows there is none). A row already marked applied
+ * makes it fail (primary key), so a migration is never recorded twice. The duration is
+ * measured from the start of the enclosing statement batch.
  */
-export function recordAppliedSql(schema: string, m: RecordedMigration, durationMs?: number): string {
+export function recordAppliedSql(
+  schema: string,
+  m: RecordedMigration,
+  durationMs?: number,
+  replacesFailure = true,
+): string {
   // A code migration ran in statements of its own: its time is measured by the caller.
   const duration =
     durationMs === undefined
       ? '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer'
       : String(Math.round(durationMs));
-  return `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(m.version)} AND status = 'failed';
-INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, duration_ms)
+  const replace = replacesFailure
+    ? `DELETE FROM ${HISTORY} WHERE schema_name = ${literal(schema)} AND version = ${literal(m.version)} AND status = 'failed';\n`
+    : '';
+  return `${replace}INSERT INTO ${HISTORY} (schema_name, scope, version, name, checksum, status, duration_ms)
 VALUES (${literal(schema)}, ${literal(m.scope)}, ${literal(m.version)}, ${literal(m.name)}, ${literal(m.checksum)}, 'applied', ${duration})`;
 }
 

@@ -13,6 +13,8 @@ export interface Job {
   readonly migrations: readonly Migration[];
   /** The migration the schema is inside, and how many of its up steps are done. */
   readonly progress?: StepProgress | null;
+  /** False when its history has no failed attempt to replace (see ApplyOptions.replacesFailure). */
+  readonly replacesFailure?: boolean;
 }
 
 /** What to do with a schema: run its job, or report a result that needs no connection. */
@@ -70,6 +72,7 @@ export function triage(state: SchemaState, todo: readonly Migration[], ctx: Tria
       scope: state.scope,
       migrations: todo,
       ...(state.inside ? { progress: state.inside } : {}),
+      ...(state.failed === null ? { replacesFailure: false } : {}),
     },
   };
 }

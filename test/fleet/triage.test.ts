@@ -88,8 +88,13 @@ describe('triage', () => {
     });
   });
 
-  it('runs a schema that has work and exists', () => {
+  it('runs a schema that has work and exists; its applied row replaces a failed attempt only when it has one', () => {
     expect(triage(at('t', [m1]), [m2], { existing })).toEqual({
+      kind: 'run',
+      job: { schema: 't', scope: 'tenant', migrations: [m2], replacesFailure: false },
+    });
+    const failedBefore = schemaState('t', 'tenant', set.tenant, [row('t', m1), row('t', m2, 'failed')]);
+    expect(triage(failedBefore, [m2], { existing })).toEqual({
       kind: 'run',
       job: { schema: 't', scope: 'tenant', migrations: [m2] },
     });
