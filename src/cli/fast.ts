@@ -1,7 +1,4 @@
 import { parseArgs } from 'node:util';
-import { type Body, FAST_BODIES } from './fast-commands.js';
-import { stdoutIO } from './io.js';
-import { reportError } from './report-error.js';
 
 /** One flag as the fast path accepts it: written by the build from the oclif flag (scripts/bundle-cli.mjs). */
 export interface FastFlag {
@@ -85,25 +82,17 @@ function commandOf(argv: readonly string[], specs: Readonly<Record<string, FastS
 }
 
 /**
- * Run a command of FAST_BODIES without loading oclif (its start-up is most of a quick
- * command's time): true when it ran (its exit code set as oclif's path would), false when
- * it is oclif's to run. PGFLEET_CONTENT_TYPE=json is oclif's --json.
+ * Run a command of FAST_BODIES (bodies/index.ts) without loading oclif (its start-up is most
+ * of a quick command's time): true when it ran (its exit code set as oclif's path would),
+ * false when it is oclif's to run. PGFLEET_CONTENT_TYPE=json is oclif's --json.
  */
-export async function runFast(
-  argv: readonly string[],
-  specs: Readonly<Record<string, FastSpec>>,
-  bodies: Readonly<Record<string, () => Promise<Body>>> = FAST_BODIES,
-): Promise<boolean> {
+export async function runFast(argv: readonly string[], specs: Readonly<Record<string, FastSpec>>): Promise<boolean> {
   if (process.env.PGFLEET_CONTENT_TYPE?.toLowerCase() === 'json') return false;
   const command = commandOf(argv, specs);
-  const load = command && bodies[command.id];
-  if (!command || !load) return false;
+  if (!command) return false;
   const input = parseFast(command.rest, specs[command.id]);
   if (input === null) return false;
-  try {
-    await (await load())(stdoutIO, input.flags, input.args);
-  } catch (error) {
-    reportError(error as Error, command.id);
-  }
+  const { runBody } = await import('./bodies/index.js');
+  await runBody(command.id, input.flags, input.args);
   return true;
 }
