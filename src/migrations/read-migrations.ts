@@ -6,7 +6,8 @@ import type { Scope } from '../model/types.js';
 import { readCodeMigration } from './code-migration.js';
 import { listSqlFiles } from './list-files.js';
 import { compareVersions, isCodeFile, isScope, MIGRATION_FILE, splitId, stripExtension } from './migration-id.js';
-import { FORMAT_HINT, parseMigration } from './parse-migration.js';
+import { ParseCache } from './parse-cache.js';
+import { FORMAT_HINT } from './parse-migration.js';
 import { verifySum } from './sum.js';
 import type { Migration, MigrationSet } from './types.js';
 import { finishInterruptedWrite } from './write-together.js';
@@ -46,6 +47,7 @@ export async function readMigrations(dir: string, options: ReadMigrationsOptions
   const set: MigrationSet = { shared: [], tenant: [] };
   const diagnostics: Diagnostic[] = [];
   const messages: string[] = [];
+  const parsed = await ParseCache.open(dir);
   for (const path of files) {
     const file = join(dir, path);
     const folder = path.split('/')[0] as Scope;
@@ -55,7 +57,7 @@ export async function readMigrations(dir: string, options: ReadMigrationsOptions
       });
       const m = isCodeFile(path)
         ? await readCodeMigration(text, path, file, { fromCache: options.codeFromCache })
-        : parseMigration(text, path, file);
+        : parsed.parse(text, path, file);
       if (m.scope !== folder) {
         const message = `the header says \`-- scope: ${m.scope}\` but the file is in ${folder}/; move the file or fix its header`;
         const line = text.split(/\r?\n/).findIndex((l) => /^--\s*scope\s*:/.test(l.trim())) + 1;
@@ -71,6 +73,7 @@ export async function readMigrations(dir: string, options: ReadMigrationsOptions
     }
   }
   if (messages.length > 0) throw new PgfleetError('input', messages.join('\n'), { hint: FORMAT_HINT, diagnostics });
+  await parsed.save();
 
   const byVersion = (a: Migration, b: Migration) => compareVersions(a.version, b.version);
   set.shared.sort(byVersion);
