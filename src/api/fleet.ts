@@ -4,7 +4,7 @@ import { PgfleetError } from '../errors.js';
 import { withConnectionNotes } from '../fleet/connection-report.js';
 import { keepCreateFunction } from '../fleet/create-tenant-function.js';
 import { acrossDatabases, databasesOf, type NoticeOptions, oneDatabase, withFleet } from '../fleet/databases.js';
-import { connectEarly, type EarlyConnection } from '../fleet/early-connection.js';
+import { type EarlyConnection, withEarlyConnection } from '../fleet/early-connection.js';
 import {
   type CreatedTenant,
   createTenant as create,
@@ -22,7 +22,7 @@ import {
   preflight as runPreflight,
 } from '../fleet/preflight/run-preflight.js';
 import { type RolloutReport, rolloutFor, runRollout, tenantsUpToWave } from '../fleet/rollout.js';
-import { readMigrations } from '../migrations/index.js';
+import { type MigrationSet, readMigrations } from '../migrations/index.js';
 import { checkConcurrency } from './flags.js';
 import { refuseIrreversible } from './irreversible.js';
 import type { FleetProject } from './project.js';
@@ -52,12 +52,7 @@ export type MigrateResult = RunResult & {
  */
 export async function migrate(project: FleetProject, options: MigrateOptions = {}): Promise<MigrateResult> {
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
-  const early = connectEarly(project.config);
-  try {
-    return await migrateWith(project, options, concurrency, early);
-  } finally {
-    early?.release();
-  }
+  return withEarlyConnection(project.config, (early) => migrateWith(project, options, concurrency, early));
 }
 
 async function migrateWith(
@@ -116,12 +111,11 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
     throw new PgfleetError('input', `--steps must be a whole number of at least 1, got ${options.steps}`);
   }
   const concurrency = checkConcurrency(options.concurrency ?? project.config.concurrency);
-  const early = connectEarly(project.config);
-  try {
+  return withEarlyConnection(project.config, async (early) => {
     const set = await readMigrations(project.config.migrations);
     checkTarget(set, options, 'rollback');
     refuseIrreversible(set, project.config.shared.schema, options);
-    return await acrossDatabases(
+    return acrossDatabases(
       project,
       concurrency,
       { ...options, direction: 'down' },
@@ -134,9 +128,7 @@ export async function rollback(project: FleetProject, options: RollbackOptions):
         ),
       { onNotice: options.onNotice, early },
     );
-  } finally {
-    early?.release();
-  }
+  });
 }
 
 export interface DatabaseStatus {
@@ -147,19 +139,19 @@ export interface DatabaseStatus {
 
 /** `pgfleet status` for the fleet's one database (see `statusAll` for several). */
 export async function status(project: FleetProject, schema?: string): Promise<FleetStatus> {
-  const early = connectEarly(project.config);
-  try {
+  return onOneDatabase(project, 'this status', (fleet, config, set) => fleetStatus(fleet, config, set, schema));
+}
+
+/** `work` on the fleet's one database, with the migrations read while it connects. */
+function onOneDatabase<T>(
+  project: FleetProject,
+  what: string,
+  work: (fleet: FleetConnection, config: Config, set: MigrationSet) => Promise<T>,
+): Promise<T> {
+  return withEarlyConnection(project.config, async (early) => {
     const set = await readMigrations(project.config.migrations);
-    return await withFleet(
-      project,
-      oneDatabase(project, 'this status'),
-      1,
-      (fleet, config) => fleetStatus(fleet, config, set, schema),
-      { early },
-    );
-  } finally {
-    early?.release();
-  }
+    return withFleet(project, oneDatabase(project, what), 1, (fleet, config) => work(fleet, config, set), { early });
+  });
 }
 
 /** Status of every database of the fleet; one that cannot be reached is reported, not thrown. */
@@ -232,19 +224,7 @@ export async function preflight(project: FleetProject, options: PreflightApiOpti
 
 /** `pgfleet tenant create`: a new tenant at the latest tenant migration, in one transaction. */
 export async function createTenant(project: FleetProject, name: string): Promise<CreatedTenant> {
-  const early = connectEarly(project.config);
-  try {
-    const set = await readMigrations(project.config.migrations);
-    return await withFleet(
-      project,
-      oneDatabase(project, 'tenant create'),
-      1,
-      (fleet, config) => create(fleet, config, set, name),
-      { early },
-    );
-  } finally {
-    early?.release();
-  }
+  return onOneDatabase(project, 'tenant create', (fleet, config, set) => create(fleet, config, set, name));
 }
 
 export async function dropTenant(project: FleetProject, name: string): Promise<{ schema: string }> {

@@ -37,3 +37,16 @@ export function connectEarly(config: Pick<Config, 'databases'>): EarlyConnection
     },
   };
 }
+
+/** `work` while the fleet's one database connects (see connectEarly); closed after it unless openFleet took it. */
+export async function withEarlyConnection<T>(
+  config: Pick<Config, 'databases'>,
+  work: (early: EarlyConnection | null) => Promise<T>,
+): Promise<T> {
+  const early = connectEarly(config);
+  try {
+    return await work(early);
+  } finally {
+    early?.release();
+  }
+}

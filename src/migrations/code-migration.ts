@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readCacheFile, writeCacheFile } from '../cache-files.js';
 import { cacheDir } from '../devdb/embedded.js';
 import type { Diagnostic } from '../errors.js';
 import { PgfleetError } from '../errors.js';
@@ -133,25 +133,11 @@ const declarationsFile = (sum: string) => join(cacheDir(), 'code-migrations', `$
  * `generate` in the edit loop need not pay for a module it does not run: `codeOf` imports
  * it when it does run.
  */
-async function cachedDeclarations(sum: string): Promise<Declarations | null> {
-  try {
-    return JSON.parse(await readFile(declarationsFile(sum), 'utf8')) as Declarations;
-  } catch {
-    return null;
-  }
-}
+const cachedDeclarations = (sum: string): Promise<Declarations | null> =>
+  readCacheFile<Declarations>(declarationsFile(sum));
 
-async function cacheDeclarations(sum: string, d: Declarations): Promise<void> {
-  try {
-    const file = declarationsFile(sum);
-    await mkdir(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(d));
-    await rename(tmp, file);
-  } catch {
-    // A cache that cannot be written costs the next read an import, nothing more.
-  }
-}
+// A cache that cannot be written costs the next read an import, nothing more.
+const cacheDeclarations = (sum: string, d: Declarations): Promise<void> => writeCacheFile(declarationsFile(sum), d);
 
 /** The functions of a code migration read in this process (by `readCodeMigration`). */
 export async function codeOf(m: Migration): Promise<LoadedCode> {

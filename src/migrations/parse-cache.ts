@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { codeHash, readCacheFile, writeCacheFile } from '../cache-files.js';
 import { cacheDir } from '../devdb/embedded.js';
 import { parseMigration } from './parse-migration.js';
 import type { Migration } from './types.js';
 
 // Bump when what is kept changes shape.
 const FORMAT = 1;
+
+/** The code that parses a migration file: migrations/ and the hazard kinds. */
+const PARSER = (from: string) =>
+  codeHash(from, [
+    ['../migrations/', /\.(js|ts)$/],
+    ['../model/', /^hazards\.(js|ts)$/],
+  ]);
 
 /**
  * SQL migration files as parsed before, found by their text: splitting statements, steps
@@ -35,16 +40,16 @@ export class ParseCache {
       'migrations',
       `${FORMAT}-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 32)}.json`,
     );
-    const kept = await readFile(file, 'utf8').then(
-      (t) => new Map(Object.entries(JSON.parse(t) as Record<string, Migration>)),
-      () => new Map<string, Migration>(),
-    );
-    return new ParseCache(file, kept);
+    return new ParseCache(file, new Map(Object.entries((await readCacheFile<Record<string, Migration>>(file)) ?? {})));
   }
 
   /** parseMigration(text, path, file), from the cache when this text was parsed before. */
   parse(text: string, path: string, file: string): Migration {
-    const key = createHash('sha256').update(parserCode()).update(`\0${path}\0${file}\0`).update(text).digest('hex');
+    const key = createHash('sha256')
+      .update(PARSER(import.meta.url))
+      .update(`\0${path}\0${file}\0`)
+      .update(text)
+      .digest('hex');
     let m = this.#kept.get(key);
     if (!m) {
       m = parseMigration(text, path, file);
@@ -54,33 +59,9 @@ export class ParseCache {
     return m;
   }
 
-  /** Write what this read used, when it differs from what was kept; a cache that cannot be written costs only time. */
+  /** Write what this read used, when it differs from what was kept. */
   async save(): Promise<void> {
     if (!this.#missed && this.#used.size === this.#kept.size) return;
-    await mkdir(join(this.#file, '..'), { recursive: true, mode: 0o700 })
-      .then(async () => {
-        const tmp = `${this.#file}.${process.pid}.tmp`;
-        await writeFile(tmp, JSON.stringify(Object.fromEntries(this.#used)), { mode: 0o600 });
-        await rename(tmp, this.#file);
-      })
-      .catch(() => {});
+    await writeCacheFile(this.#file, Object.fromEntries(this.#used));
   }
-}
-
-let codeHash: string | null = null;
-
-/** The code that parses a migration file (migrations/ and the hazard kinds): a hash, made once. */
-function parserCode(): string {
-  if (codeHash !== null) return codeHash;
-  const h = createHash('sha256');
-  for (const [folder, file] of [
-    ['../migrations/', /\.(js|ts)$/],
-    ['../model/', /^hazards\.(js|ts)$/],
-  ] as const) {
-    const dir = fileURLToPath(new URL(folder, import.meta.url));
-    for (const name of readdirSync(dir).sort())
-      if (file.test(name)) h.update(name).update(readFileSync(join(dir, name)));
-  }
-  codeHash = h.digest('hex');
-  return codeHash;
 }

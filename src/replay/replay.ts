@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { codeHash, readCacheFile, writeCacheFile } from '../cache-files.js';
 import { applyStatements, type Runnable, searchPath } from '../devdb/apply.js';
 import type { DevDatabase } from '../devdb/dev-database.js';
 import { cacheDir } from '../devdb/embedded.js';
@@ -105,23 +103,16 @@ export async function replayInScratch(
 // Bump when the cached model's shape or the inspector's output changes.
 const CACHE_FORMAT = 2;
 
-let codeHash: string | null = null;
-
 /**
- * A hash of the code that produces the cached models (the inspector and the model types'
- * consumers), so that a pgfleet upgrade never reads a model cached by an older inspector,
- * even when nobody remembered to bump CACHE_FORMAT.
+ * The code that produces the cached models (the inspector and the model types' consumers),
+ * so that a pgfleet upgrade never reads a model cached by an older inspector, even when
+ * nobody remembered to bump CACHE_FORMAT.
  */
-function inspectorCode(): string {
-  if (codeHash !== null) return codeHash;
-  const h = createHash('sha256');
-  for (const folder of ['../inspect/', '../model/']) {
-    const dir = fileURLToPath(new URL(folder, import.meta.url));
-    for (const name of readdirSync(dir).sort()) if (/\.(js|ts)$/.test(name)) h.update(readFileSync(join(dir, name)));
-  }
-  codeHash = h.digest('hex');
-  return codeHash;
-}
+const inspectorCode = () =>
+  codeHash(import.meta.url, [
+    ['../inspect/', /\.(js|ts)$/],
+    ['../model/', /\.(js|ts)$/],
+  ]);
 
 function cacheKey(set: MigrationSet, sharedSchema: string): string {
   const h = createHash('sha256').update(`pgfleet-replay-${CACHE_FORMAT}\0${inspectorCode()}\0${sharedSchema}\0`);
@@ -138,15 +129,9 @@ export async function replayedState(dev: DevDatabase, set: MigrationSet, sharedS
   // No migrations yet (a project being adopted): empty schemas, read as empty models.
   if (set.shared.length === 0 && set.tenant.length === 0) return { shared: emptyModel(), tenant: emptyModel() };
   const file = join(cacheDir(), 'replay', `${cacheKey(set, sharedSchema)}.json`);
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as ScopedModels;
-  } catch {
-    // Not cached yet (or unreadable): replay.
-  }
+  const cached = await readCacheFile<ScopedModels>(file);
+  if (cached) return cached;
   const state = await replayInScratch(dev, sharedSchema, set);
-  await mkdir(join(cacheDir(), 'replay'), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(state));
-  await rename(tmp, file);
+  await writeCacheFile(file, state);
   return state;
 }

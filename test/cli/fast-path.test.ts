@@ -5,7 +5,7 @@ import { Parser } from '@oclif/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FastSpec, parseFast } from '../../dist/cli/fast.js';
 import { type TestDatabase, testDatabase } from '../support/db.js';
-import { exampleCopy, repo } from './project.js';
+import { exampleCopy, repo, useDatabase } from './project.js';
 import { type CliResult, runCli } from './run-cli.js';
 
 /**
@@ -106,17 +106,7 @@ describe('the CLI prints the same on either path', () => {
       join(probe, 'probe.cjs'),
       `process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, globalThis.oclif ? 'oclif' : 'fast'));\n`,
     );
-    const config = await readFile(join(dir, 'pgfleet.yaml'), 'utf8');
-    await writeFile(
-      join(dir, 'pgfleet.yaml'),
-      `${config}database: ${db.url}
-model: schema
-migrations: generated
-tenants:
-  query: SELECT schema_name FROM public.tenants_client WHERE schema_name <> 'public' ORDER BY 1
-  register: INSERT INTO public.tenants_client (schema_name, name) VALUES ($1, $1)
-`,
-    );
+    await useDatabase(dir, db.url);
   });
 
   const oclif = { PGFLEET_FAST: '0' };

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAZARD_KINDS } from '../../dist/model/hazards.js';
 import { newAjv } from '../../dist/yaml/json-schemas.js';
 import { type TestDatabase, testDatabase } from '../support/db.js';
-import { exampleCopy, repo } from './project.js';
+import { exampleCopy, repo, useDatabase } from './project.js';
 import { runCli } from './run-cli.js';
 
 /**
@@ -35,17 +35,7 @@ beforeAll(async () => {
   db = await testDatabase();
   dir = await exampleCopy();
   made.push(dir);
-  const config = await readFile(join(dir, 'pgfleet.yaml'), 'utf8');
-  await writeFile(
-    join(dir, 'pgfleet.yaml'),
-    `${config}database: ${db.url}
-model: schema
-migrations: generated
-tenants:
-  query: SELECT schema_name FROM public.tenants_client WHERE schema_name <> 'public'
-  register: INSERT INTO public.tenants_client (schema_name, name) VALUES ($1, $1)
-`,
-  );
+  await useDatabase(dir, db.url);
 });
 
 /**
