@@ -1,19 +1,34 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
  * An entry of one of pgfleet's caches (in cacheDir(): replays, code migrations' declarations,
- * parsed migration files, pgfleet.yaml), or null when there is none or it cannot be read.
+ * parsed migration files, pgfleet.yaml), or null when there is none, it cannot be read, or
+ * it is not the user's own.
  */
 export async function readCacheFile<T>(file: string): Promise<T | null> {
   try {
+    if (!(await ownedByUser(file))) return null;
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch {
     return null;
   }
+}
+
+/**
+ * The cache lives under the temporary directory, where anyone may have made the folder
+ * first: an entry counts only when it, its folder and the cache folder above belong to this
+ * user and nobody else may write them. Otherwise another user could hand pgfleet a config
+ * (SQL that runs with this user's database role) or a parsed migration of their own.
+ */
+async function ownedByUser(file: string): Promise<boolean> {
+  const uid = process.getuid?.();
+  if (uid === undefined) return true;
+  const stats = await Promise.all([file, dirname(file), dirname(dirname(file))].map((p) => stat(p)));
+  return stats.every((s) => s.uid === uid && (s.mode & 0o022) === 0);
 }
 
 /**

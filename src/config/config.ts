@@ -116,7 +116,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const raw =
     text === null
       ? {}
-      : await cachedRawConfig(text, async () =>
+      : await cachedRawConfig(path, text, async () =>
           (await import('./parse-config.js')).parseConfig(file, text, env, options),
         );
 

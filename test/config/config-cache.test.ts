@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are pgfleet.yaml text, where ${VAR} is literal.
 
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ afterAll(async () => {
 const kept = () => readdir(join(cache, 'config')).catch(() => [] as string[]);
 
 describe('the config cache', () => {
-  it('gives what reading the file gives, and keeps one entry per text, for its owner only', async () => {
+  it('gives what reading the file gives, and keeps one entry per file, for its owner only', async () => {
     const root = await project({
       'pgfleet.yaml': "database: postgres://app@db/app\ntenants:\n  match: 'tenant\\_%'\nconcurrency: 8\n",
     });
@@ -51,7 +51,26 @@ describe('the config cache', () => {
     const edited = await loadConfig({ cwd: root, env: {} });
     expect(edited.tenants.match).toBe('acme\\_%');
     expect(edited.concurrency).toBe(4);
-    expect(await kept()).toHaveLength(2);
+    expect(await kept()).toHaveLength(1);
+  });
+
+  it('takes no entry from a folder others may write (the cache is under the temporary directory)', async () => {
+    const root = await project({ 'pgfleet.yaml': 'concurrency: 5\n' });
+    expect((await loadConfig({ cwd: root, env: {} })).concurrency).toBe(5);
+    const dir = join(cache, 'config');
+    const files = await kept();
+    const mine: string[] = [];
+    for (const f of files) if ((await readFile(join(dir, f), 'utf8')).includes('"concurrency":5')) mine.push(f);
+    expect(mine).toHaveLength(1);
+    const file = join(dir, mine[0]);
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"concurrency":5', '"concurrency":6'));
+    expect((await loadConfig({ cwd: root, env: {} })).concurrency).toBe(6);
+    await chmod(dir, 0o777);
+    try {
+      expect((await loadConfig({ cwd: root, env: {} })).concurrency).toBe(5);
+    } finally {
+      await chmod(dir, 0o700);
+    }
   });
 
   it('keeps nothing of a file that takes values from the environment', async () => {
