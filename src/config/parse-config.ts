@@ -8,6 +8,12 @@ import { interpolate } from './interpolate.js';
 import type { RawConfig, RawTenants } from './raw-config.js';
 import { namePatternProblem, rolloutProblems } from './rollout-config.js';
 
+/** pgfleet.yaml read; `fromEnvironment` when a value came from `${VAR}` (so it is never cached). */
+export interface ParsedConfig {
+  readonly raw: RawConfig;
+  readonly fromEnvironment: boolean;
+}
+
 /**
  * pgfleet.yaml's text read, its `${VAR}`s filled in, and checked against its JSON Schema and
  * the rules a schema cannot say; every problem is thrown at once with its line and column.
@@ -19,7 +25,7 @@ export async function parseConfig(
   text: string,
   env: Readonly<Record<string, string | undefined>>,
   options: LoadConfigOptions,
-): Promise<RawConfig> {
+): Promise<ParsedConfig> {
   return parseValidated(file, text, env, options).catch((error) => {
     if (!isStackOverflow(error)) throw error;
     throw new PgfleetError('input', `1 problem in ${file}`, {
@@ -34,12 +40,15 @@ async function parseValidated(
   text: string,
   env: Readonly<Record<string, string | undefined>>,
   options: LoadConfigOptions,
-): Promise<RawConfig> {
+): Promise<ParsedConfig> {
+  // A YAML escape can spell `${` where the text does not: what interpolation changed tells.
+  let fromEnvironment = false;
   const source = YamlSource.parse(file, text);
   const diagnostics: Diagnostic[] = source.syntaxDiagnostics();
   if (diagnostics.length === 0) {
     source.mapStrings((value, path) => {
       const result = interpolate(value, env);
+      if (result.value !== value) fromEnvironment = true;
       // The flag replaces `database`, so its variables need not be set (CI passes the flag).
       const overridden = options.databaseUrl !== undefined && (path[0] === 'database' || path[0] === 'databases');
       if (overridden && result.missing.length > 0) return value;
@@ -90,7 +99,7 @@ async function parseValidated(
       hint: 'fix pgfleet.yaml; its JSON Schema is pgfleet-config.schema.json',
     });
   }
-  return raw;
+  return { raw, fromEnvironment };
 }
 
 const describeConfigPath = (path: readonly (string | number)[]): string =>

@@ -79,6 +79,12 @@ describe('the config cache', () => {
     const config = await loadConfig({ cwd: root, env: { SECRET_URL: 'postgres://app:hunter2@db/app' } });
     expect(config.database).toBe('postgres://app:hunter2@db/app');
     expect(await kept()).toHaveLength(n);
+    // A YAML escape spells `${` where the text has none: the value still comes from the environment.
+    const escaped = await project({ 'pgfleet.yaml': 'database: "\\x24{SECRET_URL}"\n' });
+    expect((await loadConfig({ cwd: escaped, env: { SECRET_URL: 'postgres://app:hunter2@db/app' } })).database).toBe(
+      'postgres://app:hunter2@db/app',
+    );
+    expect(await kept()).toHaveLength(n);
     for (const f of await kept()) expect(await readFile(join(cache, 'config', f), 'utf8')).not.toContain('hunter2');
   });
 
