@@ -61,7 +61,7 @@ export { execute };
 const INTEGER_PARSE = Flags.integer().parse;
 const STRING_PARSE = String(Flags.string().parse);
 function fastFlag(id, name, f) {
-  const unsupported = ['char', 'env', 'dependsOn', 'relationships', 'exactlyOne', 'atLeastOne', 'required', 'allowNo', 'aliases', 'charAliases'].filter(
+  const unsupported = ['char', 'env', 'dependsOn', 'relationships', 'exactlyOne', 'atLeastOne', 'required', 'aliases', 'charAliases'].filter(
     (k) => f[k] !== undefined && f[k] !== false && !(Array.isArray(f[k]) && f[k].length === 0),
   );
   if (f.multiple) unsupported.push('multiple');
@@ -72,6 +72,7 @@ function fastFlag(id, name, f) {
     throw new Error(`${id} --${name}: the CLI's fast path does not handle ${unsupported.join(', ')}; take ${id} out of src/cli/bodies/index.ts or teach src/cli/fast.ts`);
   const spec = { type };
   for (const k of ['options', 'min', 'max', 'default', 'exclusive']) if (f[k] !== undefined) spec[k] = f[k];
+  if (f.type === 'boolean' && f.allowNo) spec.allowNo = true;
   return spec;
 }
 async function fastSpec(id) {

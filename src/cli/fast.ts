@@ -8,6 +8,8 @@ export interface FastFlag {
   readonly max?: number;
   readonly default?: string | number | boolean;
   readonly exclusive?: readonly string[];
+  /** A boolean that `--no-NAME` turns off. */
+  readonly allowNo?: boolean;
 }
 
 /** A command's flags, and its arguments in order (every one required). */
@@ -37,7 +39,10 @@ export function parseFast(argv: readonly string[], spec: FastSpec): FastInput | 
     parsed = parseArgs({
       args: [...argv],
       options: Object.fromEntries(
-        Object.entries(spec.flags).map(([name, f]) => [name, { type: f.type === 'boolean' ? 'boolean' : 'string' }]),
+        Object.entries(spec.flags).flatMap(([name, f]) => [
+          [name, { type: f.type === 'boolean' ? 'boolean' : 'string' }],
+          ...(f.allowNo ? [[`no-${name}`, { type: 'boolean' }]] : []),
+        ]),
       ) as Record<string, { type: 'boolean' | 'string' }>,
       allowPositionals: true,
       strict: true,
@@ -51,7 +56,10 @@ export function parseFast(argv: readonly string[], spec: FastSpec): FastInput | 
   if (parsed.positionals.length !== spec.args.length) return null;
   const flags: Record<string, string | number | boolean> = {};
   for (const [name, f] of Object.entries(spec.flags)) {
-    const raw = parsed.values[name];
+    const negated = f.allowNo && given.includes(`no-${name}`);
+    // Both --NAME and --no-NAME: oclif's to settle.
+    if (negated && given.includes(name)) return null;
+    const raw = negated ? false : parsed.values[name];
     if (raw === undefined) {
       if (f.default !== undefined) flags[name] = f.default;
       continue;

@@ -1,18 +1,10 @@
 import { Flags } from '@oclif/core';
-import { diffSchema } from '../api/diff-schema.js';
-import { loadProject } from '../api/project.js';
 import { BaseCommand } from '../cli/base.js';
-import { devFlags } from '../cli/dev-flags.js';
-import { planSql } from '../ui/plan-sql.js';
+import { type DiffResult, diff } from '../cli/bodies/dev.js';
 
-export interface DiffResult {
-  readonly schema: string;
-  readonly scope: 'shared' | 'tenant';
-  readonly exists: boolean;
-  readonly up: ReadonlyArray<{ sql: string; transactional: boolean }>;
-  readonly down: ReadonlyArray<{ sql: string; transactional: boolean }>;
-  readonly hazards: ReadonlyArray<{ kind: string; object: string; message: string }>;
-}
+export type { DiffResult } from '../cli/bodies/dev.js';
+
+import { devFlags } from '../cli/dev-flags.js';
 
 export default class Diff extends BaseCommand {
   static summary = 'Print the SQL that takes a live schema to the model.';
@@ -30,12 +22,6 @@ export default class Diff extends BaseCommand {
 
   async run(): Promise<DiffResult> {
     const { flags } = await this.parse(Diff);
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-    const schema = flags.schema ?? project.config.shared.schema;
-    const d = await diffSchema(project, schema);
-    if (!d.exists) process.stderr.write(`note: schema "${schema}" does not exist; the SQL below creates its objects\n`);
-    if (!this.jsonEnabled()) process.stdout.write(planSql(d.plan));
-    if (d.plan.up.length === 0) process.stderr.write(`schema "${schema}" matches the ${d.scope} model\n`);
-    return { schema, scope: d.scope, exists: d.exists, up: d.plan.up, down: d.plan.down, hazards: d.plan.hazards };
+    return diff(this.io, flags);
   }
 }

@@ -1,12 +1,8 @@
 import { Flags } from '@oclif/core';
-import { drift } from '../api/drift.js';
-import { loadProject } from '../api/project.js';
 import { BaseCommand } from '../cli/base.js';
-import { onlyOf } from '../cli/bodies/fleet-run.js';
+import { drift } from '../cli/bodies/dev.js';
 import { devFlags } from '../cli/dev-flags.js';
 import type { DriftResult } from '../drift/types.js';
-import { driftFixSql, driftText } from '../ui/drift.js';
-import { driftMarkdown } from '../ui/markdown.js';
 
 export default class Drift extends BaseCommand {
   static summary = 'Compare every live schema with what it should be; group the schemas that drift the same way.';
@@ -49,23 +45,6 @@ Exit codes: 0 no drift, 1 drift, 2 bad input, 3 no connection. --json prints one
 
   async run(): Promise<DriftResult> {
     const { flags } = await this.parse(Drift);
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-    const result = await drift(project, {
-      only: onlyOf(flags),
-      against: flags.against as 'history' | 'model',
-      fixSql: flags['fix-sql'],
-      concurrency: flags.concurrency,
-    });
-    if (!this.jsonEnabled()) {
-      if (flags['fix-sql']) {
-        process.stdout.write(driftFixSql(result));
-        process.stderr.write(`${driftText(result)}\n`);
-      } else {
-        this.log(flags.format === 'markdown' ? driftMarkdown(result).trimEnd() : driftText(result));
-      }
-    }
-    // Drift is a finding for CI: exit 1, and the result is still the --json output.
-    if (!result.clean) process.exitCode = 1;
-    return result;
+    return drift(this.io, flags);
   }
 }

@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
-import { type GenerateResult, generate } from '../api/generate.js';
-import { loadProject } from '../api/project.js';
-import { resolveConflicts } from '../api/resolve-conflicts.js';
+import type { GenerateResult } from '../api/generate.js';
 import { BaseCommand } from '../cli/base.js';
+import { generate } from '../cli/bodies/dev.js';
 import { devFlags } from '../cli/dev-flags.js';
 
 export default class Generate extends BaseCommand {
@@ -30,36 +29,6 @@ With --check nothing is written: exit 0 when the directory already produces the 
 
   async run(): Promise<GenerateResult> {
     const { flags } = await this.parse(Generate);
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-    if (flags.renumber) {
-      for (const move of await resolveConflicts(project))
-        this.say(`renumbered ${move.scope}/${move.from} → ${move.to}`);
-    }
-    const result = await generate(project, {
-      name: flags.name,
-      scope: flags.scope as 'shared' | 'tenant' | undefined,
-      check: flags.check,
-      allowDestructive: flags['allow-destructive'],
-    });
-    if (result.upToDate) {
-      this.say('no changes: the migration directory produces the model');
-      return result;
-    }
-    for (const m of result.migrations) {
-      this.say(
-        `${result.written ? 'wrote' : 'missing'} ${m.path}${m.steps > 1 ? ` (${m.steps} steps)` : m.transactional ? '' : ' (runs outside a transaction)'}`,
-      );
-      for (const line of m.summary) this.say(`  - ${line}`);
-      for (const h of m.hazards) this.say(`  ! ${h}`);
-    }
-    if (flags.check) {
-      // A finding for CI: exit 1, and the result is still the --json output.
-      process.exitCode = 1;
-      const scopes = [...new Set(result.migrations.map((m) => m.scope))].join(' and ');
-      process.stderr.write(
-        `error: the model has changes that no migration covers (${scopes})\nhint: run \`pgfleet generate\` and commit the new files\n`,
-      );
-    }
-    return result;
+    return generate(this.io, flags);
   }
 }

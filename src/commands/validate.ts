@@ -1,6 +1,6 @@
-import { loadProject } from '../api/project.js';
-import { type ValidateResult, validate } from '../api/validate.js';
+import type { ValidateResult } from '../api/validate.js';
 import { BaseCommand } from '../cli/base.js';
+import { validate } from '../cli/bodies/dev.js';
 import { devFlags } from '../cli/dev-flags.js';
 
 export default class Validate extends BaseCommand {
@@ -13,11 +13,6 @@ export default class Validate extends BaseCommand {
 
   async run(): Promise<ValidateResult> {
     const { flags } = await this.parse(Validate);
-    const project = await loadProject({ configPath: flags.config, databaseUrl: flags['database-url'] });
-    const result = await validate(project);
-    this.say(
-      `model is valid: ${result.shared.tables} shared tables (schema ${result.shared.schema}), ${result.tenant.tables} tenant tables`,
-    );
-    return result;
+    return validate(this.io, flags);
   }
 }

@@ -68,7 +68,25 @@ const CASES: Record<string, string[][]> = {
   'tenant:create': [['acme'], ['acme', '--config', 'x.yaml'], [], ['a', 'b'], ['--force', 'acme']],
   'tenant:drop': [['acme', '--force'], ['acme'], ['--force']],
   'tenant:list': [[], ['acme']],
+  validate: [[], ['--no-warm'], ['--warm'], ['--warm', '--no-warm'], ['--no-warm', '--no-warm'], ['--cold']],
+  generate: [
+    ['--check'],
+    ['--name', 'add_x', '--scope', 'tenant', '--allow-destructive', '--renumber'],
+    ['--scope', 'global'],
+    ['--check', '--no-warm', '--config', 'x.yaml'],
+  ],
+  diff: [['--schema', 'tenant_acme'], ['--no-warm'], ['acme']],
+  drift: [
+    [],
+    ['--tenant', '--against', 'model', '--format', 'markdown'],
+    ['--fix-sql', '--concurrency', '2', '--no-warm'],
+    ['--against', 'yesterday'],
+    ['--shared', '--schema', 'x'],
+  ],
 };
+
+// oclif takes these, the last word winning; the fast path leaves them to it rather than guess.
+const LEFT_ALTHOUGH_VALID = new Set(['validate --warm --no-warm', 'validate --no-warm --no-warm']);
 
 describe('the fast path parses as oclif does', () => {
   it('has a spec for each command of the table, read from the oclif command', () => {
@@ -81,7 +99,7 @@ describe('the fast path parses as oclif does', () => {
     it.each(cases.map((argv) => [argv.join(' ') || '(none)', argv]))(`${id} %s`, async (_label, argv) => {
       const fast = parseFast(argv as string[], SPECS[id]);
       const oclif = await oclifParse(id, argv as string[]);
-      if (oclif === null) expect(fast).toBeNull();
+      if (oclif === null || LEFT_ALTHOUGH_VALID.has(`${id} ${(argv as string[]).join(' ')}`)) expect(fast).toBeNull();
       else expect(fast).toEqual(oclif);
     });
   }
@@ -113,7 +131,7 @@ describe('the CLI prints the same on either path', () => {
   // The run's time and the tenants' creation times differ between two runs.
   const stable = (r: CliResult) => ({
     code: r.code,
-    stdout: r.stdout.replace(/\d+(\.\d+)? ?(ms|s)\b/g, 'T'),
+    stdout: r.stdout.replace(/\d+(\.\d+)? ?(ms|s)\b/g, 'T').replace(/"ms": \d+/g, '"ms": T'),
     stderr: r.stderr,
   });
   /** Run on the default path (the fast one, unless `path` says oclif takes it) and on oclif's: the same output. */
@@ -148,6 +166,15 @@ describe('the CLI prints the same on either path', () => {
     await both(['rollback', '--schema', 'tenant_fast', '--to', '0005', '--plan']);
     const dropped = await runCli(['tenant', 'drop', 'tenant_fast', '--force'], { cwd: dir });
     expect(dropped).toMatchObject({ code: 0, stdout: 'dropped tenant "tenant_fast"\n' });
+  });
+
+  it('validate, generate --check, diff and drift, on the dev database', async () => {
+    expect((await both(['validate'])).stdout).toMatch(/^model is valid: /);
+    expect((await both(['generate', '--check', '--no-warm'])).stdout).toMatch(/no changes/);
+    expect((await both(['diff', '--schema', 'public'])).stderr).toMatch(/matches the shared model/);
+    const drift = await both(['drift', '--format', 'markdown']);
+    expect(drift.code, drift.stderr).toBe(0);
+    expect((await both(['drift', '--json'], 'oclif')).stdout).toMatch(/^\{/);
   });
 
   it('errors: exit codes and messages', async () => {
